@@ -1,0 +1,98 @@
+"""mediaapp: a self-hosted store and gallery for AI-generated media history."""
+
+import os
+import secrets
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+
+import sqlalchemy as sa
+from flask import Flask
+from werkzeug.middleware.proxy_fix import ProxyFix
+
+from .config import Config
+from .errors import register_error_handlers
+from .extensions import csrf, db, limiter, migrate
+
+
+def create_app(overrides: Mapping[str, Any] | None = None) -> Flask:
+    app = Flask(
+        __name__,
+        instance_relative_config=True,
+        template_folder="../templates",
+        static_folder="../static",
+    )
+    app.config.from_object(Config)
+    app.config.update(overrides or {})
+    Path(app.instance_path).mkdir(parents=True, exist_ok=True)
+    use_instance_sqlite_if_unset(app)
+    ensure_secret_key(app)
+    tune_engine(app)
+    if os.environ.get("MEDIAAPP_PROXY_FIX") == "1":
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=1, x_proto=1, x_host=1)
+    init_extensions(app)
+    register_blueprints(app)
+    register_error_handlers(app)
+    register_cli(app)
+    return app
+
+
+def use_instance_sqlite_if_unset(app: Flask) -> None:
+    uri = app.config.get("SQLALCHEMY_DATABASE_URI")
+    if not uri:
+        uri = f"sqlite:///{Path(app.instance_path) / 'mediaapp.db'}"
+    elif uri.startswith("postgres://"):  # the scheme Heroku-style URLs use
+        uri = "postgresql://" + uri.removeprefix("postgres://")
+    app.config["SQLALCHEMY_DATABASE_URI"] = uri
+
+
+def ensure_secret_key(app: Flask) -> None:
+    """Use SECRET_KEY; in development, mint one in instance/ once so sessions survive restarts."""
+    if app.config.get("SECRET_KEY"):
+        return
+    if app.config["ENV_NAME"] == "production":
+        raise RuntimeError("SECRET_KEY must be set when MEDIAAPP_ENV=production.")
+    key_file = Path(app.instance_path) / "secret_key"
+    if not key_file.exists():
+        key_file.write_text(secrets.token_hex(32))
+        key_file.chmod(0o600)
+    app.config["SECRET_KEY"] = key_file.read_text().strip()
+
+
+def tune_engine(app: Flask) -> None:
+    options = dict(app.config["SQLALCHEMY_ENGINE_OPTIONS"])
+    if app.config["SQLALCHEMY_DATABASE_URI"].startswith("postgresql"):
+        connect_args = dict(options.get("connect_args", {}))
+        connect_args.setdefault("connect_timeout", app.config["DATABASE_CONNECT_TIMEOUT"])
+        options["connect_args"] = connect_args
+    app.config["SQLALCHEMY_ENGINE_OPTIONS"] = options
+
+
+def _enable_sqlite_foreign_keys(dbapi_connection, _record) -> None:
+    cursor = dbapi_connection.cursor()
+    cursor.execute("PRAGMA foreign_keys=ON")
+    cursor.close()
+
+
+def init_extensions(app: Flask) -> None:
+    db.init_app(app)
+    migrate.init_app(app, db, directory=str(Path(app.root_path).parent / "migrations"),
+                    render_as_batch=True)
+    csrf.init_app(app)
+    limiter.init_app(app)
+    with app.app_context():
+        if db.engine.dialect.name == "sqlite":
+            # SQLite leaves foreign keys (and ON DELETE CASCADE) off unless asked per connection.
+            sa.event.listen(db.engine, "connect", _enable_sqlite_foreign_keys)
+
+
+def register_blueprints(app: Flask) -> None:
+    from .api import bp as api_bp
+
+    app.register_blueprint(api_bp)
+
+
+def register_cli(app: Flask) -> None:
+    from .cli import register
+
+    register(app)

@@ -1,0 +1,53 @@
+"""Account routes over JSON: register, log in, log out, me."""
+
+from flask import current_app, session
+
+from .. import identity
+from ..extensions import limiter
+from ..schemas import CredentialsSchema, RegisterSchema, envelope, json_object
+from ..services import accounts
+from . import bp
+
+
+def _auth_limit() -> str:
+    return current_app.config["AUTH_RATE_LIMIT"]
+
+
+auth_limit = limiter.limit(_auth_limit, methods=["POST"])
+
+
+def _user_data(user) -> dict:
+    return {"id": str(user.id), "email": user.email}
+
+
+@bp.post("/auth/register")
+@auth_limit
+def register():
+    creds = RegisterSchema().load(json_object())
+    user = accounts.register(**creds, guest_digest=identity.guest_digest())
+    identity.log_in(user.id)
+    return envelope(_user_data(user), status=201)
+
+
+@bp.post("/auth/login")
+@auth_limit
+def login():
+    creds = CredentialsSchema().load(json_object())
+    user = accounts.authenticate(**creds, guest_digest=identity.guest_digest())
+    identity.log_in(user.id)
+    return envelope(_user_data(user))
+
+
+@bp.post("/auth/logout")
+def logout():
+    identity.log_out()
+    return envelope({"user": None})
+
+
+@bp.get("/auth/me")
+def me():
+    user_id = session.get(identity.USER_KEY)
+    user = accounts.get_user(identity.parse_user_id(user_id)) if user_id else None
+    if user_id and user is None:  # the account was deleted: this session is a guest again
+        identity.log_out()
+    return envelope({"user": _user_data(user) if user else None})

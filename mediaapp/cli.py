@@ -1,0 +1,5 @@
+"""CLI commands."""
+
+
+def register(app):
+    pass

@@ -1,0 +1,1 @@
+"""Service layer: every query and rule lives here, scoped to an owner."""

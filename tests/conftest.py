@@ -1,0 +1,178 @@
+"""Fixtures: one app per backend (SQLite and PostgreSQL), schema built by the migrations."""
+
+import os
+import uuid
+
+import flask_migrate
+import psycopg2
+import pytest
+import sqlalchemy as sa
+from sqlalchemy.engine import make_url
+
+from mediaapp import create_app
+from mediaapp.extensions import db
+
+DEFAULT_PG_URL = "postgresql://postgres@127.0.0.1:5432/mediaapp_test"
+
+BASE_CONFIG = {
+    "TESTING": True,
+    "SECRET_KEY": "test-secret",
+    "WTF_CSRF_ENABLED": False,
+    "PASSWORD_HASH_METHOD": "pbkdf2:sha256:1000",  # the real default (scrypt) is slow on purpose
+    "AUTH_RATE_LIMIT": "100000 per minute",
+    "API_RATE_LIMIT": None,
+}
+
+
+def pg_url() -> str:
+    return os.environ.get("MEDIAAPP_TEST_DATABASE_URL", DEFAULT_PG_URL)
+
+
+def admin_dsn(url: str) -> str:
+    """The same server, connected to the maintenance database."""
+    return make_url(url).set(database="postgres").render_as_string(hide_password=False)
+
+
+def recreate_pg_database(url: str) -> None:
+    name = make_url(url).database
+    conn = psycopg2.connect(admin_dsn(url), connect_timeout=3)
+    conn.autocommit = True
+    with conn.cursor() as cur:
+        cur.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        cur.execute(f'CREATE DATABASE "{name}"')
+    conn.close()
+
+
+def pg_reachable(url: str) -> str | None:
+    try:
+        psycopg2.connect(admin_dsn(url), connect_timeout=3).close()
+    except psycopg2.OperationalError as exc:
+        return str(exc).strip()
+    return None
+
+
+def require_postgresql() -> str:
+    url = pg_url()
+    problem = pg_reachable(url)
+    if problem:
+        # In CI a missing PostgreSQL is a failure, never a silent skip.
+        (pytest.fail if os.environ.get("CI") else pytest.skip)(
+            f"PostgreSQL unreachable at {url}: {problem}"
+        )
+    return url
+
+
+@pytest.fixture(scope="session", params=["sqlite", "postgresql"])
+def database_url(request, tmp_path_factory):
+    if request.param == "sqlite":
+        return f"sqlite:///{tmp_path_factory.mktemp('db') / 'test.db'}"
+    url = require_postgresql()
+    recreate_pg_database(url)
+    return url
+
+
+@pytest.fixture(scope="session")
+def make_app(database_url, tmp_path_factory):
+    """Build an app on the session's database with extra config (the schema already exists)."""
+
+    def factory(**overrides):
+        config = {
+            **BASE_CONFIG,
+            "SQLALCHEMY_DATABASE_URI": database_url,
+            **overrides,
+        }
+        return create_app(config)
+
+    return factory
+
+
+@pytest.fixture(scope="session")
+def app(make_app):
+    app = make_app()
+    with app.app_context():
+        flask_migrate.upgrade()
+    return app
+
+
+@pytest.fixture(autouse=True)
+def clean_tables(request):
+    """Each test starts from empty tables.
+
+    Deleting after each test (rather than a rolled-back outer transaction) lets tests commit
+    for real and run concurrent requests on several connections, as the idempotency tests do.
+    """
+    yield
+    if "app" not in request.fixturenames:
+        return
+    app = request.getfixturevalue("app")
+    with app.app_context():
+        db.session.remove()
+        with db.engine.begin() as conn:
+            conn.execute(sa.text("DELETE FROM generated_media"))
+            conn.execute(sa.text("DELETE FROM users"))
+
+
+@pytest.fixture
+def client(app):
+    return app.test_client()
+
+
+@pytest.fixture
+def runner(app):
+    return app.test_cli_runner()
+
+
+@pytest.fixture
+def backend(database_url) -> str:
+    return "postgresql" if database_url.startswith("postgresql") else "sqlite"
+
+
+def image_payload(**overrides) -> dict:
+    """A valid SaveMediaRequest for an image."""
+    payload = {
+        "type": "image",
+        "url": "https://cdn.example.com/images/fox.png",
+        "prompt": "A red fox in fresh snow, golden hour",
+        "model": "flux-1-dev",
+        "settings": {
+            "model": "flux-1-dev",
+            "style": "photorealistic",
+            "resolution": "1024x1024",
+            "shotSize": "medium shot",
+            "seed": 42,
+            "batchSize": 1,
+        },
+        "requestId": f"req-{uuid.uuid4()}",
+    }
+    payload.update(overrides)
+    return payload
+
+
+def video_payload(**overrides) -> dict:
+    """A valid SaveMediaRequest for a video."""
+    payload = {
+        "type": "video",
+        "url": "/media/videos/waves.mp4",
+        "prompt": "Slow aerial shot over waves breaking on black sand",
+        "model": "veo-3",
+        "settings": {
+            "model": "veo-3",
+            "style": "cinematic",
+            "resolution": "1280x720",
+            "shotSize": "wide shot",
+            "duration": 4,
+            "frameRate": 24,
+        },
+        "thumbnailUrl": "/media/videos/waves.jpg",
+    }
+    payload.update(overrides)
+    return payload
+
+
+def save(client, payload=None, **kwargs):
+    return client.post("/api/media/save", json=payload or image_payload(), **kwargs)
+
+
+def count_rows(app) -> int:
+    with app.app_context():
+        return db.session.execute(sa.text("SELECT count(*) FROM generated_media")).scalar_one()
