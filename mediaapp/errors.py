@@ -107,8 +107,9 @@ def register_error_handlers(app: Flask) -> None:
 
     @app.errorhandler(ValidationError)
     def handle_validation_error(error: ValidationError):
-        return render_error(400, "validation_error", "The request has invalid fields.",
-                            error.normalized_messages())
+        return render_error(
+            400, "validation_error", "The request has invalid fields.", error.normalized_messages()
+        )
 
     @app.errorhandler(HTTPException)
     def handle_http_exception(error: HTTPException):

@@ -1,11 +1,11 @@
 """Flask extensions, created unbound and wired up in the factory."""
 
+import sqlalchemy as sa
 from flask_limiter import Limiter
 from flask_limiter.util import get_remote_address
 from flask_migrate import Migrate
 from flask_sqlalchemy import SQLAlchemy
 from flask_wtf import CSRFProtect
-import sqlalchemy as sa
 from sqlalchemy.orm import DeclarativeBase
 
 

@@ -342,4 +342,6 @@ def parse_uuid(value: str) -> uuid.UUID:
     try:
         return uuid.UUID(value)
     except (ValueError, TypeError, AttributeError) as exc:
-        raise ValidationFailed("The id is not a valid UUID.", details={"id": ["Not a valid UUID."]}) from exc
+        raise ValidationFailed(
+            "The id is not a valid UUID.", details={"id": ["Not a valid UUID."]}
+        ) from exc

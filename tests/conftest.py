@@ -176,3 +176,15 @@ def save(client, payload=None, **kwargs):
 def count_rows(app) -> int:
     with app.app_context():
         return db.session.execute(sa.text("SELECT count(*) FROM generated_media")).scalar_one()
+
+
+def pytest_collection_modifyitems(config, items):
+    """`@pytest.mark.postgresql_only` tests run once, on PostgreSQL (deselected, not skipped)."""
+    keep, drop = [], []
+    for item in items:
+        params = getattr(item, "callspec", None) and item.callspec.params
+        on_sqlite = bool(params) and params.get("database_url") == "sqlite"
+        (drop if on_sqlite and item.get_closest_marker("postgresql_only") else keep).append(item)
+    if drop:
+        config.hook.pytest_deselected(items=drop)
+        items[:] = keep

@@ -23,12 +23,18 @@ def refuse_cross_site_writes() -> None:
     if origin is not None:
         if origin.rstrip("/") == own or origin.rstrip("/") in current_app.config["TRUSTED_ORIGINS"]:
             return
-        raise Forbidden("Cross-site requests may not change data.", code="cross_site_refused",
-                        details={"origin": origin})
+        raise Forbidden(
+            "Cross-site requests may not change data.",
+            code="cross_site_refused",
+            details={"origin": origin},
+        )
     site = request.headers.get("Sec-Fetch-Site")
     if site is not None and site not in ("same-origin", "none"):
-        raise Forbidden("Cross-site requests may not change data.", code="cross_site_refused",
-                        details={"secFetchSite": site})
+        raise Forbidden(
+            "Cross-site requests may not change data.",
+            code="cross_site_refused",
+            details={"secFetchSite": site},
+        )
 
 
 from . import auth, media, openapi  # noqa: E402,F401  (routes register on bp)

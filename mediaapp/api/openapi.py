@@ -68,8 +68,12 @@ WRITE_ERRORS = {
     "413": _error("The body is too large."),
     "415": _error("The body is not application/json."),
 }
-ID_PARAM = {"in": "path", "name": "media_id", "required": True, "schema": {"type": "string",
-            "format": "uuid"}}
+ID_PARAM = {
+    "in": "path",
+    "name": "media_id",
+    "required": True,
+    "schema": {"type": "string", "format": "uuid"},
+}
 NOT_FOUND = {"404": _error("No such record for this owner.")}
 
 
@@ -82,8 +86,10 @@ def _operations() -> dict[str, dict]:
                 "requestBody": {"required": True, **_json("SaveMedia")},
                 "responses": {
                     "201": {"description": "Created.", **_json("MediaEnvelope")},
-                    "200": {"description": "Already saved with this requestId; unchanged.",
-                            **_json("MediaEnvelope")},
+                    "200": {
+                        "description": "Already saved with this requestId; unchanged.",
+                        **_json("MediaEnvelope"),
+                    },
                     **WRITE_ERRORS,
                 },
             }
@@ -92,8 +98,10 @@ def _operations() -> dict[str, dict]:
             "get": {
                 "summary": "The owner's media, newest first.",
                 "parameters": [{"in": "query", "schema": ListMediaArgsSchema}],
-                "responses": {"200": {"description": "A page.", **_json("MediaPage")},
-                              **COMMON_ERRORS},
+                "responses": {
+                    "200": {"description": "A page.", **_json("MediaPage")},
+                    **COMMON_ERRORS,
+                },
             }
         },
         "/api/media/delete": {
@@ -105,42 +113,58 @@ def _operations() -> dict[str, dict]:
             }
         },
         "/api/media/{media_id}": {
-            "parameters": [ID_PARAM],
-            "get": {"summary": "One record.", "responses": {**media, **NOT_FOUND,
-                                                            **COMMON_ERRORS}},
-            "delete": {"summary": "Delete one record.",
-                       "responses": {**media, **NOT_FOUND, **WRITE_ERRORS}},
+            "get": {
+                "summary": "One record.",
+                "parameters": [ID_PARAM],
+                "responses": {**media, **NOT_FOUND, **COMMON_ERRORS},
+            },
+            "delete": {
+                "summary": "Delete one record.",
+                "parameters": [ID_PARAM],
+                "responses": {**media, **NOT_FOUND, **WRITE_ERRORS},
+            },
         },
         "/api/auth/register": {
             "post": {
                 "summary": "Create an account, log in and adopt the guest's media.",
                 "requestBody": {"required": True, **_json("Register")},
-                "responses": {"201": {"description": "Registered.", **_json("UserEnvelope")},
-                              "409": _error("The email is taken."),
-                              "429": _error("Too many attempts."), **WRITE_ERRORS},
+                "responses": {
+                    "201": {"description": "Registered.", **_json("UserEnvelope")},
+                    "409": _error("The email is taken."),
+                    "429": _error("Too many attempts."),
+                    **WRITE_ERRORS,
+                },
             }
         },
         "/api/auth/login": {
             "post": {
                 "summary": "Log in and adopt the guest's media.",
                 "requestBody": {"required": True, **_json("Credentials")},
-                "responses": {"200": {"description": "Logged in.", **_json("UserEnvelope")},
-                              "401": _error("Wrong email or password."),
-                              "429": _error("Too many attempts."), **WRITE_ERRORS},
+                "responses": {
+                    "200": {"description": "Logged in.", **_json("UserEnvelope")},
+                    "401": _error("Wrong email or password."),
+                    "429": _error("Too many attempts."),
+                    **WRITE_ERRORS,
+                },
             }
         },
         "/api/auth/logout": {
-            "post": {"summary": "Log out; the next request is a fresh guest.",
-                     "responses": {"200": {"description": "Logged out."}}}
+            "post": {
+                "summary": "Log out; the next request is a fresh guest.",
+                "responses": {"200": {"description": "Logged out."}},
+            }
         },
         "/api/auth/me": {
-            "get": {"summary": "Who is logged in.",
-                    "responses": {"200": {"description": "The user or null.",
-                                          **_json("MeEnvelope")}}}
+            "get": {
+                "summary": "Who is logged in.",
+                "responses": {"200": {"description": "The user or null.", **_json("MeEnvelope")}},
+            }
         },
         "/api/openapi.json": {
-            "get": {"summary": "This document.",
-                    "responses": {"200": {"description": "OpenAPI 3 document."}}}
+            "get": {
+                "summary": "This document.",
+                "responses": {"200": {"description": "OpenAPI 3 document."}},
+            }
         },
     }
 
@@ -151,15 +175,24 @@ def build_spec() -> dict:
         version="1.0.0",
         openapi_version="3.0.3",
         plugins=[MarshmallowPlugin()],
-        info={"description": "Save and read AI-generated media history. Every answer is an "
-              "envelope: {success, data} or {success: false, error, code, details}."},
+        info={
+            "description": "Save and read AI-generated media history. Every answer is an "
+            "envelope: {success, data} or {success: false, error, code, details}."
+        },
     )
     for name, schema in [
-        ("SaveMedia", SaveMediaSchema), ("Media", MediaSchema), ("MediaId", MediaIdSchema),
-        ("Pagination", PaginationSchema), ("Credentials", CredentialsSchema),
-        ("Register", RegisterSchema), ("User", UserSchema), ("Error", ErrorSchema),
-        ("MediaEnvelope", MediaEnvelopeSchema), ("MediaPage", MediaPageSchema),
-        ("UserEnvelope", UserEnvelopeSchema), ("MeEnvelope", MeEnvelopeSchema),
+        ("SaveMedia", SaveMediaSchema),
+        ("Media", MediaSchema),
+        ("MediaId", MediaIdSchema),
+        ("Pagination", PaginationSchema),
+        ("Credentials", CredentialsSchema),
+        ("Register", RegisterSchema),
+        ("User", UserSchema),
+        ("Error", ErrorSchema),
+        ("MediaEnvelope", MediaEnvelopeSchema),
+        ("MediaPage", MediaPageSchema),
+        ("UserEnvelope", UserEnvelopeSchema),
+        ("MeEnvelope", MeEnvelopeSchema),
     ]:
         spec.components.schema(name, schema=schema)
     for path, operations in _operations().items():

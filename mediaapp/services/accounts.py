@@ -24,13 +24,25 @@ def get_user(user_id: uuid.UUID) -> User | None:
     return db.session.get(User, user_id)
 
 
+def get_or_create_user(email: str, password: str) -> tuple[User, bool]:
+    """The account for email, created with password if missing (commits); (user, created)."""
+    existing = db.session.execute(
+        sa.select(User).where(User.email == normalize_email(email))
+    ).scalar_one_or_none()
+    if existing:
+        return existing, False
+    return register(email, password, guest_digest=None), True
+
+
 def register(email: str, password: str, *, guest_digest: str | None) -> User:
     """Create an account, adopt the guest's media, commit; Conflict if the email is taken."""
     email = normalize_email(email)
     if db.session.execute(sa.select(User.id).where(User.email == email)).first():
         raise Conflict("An account with that email already exists.", code="email_taken")
     method = current_app.config.get("PASSWORD_HASH_METHOD", "scrypt")
-    user = User(id=uuid.uuid4(), email=email, password_hash=generate_password_hash(password, method))
+    user = User(
+        id=uuid.uuid4(), email=email, password_hash=generate_password_hash(password, method)
+    )
     db.session.add(user)
     try:
         db.session.flush()
@@ -86,9 +98,7 @@ def _adopt(user_id: uuid.UUID, guest_digest: str) -> int:
     db.session.execute(
         sa.delete(GM).where(guest_keyed, clash.where(account.url == GM.url).exists())
     )
-    db.session.execute(
-        sa.update(GM).where(guest_keyed, clash.exists()).values(request_id=None)
-    )
+    db.session.execute(sa.update(GM).where(guest_keyed, clash.exists()).values(request_id=None))
     result = db.session.execute(
         sa.update(GM).where(GM.session_id == guest_digest).values(user_id=user_id, session_id=None)
     )

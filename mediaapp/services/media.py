@@ -100,6 +100,28 @@ def _records(owner: Owner) -> sa.Select:
     return owner.scope(sa.select(*COLUMNS))
 
 
+def list_statement(
+    owner: Owner,
+    *,
+    type: str | None = None,
+    limit: int = 50,
+    offset: int = 0,
+    after: tuple[datetime, uuid.UUID] | None = None,
+) -> sa.Select:
+    """The page query: owner-scoped, newest first, one row more than a page to see hasMore."""
+    stmt = _records(owner)
+    if type:
+        stmt = stmt.where(GM.type == type)
+    if after:
+        # A row-value comparison is one index range on (owner, created_at DESC, id DESC).
+        stmt = stmt.where(
+            sa.tuple_(GM.created_at, GM.id)
+            < sa.tuple_(sa.literal(after[0], GM.created_at.type), sa.literal(after[1], GM.id.type))
+        )
+    stmt = stmt.order_by(GM.created_at.desc(), GM.id.desc()).limit(limit + 1)
+    return stmt.offset(offset) if offset else stmt
+
+
 def list_media(
     owner: Owner,
     *,
@@ -114,21 +136,8 @@ def list_media(
     for other filters.
     """
     filters = {"type": type}
-    stmt = _records(owner)
-    if type:
-        stmt = stmt.where(GM.type == type)
-    if cursor:
-        created_at, media_id = decode_cursor(cursor, filters)
-        # A row-value comparison is one index range on (owner, created_at DESC, id DESC).
-        stmt = stmt.where(
-            sa.tuple_(GM.created_at, GM.id)
-            < sa.tuple_(
-                sa.literal(created_at, GM.created_at.type), sa.literal(media_id, GM.id.type)
-            )
-        )
-    stmt = stmt.order_by(GM.created_at.desc(), GM.id.desc()).limit(limit + 1)
-    if offset:
-        stmt = stmt.offset(offset)
+    after = decode_cursor(cursor, filters) if cursor else None
+    stmt = list_statement(owner, type=type, limit=limit, offset=offset, after=after)
     rows = db.session.execute(stmt).all()
     has_more = len(rows) > limit
     rows = rows[:limit]
@@ -144,11 +153,15 @@ def get_media(owner: Owner, media_id: uuid.UUID) -> Row:
     return row
 
 
-def _insert(values: dict[str, Any]):
+def dialect_insert(table):
+    """INSERT with the dialect's ON CONFLICT support (PostgreSQL and SQLite both have it)."""
     dialect = db.session.get_bind().dialect.name
-    insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
+    return (postgresql.insert if dialect == "postgresql" else sqlite.insert)(table)
+
+
+def _insert(values: dict[str, Any]):
     # Any unique clash here is the owner's (owner, request_id) key: PKs are fresh UUIDs.
-    return insert(GM).values(**values).on_conflict_do_nothing().returning(*COLUMNS)
+    return dialect_insert(GM).values(**values).on_conflict_do_nothing().returning(*COLUMNS)
 
 
 def save_media(owner: Owner, payload: dict[str, Any]) -> tuple[Row, bool]:
@@ -185,3 +198,14 @@ def delete_media(owner: Owner, media_id: uuid.UUID) -> Row:
         raise NotFound("No media with that id.")
     db.session.commit()
     return row
+
+
+def count_media(owner: Owner) -> dict[str, int]:
+    """How many records the owner has in all and per type: {"all", "image", "video"}.
+
+    Owner-scoped, one grouped query that reads only the (owner, type, …) index.
+    """
+    stmt = owner.scope(sa.select(GM.type, sa.func.count()).group_by(GM.type))
+    counts = {"image": 0, "video": 0}
+    counts.update({media_type: total for media_type, total in db.session.execute(stmt)})
+    return {"all": sum(counts.values()), **counts}

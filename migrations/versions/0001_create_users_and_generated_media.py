@@ -81,7 +81,9 @@ def upgrade() -> None:
             "(user_id IS NULL) <> (session_id IS NULL)", name="ck_generated_media_one_owner"
         ),
         sa.ForeignKeyConstraint(
-            ["user_id"], ["users.id"], name=op.f("fk_generated_media_user_id_users"),
+            ["user_id"],
+            ["users.id"],
+            name=op.f("fk_generated_media_user_id_users"),
             ondelete="CASCADE",
         ),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_generated_media")),
