@@ -1,10 +1,10 @@
 """A database that refuses connections: 503 with the envelope, quickly, then recovery."""
 
+import flask_migrate
 import psycopg2
 import pytest
 from sqlalchemy.engine import make_url
 
-import flask_migrate
 from mediaapp import create_app
 from tests.conftest import BASE_CONFIG, admin_dsn, image_payload, recreate_pg_database, save
 
