@@ -1,0 +1,26 @@
+# The two commands the README opens with: `make run` and `make test`.
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+
+.PHONY: run test lint
+
+$(STAMP): pyproject.toml
+	python3 -m venv $(VENV)
+	$(BIN)/pip install -q --upgrade pip
+	$(BIN)/pip install -q -e '.[dev]'
+	touch $(STAMP)
+
+# SQLite at instance/mediaapp.db, migrated, with the demo account filled in.
+run: $(STAMP)
+	$(BIN)/flask --app app db upgrade
+	$(BIN)/flask --app app seed-demo
+	$(BIN)/flask --app app run --host 127.0.0.1 --port 5000
+
+# Every test, on SQLite and on PostgreSQL (MEDIAAPP_TEST_DATABASE_URL), plus the browser tests.
+test: $(STAMP)
+	$(BIN)/pytest
+
+lint: $(STAMP)
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
