@@ -1,0 +1,58 @@
+"""A realistic demo history built from the media files shipped under static/demo/."""
+
+import random
+import uuid
+from datetime import timedelta
+
+from flask import current_app
+
+from ..demo_data import DEMO_IMAGES, DEMO_VIDEOS
+from ..extensions import db
+from ..identity import Owner
+from ..models import GeneratedMedia as GM
+from ..models import utcnow
+from .media import dialect_insert
+
+DEFAULT_COUNT = 60
+
+
+def seed_demo_history(owner: Owner, *, count: int = DEFAULT_COUNT, days: int = 42) -> int:
+    """Give the owner `count` demo items spread over the last `days` days, and commit.
+
+    Idempotent: every item has a fixed requestId (`demo-<n>`), so running it again adds
+    nothing. Returns how many items were added.
+    """
+    rng = random.Random(7)  # the same history every time
+    static = current_app.static_url_path
+    now = utcnow()
+    rows = []
+    for n in range(count):
+        # Roughly one video in five, as in a typical image-heavy generation history.
+        if n % 5 == 4:
+            item = DEMO_VIDEOS[(n // 5) % len(DEMO_VIDEOS)]
+            thumbnail = f"{static}/{item['poster']}"
+        else:
+            item = DEMO_IMAGES[(n - n // 5) % len(DEMO_IMAGES)]
+            thumbnail = None
+        kind = "video" if "poster" in item else "image"
+        settings = {**item["settings"], "seed": rng.randrange(1, 2**31)}
+        age = timedelta(days=days) * (n / count) + timedelta(minutes=rng.randrange(0, 600))
+        rows.append(
+            {
+                "id": uuid.uuid4(),
+                **owner.owner_columns(),
+                "type": kind,
+                "url": f"{static}/{item['file']}",
+                "thumbnail_url": thumbnail,
+                "prompt": item["prompt"],
+                "model": item["model"],
+                "settings": settings,
+                "project_id": "demo",
+                "request_id": f"demo-{n}",
+                "file_id": None,
+                "created_at": now - age,
+            }
+        )
+    result = db.session.execute(dialect_insert(GM).values(rows).on_conflict_do_nothing())
+    db.session.commit()
+    return max(result.rowcount, 0)
