@@ -1,0 +1,71 @@
+"""Account pages: register, log in, log out (HTML forms over the accounts service)."""
+
+from flask import current_app, flash, redirect, render_template, session, url_for
+
+from .. import identity
+from ..errors import Conflict, Unauthorized
+from ..extensions import limiter
+from ..filters import EMAIL_KEY
+from ..services import accounts
+from . import bp
+from .forms import LoginForm, RegisterForm
+
+auth_limit = limiter.limit(lambda: current_app.config["AUTH_RATE_LIMIT"], methods=["POST"])
+
+
+def log_in(user) -> None:
+    identity.log_in(user.id)
+    # Kept in the session so the header never needs the database (it must render on a 503).
+    session[EMAIL_KEY] = user.email
+
+
+def form_page(template: str, form):
+    """A form that was posted and came back is unprocessable: say so with 422."""
+    return render_template(template, form=form), 422 if form.is_submitted() else 200
+
+
+@bp.route("/register", methods=["GET", "POST"])
+@auth_limit
+def register():
+    form = RegisterForm()
+    if form.validate_on_submit():
+        try:
+            user = accounts.register(
+                form.email.data, form.password.data, guest_digest=identity.guest_digest()
+            )
+        except Conflict as exc:
+            form.email.errors.append(exc.message)
+        else:
+            log_in(user)
+            flash("Your account is ready, and your history is saved to it.", "success")
+            return redirect(url_for("gallery.index"), 303)
+    return form_page("auth/register.html", form)
+
+
+@bp.route("/login", methods=["GET", "POST"])
+@auth_limit
+def login():
+    form = LoginForm()
+    if form.validate_on_submit():
+        try:
+            user = accounts.authenticate(
+                form.email.data, form.password.data, guest_digest=identity.guest_digest()
+            )
+        except Unauthorized as exc:
+            form.form_errors.append(exc.message)
+        else:
+            log_in(user)
+            flash("Welcome back.", "success")
+            return redirect(url_for("gallery.index"), 303)
+    return form_page("auth/login.html", form)
+
+
+@bp.post("/logout")
+def logout():
+    """Forget the user; Clear-Site-Data drops the localStorage cache along with the session."""
+    if not identity.current_owner().is_guest:  # a guest's secret is all that finds their items
+        identity.log_out()
+        flash("You are logged out.", "info")
+    response = redirect(url_for("gallery.index"), 303)
+    response.headers["Clear-Site-Data"] = '"storage"'
+    return response

@@ -1,0 +1,80 @@
+"""Template filters and the viewer context that every page's header needs."""
+
+import json
+import re
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Any
+
+from flask import Flask, session
+
+from .identity import current_owner
+from .schemas import is_safe_media_url, iso_utc
+
+EMAIL_KEY = "email"
+SETTING_UNITS = {"duration": "s", "frameRate": "fps"}
+
+
+@dataclass(frozen=True)
+class Viewer:
+    """Who the header greets; built from the session alone, so error pages render without a DB."""
+
+    is_guest: bool
+    email: str | None
+    cache_key: str
+
+
+def current_viewer() -> Viewer:
+    owner = current_owner()
+    email = None if owner.is_guest else session.get(EMAIL_KEY)
+    return Viewer(is_guest=owner.is_guest, email=email, cache_key=owner.cache_key)
+
+
+def iso_date(value: datetime | None) -> str:
+    """Machine-readable UTC for `<time datetime>`; gallery.js localises what people read."""
+    return iso_utc(value) if value else ""
+
+
+def utc_date(value: datetime | None, short: bool = False) -> str:
+    """The readable fallback shown before (or without) JavaScript, always in UTC."""
+    if not value:
+        return ""
+    if value.tzinfo is None:  # SQLite hands back naive datetimes; we only ever store UTC
+        value = value.replace(tzinfo=UTC)
+    value = value.astimezone(UTC)
+    return f"{value.day} {value:%b %Y}" if short else f"{value.day} {value:%b %Y, %H:%M} UTC"
+
+
+def media_src(url: str | None) -> str:
+    """The URL when its scheme is allowed, else "" so `javascript:` never reaches src or href."""
+    return url if is_safe_media_url(url) else ""
+
+
+def setting_label(key: str) -> str:
+    """`shotSize` or `shot_size` reads as "Shot size"."""
+    words = re.sub(r"(?<=[a-z0-9])(?=[A-Z])", " ", str(key)).replace("_", " ").strip()
+    return words[:1].upper() + words[1:].lower() if words else str(key)
+
+
+def setting_value(value: Any, key: str | None = None) -> str:
+    """Scalars as written (with a unit for the known ones), yes/no, nested values as JSON."""
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    if value is None:
+        return "—"
+    if isinstance(value, dict | list):
+        return json.dumps(value, ensure_ascii=False, separators=(", ", ": "))
+    unit = SETTING_UNITS.get(key) if isinstance(value, int | float) else None
+    return f"{value} {unit}" if unit else str(value)
+
+
+def register_template_helpers(app: Flask) -> None:
+    app.add_template_filter(iso_date)
+    app.add_template_filter(utc_date)
+    app.add_template_filter(media_src)
+    app.add_template_filter(setting_label)
+    app.add_template_filter(setting_value)
+
+    @app.context_processor
+    def inject_viewer() -> dict[str, Any]:
+        return {"viewer": current_viewer()}

@@ -1,0 +1,25 @@
+"""Serving htmx: one URL answers a full page or the fragment that htmx asked for."""
+
+from typing import Any
+
+from flask import Response, make_response, render_template, request
+
+
+def is_partial_request() -> bool:
+    """An htmx request that wants a fragment.
+
+    History restores carry HX-Request too (htmx PR #2013) but need the whole page, or the
+    back button would paint a bare fragment.
+    """
+    return (
+        request.headers.get("HX-Request") == "true"
+        and request.headers.get("HX-History-Restore-Request") != "true"
+    )
+
+
+def render_page_or_partial(page: str, partial: str, /, **context: Any) -> Response:
+    """Render `partial` for htmx and `page` otherwise; caches learn that the two differ."""
+    template = partial if is_partial_request() else page
+    response = make_response(render_template(template, **context))
+    response.vary.add("HX-Request")
+    return response
