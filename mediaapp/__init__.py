@@ -13,6 +13,8 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 from .config import Config
 from .errors import register_error_handlers
 from .extensions import csrf, db, limiter, migrate
+from .filters import register_template_helpers
+from .security import register_security_headers
 
 
 def create_app(overrides: Mapping[str, Any] | None = None) -> Flask:
@@ -32,6 +34,8 @@ def create_app(overrides: Mapping[str, Any] | None = None) -> Flask:
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=1, x_proto=1, x_host=1)
     init_extensions(app)
     register_blueprints(app)
+    register_template_helpers(app)
+    register_security_headers(app)
     register_error_handlers(app)
     register_cli(app)
     return app
@@ -89,8 +93,14 @@ def init_extensions(app: Flask) -> None:
 
 def register_blueprints(app: Flask) -> None:
     from .api import bp as api_bp
+    from .auth import bp as auth_bp
+    from .gallery import bp as gallery_bp
+    from .public import bp as public_bp
 
     app.register_blueprint(api_bp)
+    app.register_blueprint(gallery_bp)
+    app.register_blueprint(auth_bp)
+    app.register_blueprint(public_bp)
 
 
 def register_cli(app: Flask) -> None:

@@ -1,10 +1,17 @@
 """Command-line tools, registered in the factory."""
 
+import json
+import sys
+from datetime import timedelta
+
 import click
 from flask import Flask
+from flask.cli import AppGroup
 
+from .api.transfer import export_chunks
 from .identity import Owner
-from .services import accounts
+from .services import accounts, media, transfer
+from .services.demo import seed_demo_history
 
 DEMO_EMAIL = "demo@mediaapp.local"
 DEMO_PASSWORD = "mediaapp-demo"
@@ -33,8 +40,6 @@ def register(app: Flask) -> None:
     )
     def seed_demo(email: str, password: str, count: int) -> None:
         """Fill an account's history with demo images and videos (idempotent)."""
-        from .services.demo import seed_demo_history  # pulls in the demo catalogue
-
         user, created = accounts.get_or_create_user(email, password)
         added = seed_demo_history(Owner(user_id=user.id), count=count)
         click.echo(
@@ -42,3 +47,62 @@ def register(app: Flask) -> None:
         )
         if created:
             click.echo(f"Log in at /login with {user.email} / {password}")
+
+    media_cli = AppGroup("media", help="Maintain media histories.")
+
+    @media_cli.command("purge-trash")
+    @click.option(
+        "--older-than",
+        "days",
+        default=30,
+        show_default=True,
+        type=click.IntRange(0, 36500),
+        help="Days an item has sat in the trash.",
+    )
+    def purge_trash(days: int) -> None:
+        """Destroy, for every owner, items that have been in the trash longer than DAYS."""
+        removed = media.purge_trash(timedelta(days=days))
+        click.echo(f"Purged {removed} items trashed more than {days} days ago.")
+
+    @media_cli.command("export")
+    @click.option("--email", required=True, help="Whose history.")
+    @click.option("--output", type=click.File("w"), default="-", help="File (default stdout).")
+    def export(email: str, output) -> None:
+        """Write an account's whole history as JSON (the API's export format)."""
+        owner = Owner(user_id=_user_or_exit(email).id)
+        for chunk in export_chunks(transfer.iter_export(owner)):
+            output.write(chunk)
+        output.write("\n")
+
+    @media_cli.command("import")
+    @click.option("--email", required=True, help="Into whose history.")
+    @click.argument("source", type=click.File("r"))
+    def import_(email: str, source) -> None:
+        """Import a JSON export (or a list of items) into an account; idempotent."""
+        owner = Owner(user_id=_user_or_exit(email).id)
+        document = json.load(source)
+        items = (
+            document.get("data", document.get("items")) if isinstance(document, dict) else document
+        )
+        if not isinstance(items, list):
+            raise click.ClickException('Expected a list of items, or {"data": [...]}.')
+        results = []
+        for start in range(0, len(items), 1000):
+            results += transfer.import_media(owner, items[start : start + 1000])
+        counts = {
+            s: sum(r["status"] == s for r in results) for s in ("imported", "duplicate", "rejected")
+        }
+        click.echo(", ".join(f"{n} {s}" for s, n in counts.items()))
+        for result in results:
+            if result["status"] == "rejected":
+                click.echo(f"item {result['index']}: {json.dumps(result['details'])}", err=True)
+
+    app.cli.add_command(media_cli)
+
+
+def _user_or_exit(email: str):
+    user = accounts.find_user(email)
+    if user is None:
+        click.echo(f"No account with email {email}.", err=True)
+        sys.exit(1)
+    return user

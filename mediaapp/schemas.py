@@ -14,6 +14,7 @@ from marshmallow import (
     Schema,
     ValidationError,
     fields,
+    post_load,
     validate,
     validates_schema,
 )
@@ -58,6 +59,15 @@ class StrictNumber(fields.Field):
             raise ValidationError("Must be a number.")
         if isinstance(value, float) and not math.isfinite(value):
             raise ValidationError("Must be a finite number.")
+        return value
+
+
+class StrictBoolean(fields.Field):
+    """A JSON true or false; not 1, "yes" or "true" (query strings use fields.Boolean)."""
+
+    def _deserialize(self, value, attr, data, **kwargs):
+        if not isinstance(value, bool):
+            raise ValidationError("Must be true or false.")
         return value
 
 
@@ -193,13 +203,40 @@ class SaveMediaSchema(Schema):
                 raise ValidationError({"settings": errors})
 
 
-class ListMediaArgsSchema(Schema):
-    """Query arguments of GET /api/media/list."""
+class MediaFiltersSchema(Schema):
+    """Search and filter arguments shared by the list, the gallery and bulk pruning."""
 
     class Meta:
         unknown = EXCLUDE
 
     type = fields.String(load_default=None, validate=validate.OneOf(MEDIA_TYPES))
+    q = CleanString(load_default=None, validate=validate.Length(max=200))
+    model = CleanString(load_default=None, validate=validate.Length(max=128))
+    favorite = fields.Boolean(load_default=None, allow_none=True)
+    date_from = fields.Date(data_key="from", load_default=None)
+    date_to = fields.Date(data_key="to", load_default=None)
+    sort = fields.String(load_default="newest", validate=validate.OneOf(("newest", "oldest")))
+
+    @validates_schema
+    def dates_in_order(self, data: dict, **kwargs) -> None:
+        if data.get("date_from") and data.get("date_to") and data["date_from"] > data["date_to"]:
+            raise ValidationError({"from": ["Must not be after 'to'."]})
+
+    @post_load
+    def blank_means_unset(self, data: dict, **kwargs) -> dict:
+        # An empty search box or menu arrives as "q=" / "model=": that is no filter at all.
+        for key in ("q", "model"):
+            if data.get(key) is not None and not data[key].strip():
+                data[key] = None
+        return data
+
+
+class PageArgsSchema(Schema):
+    """Paging arguments: limit, offset (the seed's) and the opaque keyset cursor."""
+
+    class Meta:
+        unknown = EXCLUDE
+
     limit = fields.Integer(load_default=50, validate=validate.Range(min=1, max=100))
     offset = fields.Integer(load_default=0, validate=validate.Range(min=0, max=2**31 - 1))
     cursor = CleanString(load_default=None, validate=validate.Length(min=1, max=512))
@@ -210,6 +247,10 @@ class ListMediaArgsSchema(Schema):
             raise ValidationError({"cursor": ["Use either cursor or offset, not both."]})
 
 
+class ListMediaArgsSchema(MediaFiltersSchema, PageArgsSchema):
+    """Query arguments of GET /api/media/list."""
+
+
 class MediaIdSchema(Schema):
     """DeleteMediaRequest: the id of one record."""
 
@@ -217,6 +258,83 @@ class MediaIdSchema(Schema):
         unknown = EXCLUDE
 
     id = fields.UUID(required=True)
+
+
+class DeleteArgsSchema(Schema):
+    """`?permanent=true` destroys instead of moving to the trash."""
+
+    class Meta:
+        unknown = EXCLUDE
+
+    permanent = fields.Boolean(load_default=False)
+
+
+class FavoriteSchema(Schema):
+    """PATCH /api/media/<id>: the fields that may change."""
+
+    class Meta:
+        unknown = EXCLUDE
+
+    favorite = StrictBoolean(required=True)
+
+
+BULK_ACTION_NAMES = ("delete", "restore", "favorite", "unfavorite", "purge")
+
+
+class BulkActionSchema(Schema):
+    """One action on up to 500 records."""
+
+    class Meta:
+        unknown = EXCLUDE
+
+    action = fields.String(required=True, validate=validate.OneOf(BULK_ACTION_NAMES))
+    ids = fields.List(fields.UUID(), required=True, validate=validate.Length(min=1, max=500))
+
+
+class PruneSchema(Schema):
+    """Trash everything except favorites, optionally of one type or within dates."""
+
+    class Meta:
+        unknown = EXCLUDE
+
+    type = fields.String(load_default=None, validate=validate.OneOf(MEDIA_TYPES))
+    date_from = fields.Date(data_key="from", load_default=None)
+    date_to = fields.Date(data_key="to", load_default=None)
+    confirm = StrictBoolean(
+        required=True,
+        validate=validate.Equal(True, error="Set confirm to true: this trashes many items."),
+    )
+
+
+class CreateShareSchema(Schema):
+    """Options of a new share link."""
+
+    class Meta:
+        unknown = EXCLUDE
+
+    expires_in_days = fields.Integer(
+        data_key="expiresInDays",
+        load_default=None,
+        allow_none=True,
+        validate=validate.Range(min=1, max=3650),
+    )
+    hide_prompt = StrictBoolean(data_key="hidePrompt", load_default=False)
+
+
+class ImportItemSchema(SaveMediaSchema):
+    """One item of an import: the save format plus its original date and favorite flag."""
+
+    created_at = fields.AwareDateTime(data_key="createdAt", load_default=None, default_timezone=UTC)
+    favorite = StrictBoolean(load_default=False)
+
+
+class ImportSchema(Schema):
+    """Up to 1,000 items; each is validated on its own and answered on its own."""
+
+    class Meta:
+        unknown = EXCLUDE
+
+    items = fields.List(fields.Raw(), required=True, validate=validate.Length(min=1, max=1000))
 
 
 class CredentialsSchema(Schema):
@@ -266,6 +384,8 @@ class MediaSchema(Schema):
     thumbnail_url = fields.String(data_key="thumbnailUrl", allow_none=True)
     created_at = IsoUtc(data_key="createdAt")
     user_id = fields.UUID(data_key="userId", allow_none=True)
+    favorite = fields.Boolean()
+    deleted_at = IsoUtc(data_key="deletedAt", allow_none=True)
 
 
 class PaginationSchema(Schema):
@@ -295,6 +415,22 @@ def media_to_wire(m: Any) -> dict:
         "thumbnailUrl": m.thumbnail_url,
         "createdAt": iso_utc(m.created_at),
         "userId": str(m.user_id) if m.user_id else None,
+        "favorite": bool(m.favorite),
+        "deletedAt": iso_utc(m.deleted_at) if m.deleted_at else None,
+    }
+
+
+def shared_to_wire(row: Any) -> dict:
+    """A shared item for the public: no id, no owner; prompt and settings unless hidden."""
+    return {
+        "type": row.type,
+        "url": row.url,
+        "thumbnailUrl": row.thumbnail_url,
+        "model": row.model,
+        "createdAt": iso_utc(row.created_at),
+        "prompt": None if row.hide_prompt else row.prompt,
+        "settings": None if row.hide_prompt else row.settings,
+        "promptHidden": bool(row.hide_prompt),
     }
 
 

@@ -9,7 +9,7 @@ import sqlalchemy as sa
 from mediaapp.extensions import db
 from mediaapp.identity import Owner
 from mediaapp.models import GeneratedMedia
-from mediaapp.services.media import list_statement
+from mediaapp.services.media import MediaFilters, list_statement
 from tests.conftest import image_payload, save, video_payload
 
 
@@ -158,9 +158,8 @@ def test_bad_list_arguments_answer_400_with_the_envelope(client, query):
 
 def _plan(app, owner: Owner, type_filter: bool) -> str:
     """EXPLAIN of the exact statement list_media runs for a cursor page."""
-    stmt = list_statement(
-        owner, type="image" if type_filter else None, after=(datetime.now(UTC), uuid.uuid4())
-    )
+    filters = MediaFilters(type="image" if type_filter else None)
+    stmt = list_statement(owner, filters, after=(datetime.now(UTC), uuid.uuid4()))
     with app.app_context():
         compiled = stmt.compile(db.engine, compile_kwargs={"literal_binds": True})
         rows = db.session.execute(sa.text(f"EXPLAIN {compiled}")).all()

@@ -22,6 +22,8 @@ WIRE_FIELDS = {
     "thumbnailUrl",
     "createdAt",
     "userId",
+    "favorite",
+    "deletedAt",
 }
 
 

@@ -32,14 +32,15 @@ def _pending_changes(app) -> list:
         diff = compare_metadata(context, db.metadata)
     if conn.dialect.name == "sqlite":
         # SQLite's reflection cannot describe "created_at DESC" index columns, so alembic
-        # reports the keyset indexes as changed; PostgreSQL (checked strictly) can.
+        # reports the keyset indexes as changed, and the trigram index is PostgreSQL-only;
+        # PostgreSQL, which has all of them, is checked strictly.
         diff = [
             d
             for d in diff
             if not (
                 isinstance(d, tuple)
                 and d[0] in ("add_index", "remove_index")
-                and d[1].name.endswith("_recent")
+                and d[1].name.endswith(("_recent", "_trash", "_trgm"))
             )
         ]
     return diff

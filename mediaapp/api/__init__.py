@@ -37,4 +37,4 @@ def refuse_cross_site_writes() -> None:
         )
 
 
-from . import auth, media, openapi  # noqa: E402,F401  (routes register on bp)
+from . import auth, media, openapi, shares, transfer  # noqa: E402,F401  (routes register on bp)

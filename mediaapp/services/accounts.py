@@ -24,11 +24,15 @@ def get_user(user_id: uuid.UUID) -> User | None:
     return db.session.get(User, user_id)
 
 
-def get_or_create_user(email: str, password: str) -> tuple[User, bool]:
-    """The account for email, created with password if missing (commits); (user, created)."""
-    existing = db.session.execute(
+def find_user(email: str) -> User | None:
+    return db.session.execute(
         sa.select(User).where(User.email == normalize_email(email))
     ).scalar_one_or_none()
+
+
+def get_or_create_user(email: str, password: str) -> tuple[User, bool]:
+    """The account for email, created with password if missing (commits); (user, created)."""
+    existing = find_user(email)
     if existing:
         return existing, False
     return register(email, password, guest_digest=None), True
@@ -57,9 +61,7 @@ def register(email: str, password: str, *, guest_digest: str | None) -> User:
 
 def authenticate(email: str, password: str, *, guest_digest: str | None) -> User:
     """Check credentials, adopt the guest's media, commit; Unauthorized on a mismatch."""
-    user = db.session.execute(
-        sa.select(User).where(User.email == normalize_email(email))
-    ).scalar_one_or_none()
+    user = find_user(email)
     if not check_password_hash(user.password_hash if user else _DUMMY_HASH, password) or not user:
         raise Unauthorized("Wrong email or password.", code="invalid_credentials")
     if guest_digest:

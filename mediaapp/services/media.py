@@ -1,12 +1,12 @@
-"""Saving, listing, fetching and deleting one owner's media."""
+"""Saving, listing, finding, favoriting, trashing and restoring one owner's media."""
 
 import base64
 import binascii
 import hashlib
 import json
 import uuid
-from dataclasses import dataclass
-from datetime import UTC, datetime
+from dataclasses import asdict, dataclass
+from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 
 import sqlalchemy as sa
@@ -14,7 +14,7 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import Row
 from sqlalchemy.exc import IntegrityError
 
-from ..errors import NotFound, Unauthorized, ValidationFailed
+from ..errors import Conflict, NotFound, Unauthorized, ValidationFailed
 from ..extensions import db
 from ..identity import Owner
 from ..models import GeneratedMedia as GM
@@ -34,7 +34,30 @@ COLUMNS = (
     GM.thumbnail_url,
     GM.created_at,
     GM.user_id,
+    GM.favorite,
+    GM.deleted_at,
 )
+LIVE = GM.deleted_at.is_(None)
+TRASHED = GM.deleted_at.is_not(None)
+
+
+@dataclass(frozen=True)
+class MediaFilters:
+    """What a history view shows; every field combines with the others and with paging."""
+
+    type: str | None = None
+    q: str | None = None
+    model: str | None = None
+    favorite: bool | None = None
+    date_from: date | None = None
+    date_to: date | None = None
+    sort: str = "newest"
+    trashed: bool = False
+
+    def fingerprint(self) -> str:
+        """Ties a cursor to the query that made it, so another query refuses it."""
+        blob = json.dumps(asdict(self), sort_keys=True, default=str).encode()
+        return hashlib.sha256(blob).hexdigest()[:12]
 
 
 @dataclass(frozen=True)
@@ -49,47 +72,45 @@ class Page:
 # --- cursors -----------------------------------------------------------------------------
 
 
-def _fingerprint(filters: dict[str, Any]) -> str:
-    """Ties a cursor to the query that made it, so another query refuses it."""
-    blob = json.dumps(filters, sort_keys=True, default=str).encode()
-    return hashlib.sha256(blob).hexdigest()[:12]
+def _sort_key(filters: MediaFilters):
+    """The column a view is ordered by (with id as the tie-breaker)."""
+    return GM.deleted_at if filters.trashed else GM.created_at
 
 
-def encode_cursor(row: Row, filters: dict[str, Any]) -> str:
-    created = row.created_at
-    if created.tzinfo is None:
-        created = created.replace(tzinfo=UTC)
-    payload = {
-        "t": created.astimezone(UTC).isoformat(),
-        "i": row.id.hex,
-        "f": _fingerprint(filters),
-    }
+def _as_utc(value: datetime) -> datetime:
+    return (value if value.tzinfo else value.replace(tzinfo=UTC)).astimezone(UTC)
+
+
+def encode_cursor(row: Row, filters: MediaFilters) -> str:
+    key = row.deleted_at if filters.trashed else row.created_at
+    payload = {"t": _as_utc(key).isoformat(), "i": row.id.hex, "f": filters.fingerprint()}
     raw = json.dumps(payload, separators=(",", ":")).encode()
     return base64.urlsafe_b64encode(raw).decode().rstrip("=")
 
 
-def decode_cursor(cursor: str, filters: dict[str, Any]) -> tuple[datetime, uuid.UUID]:
-    """The (created_at, id) position a cursor stands for; ValidationFailed when it is not ours."""
+def _invalid_cursor(reason: str) -> ValidationFailed:
+    return ValidationFailed(
+        "The cursor is not valid."
+        if "other" not in reason
+        else "The cursor belongs to a different query.",
+        code="invalid_cursor",
+        details={"cursor": [reason]},
+    )
+
+
+def decode_cursor(cursor: str, filters: MediaFilters) -> tuple[datetime, uuid.UUID]:
+    """The (sort key, id) position a cursor stands for; ValidationFailed when it is not ours."""
     try:
         raw = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4))
         payload = json.loads(raw)
         position = datetime.fromisoformat(payload["t"]), uuid.UUID(hex=payload["i"])
         fingerprint = payload["f"]
     except (binascii.Error, ValueError, KeyError, TypeError, UnicodeDecodeError) as exc:
-        raise ValidationFailed(
-            "The cursor is not valid.",
-            code="invalid_cursor",
-            details={"cursor": ["Not a cursor from this API."]},
-        ) from exc
+        raise _invalid_cursor("Not a cursor from this API.") from exc
     if position[0].tzinfo is None:
-        raise ValidationFailed("The cursor is not valid.", code="invalid_cursor",
-                               details={"cursor": ["Not a cursor from this API."]})
-    if fingerprint != _fingerprint(filters):
-        raise ValidationFailed(
-            "The cursor belongs to a different query.",
-            code="invalid_cursor",
-            details={"cursor": ["This cursor was made for other filters; start again."]},
-        )
+        raise _invalid_cursor("Not a cursor from this API.")
+    if fingerprint != filters.fingerprint():
+        raise _invalid_cursor("This cursor was made for other filters; start again.")
     return position
 
 
@@ -100,57 +121,137 @@ def _records(owner: Owner) -> sa.Select:
     return owner.scope(sa.select(*COLUMNS))
 
 
+def _like_pattern(text: str) -> str:
+    escaped = text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+    return f"%{escaped}%"
+
+
+def day_start(day: date) -> datetime:
+    return datetime.combine(day, time.min, tzinfo=UTC)
+
+
+def _filtered(stmt, filters: MediaFilters):
+    """Apply every filter but the ordering; shared by pages, counts and neighbours."""
+    stmt = stmt.where(TRASHED if filters.trashed else LIVE)
+    if filters.type:
+        stmt = stmt.where(GM.type == filters.type)
+    if filters.model:
+        stmt = stmt.where(GM.model == filters.model)
+    if filters.favorite is not None:
+        stmt = stmt.where(
+            GM.favorite == sa.true() if filters.favorite else GM.favorite == sa.false()
+        )
+    if filters.q:
+        stmt = stmt.where(GM.prompt.ilike(_like_pattern(filters.q), escape="\\"))
+    if filters.date_from:
+        stmt = stmt.where(GM.created_at >= day_start(filters.date_from))
+    if filters.date_to:  # inclusive: everything before the next day starts
+        stmt = stmt.where(GM.created_at < day_start(filters.date_to + timedelta(days=1)))
+    return stmt
+
+
 def list_statement(
     owner: Owner,
+    filters: MediaFilters | None = None,
     *,
-    type: str | None = None,
     limit: int = 50,
     offset: int = 0,
     after: tuple[datetime, uuid.UUID] | None = None,
 ) -> sa.Select:
-    """The page query: owner-scoped, newest first, one row more than a page to see hasMore."""
-    stmt = _records(owner)
-    if type:
-        stmt = stmt.where(GM.type == type)
+    """The page query: owner-scoped, ordered by (key, id), one row more than a page."""
+    filters = filters or MediaFilters()
+    key = _sort_key(filters)
+    ascending = filters.sort == "oldest" and not filters.trashed
+    stmt = _filtered(_records(owner), filters)
     if after:
-        # A row-value comparison is one index range on (owner, created_at DESC, id DESC).
-        stmt = stmt.where(
-            sa.tuple_(GM.created_at, GM.id)
-            < sa.tuple_(sa.literal(after[0], GM.created_at.type), sa.literal(after[1], GM.id.type))
-        )
-    stmt = stmt.order_by(GM.created_at.desc(), GM.id.desc()).limit(limit + 1)
+        # A row-value comparison is one range of the (owner, key DESC, id DESC) index.
+        position = sa.tuple_(sa.literal(after[0], key.type), sa.literal(after[1], GM.id.type))
+        pair = sa.tuple_(key, GM.id)
+        stmt = stmt.where(pair > position if ascending else pair < position)
+    order = (key.asc(), GM.id.asc()) if ascending else (key.desc(), GM.id.desc())
+    stmt = stmt.order_by(*order).limit(limit + 1)
     return stmt.offset(offset) if offset else stmt
 
 
 def list_media(
     owner: Owner,
+    filters: MediaFilters | None = None,
     *,
     type: str | None = None,
     limit: int = 50,
     offset: int = 0,
     cursor: str | None = None,
 ) -> Page:
-    """One page of the owner's media, newest first, by offset or by keyset cursor.
+    """One page of the owner's media matching filters, by offset or by keyset cursor.
 
     Reads only; raises ValidationFailed for a cursor that does not decode or that was made
-    for other filters.
+    for other filters. `type` is a shorthand for MediaFilters(type=...).
     """
-    filters = {"type": type}
+    filters = filters or MediaFilters(type=type)
     after = decode_cursor(cursor, filters) if cursor else None
-    stmt = list_statement(owner, type=type, limit=limit, offset=offset, after=after)
-    rows = db.session.execute(stmt).all()
+    rows = db.session.execute(
+        list_statement(owner, filters, limit=limit, offset=offset, after=after)
+    ).all()
     has_more = len(rows) > limit
     rows = rows[:limit]
     next_cursor = encode_cursor(rows[-1], filters) if has_more else None
     return Page(rows, has_more, next_cursor, limit, offset)
 
 
-def get_media(owner: Owner, media_id: uuid.UUID) -> Row:
-    """One of the owner's records; NotFound for a missing id and for another owner's."""
-    row = db.session.execute(_records(owner).where(GM.id == media_id)).first()
+def count_matches(owner: Owner, filters: MediaFilters) -> int:
+    """How many of the owner's records match filters (for "N matches")."""
+    stmt = _filtered(owner.scope(sa.select(sa.func.count()).select_from(GM)), filters)
+    return db.session.execute(stmt).scalar_one()
+
+
+def count_media(owner: Owner) -> dict[str, int]:
+    """How many live records the owner has in all and per type: {"all", "image", "video"}.
+
+    Owner-scoped, one grouped query that reads only the (owner, type, …) index.
+    """
+    stmt = owner.scope(sa.select(GM.type, sa.func.count()).where(LIVE).group_by(GM.type))
+    counts = {"image": 0, "video": 0}
+    counts.update({media_type: total for media_type, total in db.session.execute(stmt)})
+    return {"all": sum(counts.values()), **counts}
+
+
+def list_models(owner: Owner) -> list[dict[str, Any]]:
+    """The owner's models with how many live items each has, most used first."""
+    stmt = (
+        owner.scope(sa.select(GM.model, sa.func.count().label("count")))
+        .where(LIVE)
+        .group_by(GM.model)
+        .order_by(sa.desc("count"), GM.model)
+    )
+    return [{"model": model, "count": count} for model, count in db.session.execute(stmt)]
+
+
+def get_media(owner: Owner, media_id: uuid.UUID, *, include_trashed: bool = False) -> Row:
+    """One of the owner's records; NotFound for a missing id and for another owner's.
+
+    Trashed records count as missing unless include_trashed.
+    """
+    stmt = _records(owner).where(GM.id == media_id)
+    if not include_trashed:
+        stmt = stmt.where(LIVE)
+    row = db.session.execute(stmt).first()
     if row is None:
         raise NotFound("No media with that id.")
     return row
+
+
+def neighbours(owner: Owner, row: Row, filters: MediaFilters | None = None):
+    """(newer id, older id) around row within filters, for previous/next navigation."""
+    filters = filters or MediaFilters()
+    pair = sa.tuple_(GM.created_at, GM.id)
+    here = sa.tuple_(sa.literal(row.created_at, GM.created_at.type), sa.literal(row.id, GM.id.type))
+    base = _filtered(owner.scope(sa.select(GM.id)), filters)
+    newer = base.where(pair > here).order_by(GM.created_at.asc(), GM.id.asc()).limit(1)
+    older = base.where(pair < here).order_by(GM.created_at.desc(), GM.id.desc()).limit(1)
+    return db.session.execute(newer).scalar(), db.session.execute(older).scalar()
+
+
+# --- writes ------------------------------------------------------------------------------
 
 
 def dialect_insert(table):
@@ -164,13 +265,23 @@ def _insert(values: dict[str, Any]):
     return dialect_insert(GM).values(**values).on_conflict_do_nothing().returning(*COLUMNS)
 
 
+def in_trash_conflict(row: Row) -> Conflict:
+    return Conflict(
+        "This requestId belongs to an item in the trash; restore it instead of saving again.",
+        code="in_trash",
+        details={"id": str(row.id), "requestId": row.request_id},
+    )
+
+
 def save_media(owner: Owner, payload: dict[str, Any]) -> tuple[Row, bool]:
     """Save one record for the owner and commit; (record, True) when created.
 
     Idempotent on (owner, requestId): a replay, also a concurrent one, answers the existing
-    record unchanged with created=False. Raises Unauthorized if the logged-in account is gone.
+    record unchanged with created=False. A replay of an item that is in the trash raises
+    Conflict (code in_trash): it neither duplicates nor silently restores it. Raises
+    Unauthorized if the logged-in account is gone.
     """
-    values = {**payload, "id": uuid.uuid4(), "created_at": utcnow(), **owner.owner_columns()}
+    values = {"created_at": utcnow(), **payload, "id": uuid.uuid4(), **owner.owner_columns()}
     try:
         row = db.session.execute(_insert(values)).first()
     except IntegrityError as exc:  # only the owner FK is left: the account was deleted
@@ -185,11 +296,33 @@ def save_media(owner: Owner, payload: dict[str, Any]) -> tuple[Row, bool]:
     db.session.commit()
     if existing is None:  # the clashing record was deleted in between: save afresh
         return save_media(owner, payload)
+    if existing.deleted_at is not None:
+        raise in_trash_conflict(existing)
     return existing, False
 
 
-def delete_media(owner: Owner, media_id: uuid.UUID) -> Row:
-    """Delete one of the owner's records and commit; NotFound as for get_media."""
+def _change_one(owner: Owner, media_id: uuid.UUID, state, **values) -> Row:
+    row = db.session.execute(
+        owner.scope(sa.update(GM))
+        .where(GM.id == media_id, state)
+        .values(**values)
+        .returning(*COLUMNS)
+    ).first()
+    if row is None:
+        db.session.rollback()
+        raise NotFound("No media with that id.")
+    db.session.commit()
+    return row
+
+
+def delete_media(owner: Owner, media_id: uuid.UUID, *, permanent: bool = False) -> Row:
+    """Move one of the owner's live records to the trash (or destroy it), and commit.
+
+    With permanent=True the record is destroyed whether or not it is in the trash.
+    NotFound for a missing id, another owner's, or (not permanent) one already trashed.
+    """
+    if not permanent:
+        return _change_one(owner, media_id, LIVE, deleted_at=utcnow())
     row = db.session.execute(
         owner.scope(sa.delete(GM)).where(GM.id == media_id).returning(*COLUMNS)
     ).first()
@@ -200,12 +333,63 @@ def delete_media(owner: Owner, media_id: uuid.UUID) -> Row:
     return row
 
 
-def count_media(owner: Owner) -> dict[str, int]:
-    """How many records the owner has in all and per type: {"all", "image", "video"}.
+def restore_media(owner: Owner, media_id: uuid.UUID) -> Row:
+    """Bring one of the owner's trashed records back, and commit; NotFound if not in trash."""
+    return _change_one(owner, media_id, TRASHED, deleted_at=None)
 
-    Owner-scoped, one grouped query that reads only the (owner, type, …) index.
+
+def set_favorite(owner: Owner, media_id: uuid.UUID, favorite: bool) -> Row:
+    """Mark or unmark one of the owner's live records as a favorite, and commit."""
+    return _change_one(owner, media_id, LIVE, favorite=favorite)
+
+
+BULK_ACTIONS = {
+    # action: (the rows it applies to, the values it sets); "purge" destroys instead.
+    "delete": (LIVE, lambda: {"deleted_at": utcnow()}),
+    "restore": (TRASHED, lambda: {"deleted_at": None}),
+    "favorite": (LIVE, lambda: {"favorite": True}),
+    "unfavorite": (LIVE, lambda: {"favorite": False}),
+    "purge": (sa.true(), None),
+}
+
+
+def bulk_action(owner: Owner, action: str, ids: list[uuid.UUID]) -> tuple[list, list]:
+    """Apply action to many of the owner's records in one statement, and commit.
+
+    Returns (changed ids, not-found ids); ids of other owners, and ids the action does not
+    apply to (restoring a live item, say), are reported as not found.
     """
-    stmt = owner.scope(sa.select(GM.type, sa.func.count()).group_by(GM.type))
-    counts = {"image": 0, "video": 0}
-    counts.update({media_type: total for media_type, total in db.session.execute(stmt)})
-    return {"all": sum(counts.values()), **counts}
+    state, values = BULK_ACTIONS[action]
+    wanted = list(dict.fromkeys(ids))
+    stmt = owner.scope(sa.delete(GM) if values is None else sa.update(GM).values(**values()))
+    changed = set(
+        db.session.execute(stmt.where(GM.id.in_(wanted), state).returning(GM.id)).scalars()
+    )
+    db.session.commit()
+    return [i for i in wanted if i in changed], [i for i in wanted if i not in changed]
+
+
+def trash_all_except_favorites(owner: Owner, filters: MediaFilters) -> int:
+    """Move every live non-favorite record matching filters to the trash; commit; count."""
+    keep = MediaFilters(
+        type=filters.type, date_from=filters.date_from, date_to=filters.date_to, favorite=False
+    )
+    stmt = _filtered(owner.scope(sa.update(GM)), keep).values(deleted_at=utcnow())
+    result = db.session.execute(stmt)
+    db.session.commit()
+    return result.rowcount
+
+
+def empty_trash(owner: Owner) -> int:
+    """Destroy everything in the owner's trash, and commit; returns how many."""
+    result = db.session.execute(owner.scope(sa.delete(GM)).where(TRASHED))
+    db.session.commit()
+    return result.rowcount
+
+
+def purge_trash(older_than: timedelta) -> int:
+    """Destroy, for every owner, what has sat in the trash longer than older_than; commit."""
+    cutoff = utcnow() - older_than
+    result = db.session.execute(sa.delete(GM).where(TRASHED, GM.deleted_at < cutoff))
+    db.session.commit()
+    return result.rowcount

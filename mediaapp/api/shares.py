@@ -1,0 +1,54 @@
+"""Share links: create, list and revoke (owner), and the public JSON view of a link."""
+
+from flask import url_for
+
+from ..identity import current_owner
+from ..schemas import CreateShareSchema, envelope, iso_utc, json_object, parse_uuid, shared_to_wire
+from ..services import shares
+from . import bp
+from .media import api_limit
+
+
+def share_to_wire(link) -> dict:
+    return {
+        "id": str(link.share_id),
+        "mediaId": str(link.media_id),
+        "url": url_for("public.shared", token=link.token, _external=True),
+        "token": link.token,
+        "hidePrompt": link.hide_prompt,
+        "expiresAt": iso_utc(link.expires_at) if link.expires_at else None,
+        "createdAt": iso_utc(link.shared_at),
+    }
+
+
+@bp.post("/media/<media_id>/share")
+@api_limit
+def create_share(media_id: str):
+    options = CreateShareSchema().load(json_object(required=False))
+    link = shares.create_share(current_owner(), parse_uuid(media_id), **options)
+    return envelope(share_to_wire(link), status=201)
+
+
+@bp.get("/shares")
+@api_limit
+def list_shares():
+    return envelope(
+        [
+            {**share_to_wire(row), "type": row.type, "prompt": row.prompt}
+            for row in shares.list_shares(current_owner())
+        ]
+    )
+
+
+@bp.delete("/shares/<share_id>")
+@api_limit
+def revoke_share(share_id: str):
+    shares.revoke_share(current_owner(), parse_uuid(share_id))
+    return envelope({"revoked": share_id})
+
+
+@bp.get("/shared/<token>")
+@api_limit
+def shared(token: str):
+    """Public: anyone with the link; no owner information."""
+    return envelope(shared_to_wire(shares.get_shared(token)))

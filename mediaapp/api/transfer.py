@@ -1,0 +1,53 @@
+"""Export the whole history as streamed JSON; import items in the save format; stats."""
+
+import json
+from datetime import UTC, datetime
+
+from flask import Response, request, stream_with_context
+
+from ..identity import current_owner
+from ..schemas import ImportSchema, envelope, json_object, media_to_wire
+from ..services import stats, transfer
+from . import bp
+from .media import api_limit
+
+IMPORT_MAX_BYTES = 32 * 1024 * 1024
+
+
+def export_chunks(rows) -> iter:
+    """The success envelope, written one record at a time."""
+    yield '{"success": true, "data": ['
+    for index, row in enumerate(rows):
+        yield ("," if index else "") + json.dumps(media_to_wire(row), separators=(",", ":"))
+    yield "]}"
+
+
+@bp.get("/media/export")
+@api_limit
+def export_media():
+    rows = transfer.iter_export(current_owner())
+    filename = f"mediaapp-export-{datetime.now(UTC):%Y%m%d}.json"
+    return Response(
+        stream_with_context(export_chunks(rows)),
+        mimetype="application/json",
+        headers={"Content-Disposition": f'attachment; filename="{filename}"'},
+    )
+
+
+@bp.post("/media/import")
+@api_limit
+def import_media():
+    request.max_content_length = IMPORT_MAX_BYTES  # 1,000 items with their settings
+    items = ImportSchema().load(json_object())["items"]
+    results = transfer.import_media(current_owner(), items)
+    totals = {
+        status: sum(r["status"] == status for r in results)
+        for status in ("imported", "duplicate", "rejected")
+    }
+    return envelope({**totals, "results": results})
+
+
+@bp.get("/media/stats")
+@api_limit
+def media_stats():
+    return envelope(stats.media_stats(current_owner()))

@@ -1,0 +1,89 @@
+"""Export and import of a whole history."""
+
+import uuid
+from collections.abc import Iterator
+from typing import Any
+
+import sqlalchemy as sa
+from marshmallow import ValidationError
+from sqlalchemy.engine import Row
+
+from ..extensions import db
+from ..identity import Owner
+from ..models import GeneratedMedia as GM
+from ..models import utcnow
+from ..schemas import ImportItemSchema
+from .media import dialect_insert, list_statement
+
+EXPORT_BATCH = 1000
+
+
+def iter_export(owner: Owner, batch: int = EXPORT_BATCH) -> Iterator[Row]:
+    """Every live record of the owner, newest first, read in keyset batches.
+
+    Holds at most one batch in memory, so a 200,000-item history streams in constant space.
+    """
+    after = None
+    while True:
+        rows = db.session.execute(list_statement(owner, limit=batch, after=after)).all()
+        yield from rows[:batch]
+        if len(rows) <= batch:
+            return
+        after = (rows[batch - 1].created_at, rows[batch - 1].id)
+
+
+def _is_duplicate(owner: Owner, item: dict[str, Any]) -> uuid.UUID | None:
+    """An item without a requestId is the same media when url, prompt and date all match."""
+    stmt = owner.scope(sa.select(GM.id)).where(GM.url == item["url"], GM.prompt == item["prompt"])
+    if item.get("created_at"):
+        stmt = stmt.where(GM.created_at == item["created_at"])
+    return db.session.execute(stmt.limit(1)).scalar()
+
+
+def import_media(owner: Owner, items: list[Any]) -> list[dict[str, Any]]:
+    """Import items for the owner, keeping their dates; commit; one result per item.
+
+    Each result is {index, status: imported|duplicate|rejected, id?, details?}. Idempotent:
+    an item whose requestId the owner already has (trashed or not), or that has no requestId
+    but the same url, prompt and date as an existing one, is a duplicate and changes nothing.
+    """
+    schema, results = ImportItemSchema(), []
+    for index, raw in enumerate(items):
+        if not isinstance(raw, dict):
+            results.append(
+                {
+                    "index": index,
+                    "status": "rejected",
+                    "details": {"_schema": ["Each item must be a JSON object."]},
+                }
+            )
+            continue
+        try:
+            item = schema.load(raw)
+        except ValidationError as exc:
+            results.append(
+                {"index": index, "status": "rejected", "details": exc.normalized_messages()}
+            )
+            continue
+        existing = None if item.get("request_id") else _is_duplicate(owner, item)
+        if existing:
+            results.append({"index": index, "status": "duplicate", "id": str(existing)})
+            continue
+        values = {
+            **item,
+            "id": uuid.uuid4(),
+            **owner.owner_columns(),
+            "created_at": item.get("created_at") or utcnow(),
+        }
+        new_id = db.session.execute(
+            dialect_insert(GM).values(**values).on_conflict_do_nothing().returning(GM.id)
+        ).scalar()
+        if new_id is None:
+            existing = db.session.execute(
+                owner.scope(sa.select(GM.id)).where(GM.request_id == item["request_id"])
+            ).scalar()
+            results.append({"index": index, "status": "duplicate", "id": str(existing)})
+        else:
+            results.append({"index": index, "status": "imported", "id": str(new_id)})
+    db.session.commit()
+    return results
