@@ -8,7 +8,7 @@ import sqlalchemy as sa
 from mediaapp.extensions import db
 from mediaapp.identity import Owner
 from mediaapp.services.media import MediaFilters, list_statement
-from tests.conftest import image_payload, save, video_payload
+from tests.conftest import image_payload, video_payload
 
 
 def _ids(client, query):

@@ -41,8 +41,9 @@ def upgrade() -> None:
         live = f"{owner} IS NOT NULL AND deleted_at IS NULL"
         _partial(f"ix_generated_media_{short}_recent", [owner, *NEWEST], live)
         _partial(f"ix_generated_media_{short}_type_recent", [owner, "type", *NEWEST], live)
-        _partial(f"ix_generated_media_{short}_favorite_recent", [owner, *NEWEST],
-                 f"{live} AND favorite")
+        _partial(
+            f"ix_generated_media_{short}_favorite_recent", [owner, *NEWEST], f"{live} AND favorite"
+        )
         _partial(
             f"ix_generated_media_{short}_trash",
             [owner, sa.text("deleted_at DESC"), sa.text("id DESC")],
@@ -71,8 +72,10 @@ def upgrade() -> None:
             "created_at", sa.DateTime(timezone=True), server_default=sa.func.now(), nullable=False
         ),
         sa.ForeignKeyConstraint(
-            ["media_id"], ["generated_media.id"],
-            name=op.f("fk_share_links_media_id_generated_media"), ondelete="CASCADE",
+            ["media_id"],
+            ["generated_media.id"],
+            name=op.f("fk_share_links_media_id_generated_media"),
+            ondelete="CASCADE",
         ),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_share_links")),
         sa.UniqueConstraint("token", name=op.f("uq_share_links_token")),
