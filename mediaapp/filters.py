@@ -8,10 +8,9 @@ from typing import Any
 
 from flask import Flask, session
 
-from .identity import current_owner
+from .identity import EMAIL_KEY, current_owner
 from .schemas import is_safe_media_url, iso_utc
 
-EMAIL_KEY = "email"
 SETTING_UNITS = {"duration": "s", "frameRate": "fps"}
 
 

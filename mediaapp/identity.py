@@ -12,6 +12,8 @@ from .models import GeneratedMedia
 
 GUEST_KEY = "guest"
 USER_KEY = "user_id"
+# Kept in the session so the header never needs the database (it must render on a 503).
+EMAIL_KEY = "email"
 
 
 @dataclass(frozen=True)
@@ -84,9 +86,10 @@ def guest_digest() -> str | None:
     return digest(secret) if secret else None
 
 
-def log_in(user_id: uuid.UUID) -> None:
+def log_in(user_id: uuid.UUID, email: str) -> None:
     session.clear()
     session[USER_KEY] = str(user_id)
+    session[EMAIL_KEY] = email
     session.permanent = True
     g.pop("owner", None)
 

@@ -33,6 +33,11 @@ def admin_dsn(url: str) -> str:
     return make_url(url).set(database="postgres").render_as_string(hide_password=False)
 
 
+def sibling_database(url: str, suffix: str) -> str:
+    """A second database named after the test database, for tests that need their own."""
+    return f"{make_url(url).database}_{suffix}"
+
+
 def recreate_pg_database(url: str) -> None:
     name = make_url(url).database
     conn = psycopg2.connect(admin_dsn(url), connect_timeout=3)

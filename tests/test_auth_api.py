@@ -175,3 +175,11 @@ def test_the_media_api_is_limited_only_when_configured(make_app):
 
     assert statuses == [200, 200, 429]
     limiter.reset()
+
+
+def test_the_page_header_shows_the_email_after_an_api_login(client):
+    client.post("/api/auth/register", json=CREDS)
+
+    page = client.get("/").get_data(as_text=True)
+
+    assert "person@example.com" in page

@@ -9,7 +9,7 @@ from sqlalchemy.engine import make_url
 
 from mediaapp import create_app
 from mediaapp.extensions import db
-from tests.conftest import BASE_CONFIG, recreate_pg_database
+from tests.conftest import BASE_CONFIG, recreate_pg_database, sibling_database
 
 
 @pytest.fixture
@@ -17,7 +17,7 @@ def empty_app(database_url, tmp_path):
     if database_url.startswith("postgresql"):
         url = (
             make_url(database_url)
-            .set(database="mediaapp_test_migrations")
+            .set(database=sibling_database(database_url, "migrations"))
             .render_as_string(hide_password=False)
         )
         recreate_pg_database(url)

@@ -6,7 +6,14 @@ import pytest
 from sqlalchemy.engine import make_url
 
 from mediaapp import create_app
-from tests.conftest import BASE_CONFIG, admin_dsn, image_payload, recreate_pg_database, save
+from tests.conftest import (
+    BASE_CONFIG,
+    admin_dsn,
+    image_payload,
+    recreate_pg_database,
+    save,
+    sibling_database,
+)
 
 pytestmark = pytest.mark.postgresql_only
 
@@ -31,7 +38,7 @@ def outage_app(database_url):
     """An app on its own database, so refusing its connections disturbs no other test."""
     url = (
         make_url(database_url)
-        .set(database="mediaapp_test_outage")
+        .set(database=sibling_database(database_url, "outage"))
         .render_as_string(hide_password=False)
     )
     recreate_pg_database(url)

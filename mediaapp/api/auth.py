@@ -25,7 +25,7 @@ def _user_data(user) -> dict:
 def register():
     creds = RegisterSchema().load(json_object())
     user = accounts.register(**creds, guest_digest=identity.guest_digest())
-    identity.log_in(user.id)
+    identity.log_in(user.id, user.email)
     return envelope(_user_data(user), status=201)
 
 
@@ -34,7 +34,7 @@ def register():
 def login():
     creds = CredentialsSchema().load(json_object())
     user = accounts.authenticate(**creds, guest_digest=identity.guest_digest())
-    identity.log_in(user.id)
+    identity.log_in(user.id, user.email)
     return envelope(_user_data(user))
 
 

@@ -1,22 +1,15 @@
 """Account pages: register, log in, log out (HTML forms over the accounts service)."""
 
-from flask import current_app, flash, redirect, render_template, session, url_for
+from flask import current_app, flash, redirect, render_template, url_for
 
 from .. import identity
 from ..errors import Conflict, Unauthorized
 from ..extensions import limiter
-from ..filters import EMAIL_KEY
 from ..services import accounts
 from . import bp
 from .forms import LoginForm, RegisterForm
 
 auth_limit = limiter.limit(lambda: current_app.config["AUTH_RATE_LIMIT"], methods=["POST"])
-
-
-def log_in(user) -> None:
-    identity.log_in(user.id)
-    # Kept in the session so the header never needs the database (it must render on a 503).
-    session[EMAIL_KEY] = user.email
 
 
 def form_page(template: str, form):
@@ -36,7 +29,7 @@ def register():
         except Conflict as exc:
             form.email.errors.append(exc.message)
         else:
-            log_in(user)
+            identity.log_in(user.id, user.email)
             flash("Your account is ready, and your history is saved to it.", "success")
             return redirect(url_for("gallery.index"), 303)
     return form_page("auth/register.html", form)
@@ -54,7 +47,7 @@ def login():
         except Unauthorized as exc:
             form.form_errors.append(exc.message)
         else:
-            log_in(user)
+            identity.log_in(user.id, user.email)
             flash("Welcome back.", "success")
             return redirect(url_for("gallery.index"), 303)
     return form_page("auth/login.html", form)

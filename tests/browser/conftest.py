@@ -26,7 +26,8 @@ CHROMIUM_ARGS = [
     "--disable-component-update",
     "--no-first-run",
 ]
-BROWSER_DB = "mediaapp_browser"
+# Each concurrent run (a developer, CI) can name its own: the database is recreated.
+BROWSER_DB = os.environ.get("MEDIAAPP_BROWSER_TEST_DB", "mediaapp_browser")
 PG_ADMIN_DSN = os.environ.get(
     "MEDIAAPP_BROWSER_PG_ADMIN", "postgresql://postgres@127.0.0.1:5432/postgres"
 )
