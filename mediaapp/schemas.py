@@ -360,8 +360,9 @@ def iso_utc(value: datetime) -> str:
     """ISO 8601 in UTC with milliseconds and a Z, as JavaScript's toISOString() writes it."""
     if value.tzinfo is None:  # SQLite hands back naive datetimes; we only ever store UTC
         value = value.replace(tzinfo=UTC)
-    value = value.astimezone(UTC)
-    return value.strftime("%Y-%m-%dT%H:%M:%S.") + f"{value.microsecond // 1000:03d}Z"
+    elif value.utcoffset():
+        value = value.astimezone(UTC)
+    return value.isoformat(timespec="milliseconds")[:-6] + "Z"
 
 
 class IsoUtc(fields.Field):

@@ -117,6 +117,11 @@ def decode_cursor(cursor: str, filters: MediaFilters) -> tuple[datetime, uuid.UU
 # --- queries -----------------------------------------------------------------------------
 
 
+def fetch_rows(stmt: sa.Select) -> list[Row]:
+    """Run a column select on the session's connection: Core rows, no ORM result machinery."""
+    return db.session.connection().execute(stmt).all()
+
+
 def _records(owner: Owner) -> sa.Select:
     return owner.scope(sa.select(*COLUMNS))
 
@@ -189,9 +194,7 @@ def list_media(
     """
     filters = filters or MediaFilters(type=type)
     after = decode_cursor(cursor, filters) if cursor else None
-    rows = db.session.execute(
-        list_statement(owner, filters, limit=limit, offset=offset, after=after)
-    ).all()
+    rows = fetch_rows(list_statement(owner, filters, limit=limit, offset=offset, after=after))
     has_more = len(rows) > limit
     rows = rows[:limit]
     next_cursor = encode_cursor(rows[-1], filters) if has_more else None

@@ -1,0 +1,281 @@
+"""Benchmark the list, save, gallery, search and stats paths against a bare handler.
+
+Loads PostgreSQL with ROWS media over OWNERS accounts, one of which holds BIG, then runs the
+app and bench/bare_app.py under gunicorn (2 sync workers each) on 127.0.0.1 and prints
+medians (single client) and throughput (CLIENTS threads for SECONDS). Bounded in time;
+stops the servers it started. Usage:
+
+    .venv/bin/python bench/run.py [--rows 1000000] [--owners 10000] [--big 200000]
+"""
+
+import argparse
+import http.client
+import json
+import os
+import socket
+import statistics
+import subprocess
+import sys
+import threading
+import time
+import uuid
+from pathlib import Path
+from types import SimpleNamespace
+
+import psycopg2
+from werkzeug.security import generate_password_hash
+
+ROOT = Path(__file__).resolve().parent.parent
+ADMIN = "postgresql://postgres@127.0.0.1:5432/postgres"
+DB = "mediaapp_bench"
+URL = f"postgresql://postgres@127.0.0.1:5432/{DB}"
+BIG_EMAIL, PASSWORD = "big@bench.local", "bench-password"
+SAVE_BODY = {
+    "type": "image",
+    "url": "https://cdn.example.com/x.png",
+    "prompt": "a bench fox",
+    "model": "flux-1-dev",
+    "settings": {
+        "model": "flux-1-dev",
+        "style": "s",
+        "resolution": "1024x1024",
+        "shotSize": "medium shot",
+        "seed": 1,
+    },
+}
+
+
+def sql(statements, url=URL, autocommit=False):
+    conn = psycopg2.connect(url)
+    conn.autocommit = autocommit
+    with conn.cursor() as cur:
+        for statement, params in statements:
+            cur.execute(statement, params)
+        result = cur.fetchall() if cur.description else None
+    conn.commit()
+    conn.close()
+    return result
+
+
+def load(rows: int, owners: int, big: int) -> str:
+    sql(
+        [(f"DROP DATABASE IF EXISTS {DB} WITH (FORCE)", None), (f"CREATE DATABASE {DB}", None)],
+        ADMIN,
+        autocommit=True,
+    )
+    env = {**os.environ, "DATABASE_URL": URL, "SECRET_KEY": "bench"}
+    subprocess.run(
+        [sys.executable, "-m", "flask", "--app", "app", "db", "upgrade"],
+        cwd=ROOT,
+        env=env,
+        check=True,
+        capture_output=True,
+    )
+    big_id = str(uuid.uuid4())
+    started = time.monotonic()
+    sql(
+        [
+            (
+                "INSERT INTO users (id, email, password_hash) VALUES (%s, %s, %s)",
+                (big_id, BIG_EMAIL, generate_password_hash(PASSWORD, "pbkdf2:sha256:1000")),
+            ),
+            (
+                "INSERT INTO users (id, email, password_hash) SELECT gen_random_uuid(), "
+                "'u' || g || '@bench.local', 'x' FROM generate_series(2, %s) g",
+                (owners,),
+            ),
+            # The big owner's history, one item a minute going back.
+            (
+                """INSERT INTO generated_media (id, user_id, type, url, prompt, model, settings,
+                                        request_id, created_at)
+            SELECT gen_random_uuid(), %s,
+                   (CASE WHEN g %% 5 = 0 THEN 'video' ELSE 'image' END)::media_type,
+                   'https://cdn.example.com/' || g || '.png',
+                   'prompt number ' || g || ' of a misty forest with a fox at dawn',
+                   'model-' || (g %% 7),
+                   '{"model": "m", "style": "s", "resolution": "1024x1024",
+                     "shotSize": "wide", "seed": 42}'::jsonb,
+                   'req-' || g, now() - g * interval '1 minute'
+            FROM generate_series(1, %s) g""",
+                (big_id, big),
+            ),
+            # Everyone else: the rest spread over the other owners.
+            (
+                """WITH owners AS (SELECT id, row_number() OVER () AS n FROM users WHERE id <> %s)
+            INSERT INTO generated_media (id, user_id, type, url, prompt, model, settings,
+                                         created_at)
+            SELECT gen_random_uuid(), o.id, 'image', 'https://cdn.example.com/o.png',
+                   'someone else''s prompt ' || g, 'model-x', '{}'::jsonb,
+                   now() - g * interval '1 second'
+            FROM generate_series(1, %s) g JOIN owners o ON o.n = 1 + g %% (%s - 1)""",
+                (big_id, rows - big, owners),
+            ),
+            ("ANALYZE", None),
+        ]
+    )
+    print(
+        f"loaded {rows:,} rows over {owners:,} owners ({big:,} for one) in "
+        f"{time.monotonic() - started:.0f} s"
+    )
+    return big_id
+
+
+def serve(module: str, port: int) -> subprocess.Popen:
+    env = {
+        **os.environ,
+        "DATABASE_URL": URL,
+        "SECRET_KEY": "bench",
+        "MEDIAAPP_AUTH_RATE_LIMIT": "1000 per minute",
+    }
+    proc = subprocess.Popen(
+        [
+            str(ROOT / ".venv/bin/gunicorn"),
+            "-w",
+            "2",
+            "-b",
+            f"127.0.0.1:{port}",
+            module,
+            "--log-level",
+            "warning",
+        ],
+        cwd=ROOT,
+        env=env,
+    )
+    for _ in range(100):
+        try:
+            socket.create_connection(("127.0.0.1", port), timeout=1).close()
+            return proc
+        except OSError:
+            time.sleep(0.1)
+    proc.kill()
+    raise SystemExit(f"{module} did not start")
+
+
+def request(port, method, path, body=None, cookie=None):
+    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+    headers = {"Cookie": cookie} if cookie else {}
+    if body is not None:
+        headers["Content-Type"] = "application/json"
+        body = json.dumps(body)
+    conn.request(method, path, body=body, headers=headers)
+    response = conn.getresponse()
+    data = response.read()
+    if response.status >= 400:
+        raise SystemExit(f"{method} {path}: {response.status} {data[:200]!r}")
+    return response, data
+
+
+def median_ms(port, method, path, n, body=None, cookie=None, fresh_body=None) -> float:
+    times = []
+    for i in range(n):
+        payload = fresh_body(i) if fresh_body else body
+        start = time.perf_counter()
+        request(port, method, path, payload, cookie)
+        times.append((time.perf_counter() - start) * 1000)
+    return statistics.median(times)
+
+
+def throughput(port, path, seconds, clients, cookie=None) -> float:
+    done, stop = [0] * clients, time.monotonic() + seconds
+
+    def run(k):
+        while time.monotonic() < stop:
+            request(port, "GET", path, cookie=cookie)
+            done[k] += 1
+
+    threads = [threading.Thread(target=run, args=(k,)) for k in range(clients)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(seconds + 30)
+    return sum(done) / seconds
+
+
+def deep_cursor(big_id: str, depth: int) -> str:
+    sys.path.insert(0, str(ROOT))
+    from mediaapp.services.media import MediaFilters, encode_cursor
+
+    query = (
+        "SELECT id, created_at FROM generated_media WHERE user_id = %s "
+        "ORDER BY created_at DESC, id DESC OFFSET %s LIMIT 1"
+    )
+    ((media_id, created_at),) = sql([(query, (big_id, depth))])
+    row = SimpleNamespace(id=uuid.UUID(str(media_id)), created_at=created_at)
+    return encode_cursor(row, MediaFilters())
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--rows", type=int, default=1_000_000)
+    parser.add_argument("--owners", type=int, default=10_000)
+    parser.add_argument("--big", type=int, default=200_000)
+    parser.add_argument("--n", type=int, default=200, help="requests per median")
+    parser.add_argument("--seconds", type=float, default=8)
+    parser.add_argument("--clients", type=int, default=4)
+    parser.add_argument("--skip-load", action="store_true")
+    args = parser.parse_args()
+
+    if args.skip_load:
+        ((big_id,),) = sql([("SELECT id FROM users WHERE email = %s", (BIG_EMAIL,))])
+        big_id = str(big_id)
+    else:
+        big_id = load(args.rows, args.owners, args.big)
+    app, bare = serve("app:app", 8301), serve("bench.bare_app:app", 8302)
+    try:
+        response, _ = request(
+            8301, "POST", "/api/auth/login", {"email": BIG_EMAIL, "password": PASSWORD}
+        )
+        cookie = response.getheader("Set-Cookie").split(";")[0]
+        cursor = deep_cursor(big_id, args.big * 3 // 4)
+        owner_q = f"?owner={big_id}"
+        n = args.n
+        rows = {
+            "bare list p50": median_ms(8302, "GET", "/" + owner_q, n),
+            "list p50 (first page)": median_ms(8301, "GET", "/api/media/list", n, cookie=cookie),
+            f"list p50 (cursor at {args.big * 3 // 4:,})": median_ms(
+                8301, "GET", f"/api/media/list?cursor={cursor}", n, cookie=cookie
+            ),
+            "list p50 (seed's offset=10000)": median_ms(
+                8301, "GET", "/api/media/list?offset=10000", max(n // 4, 10), cookie=cookie
+            ),
+            "gallery first page p50": median_ms(8301, "GET", "/", n, cookie=cookie),
+            "search q=fox p50": median_ms(
+                8301, "GET", "/api/media/list?q=number%20199", max(n // 4, 10), cookie=cookie
+            ),
+            "stats p50": median_ms(8301, "GET", "/api/media/stats", max(n // 10, 5), cookie=cookie),
+            "bare save p50": median_ms(8302, "POST", "/" + owner_q, n, body=SAVE_BODY),
+            "save p50": median_ms(
+                8301,
+                "POST",
+                "/api/media/save",
+                n,
+                cookie=cookie,
+                fresh_body=lambda i: {**SAVE_BODY, "requestId": f"b{i}"},
+            ),
+        }
+        bare_rps = throughput(8302, "/" + owner_q, args.seconds, args.clients)
+        app_rps = throughput(8301, "/api/media/list", args.seconds, args.clients, cookie)
+    finally:
+        for proc in (app, bare):
+            proc.terminate()
+            proc.wait(10)
+
+    width = max(map(len, rows))
+    for name, value in rows.items():
+        print(f"{name:<{width}}  {value:8.2f} ms")
+    first = rows["list p50 (first page)"]
+    deep = rows[f"list p50 (cursor at {args.big * 3 // 4:,})"]
+    print(f"{'bare list throughput':<{width}}  {bare_rps:8.0f} req/s")
+    print(f"{'list throughput':<{width}}  {app_rps:8.0f} req/s")
+    print("ratios (targets in DESIGN.md):")
+    print(f"  list p50 / bare p50          = {first / rows['bare list p50']:.2f}  (<= 2)")
+    print(f"  list req/s / bare req/s      = {app_rps / bare_rps:.2f}  (>= 0.75)")
+    print(f"  deep page p50 / first p50    = {deep / first:.2f}  (<= 1.2)")
+    print(
+        f"  save p50 / bare save p50     = {rows['save p50'] / rows['bare save p50']:.2f}  (<= 2)"
+    )
+    print(f"  gallery p50 / list p50       = {rows['gallery first page p50'] / first:.2f}  (<= 2)")
+
+
+if __name__ == "__main__":
+    main()
