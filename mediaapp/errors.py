@@ -4,7 +4,7 @@ from typing import Any
 
 from flask import Flask, current_app, jsonify, render_template, request
 from marshmallow import ValidationError
-from sqlalchemy.exc import DBAPIError, OperationalError
+from sqlalchemy.exc import DBAPIError, InterfaceError, OperationalError
 from werkzeug.exceptions import HTTPException
 
 from .extensions import db
@@ -127,12 +127,16 @@ def register_error_handlers(app: Flask) -> None:
             code, message = "csrf_failed", "The form expired or is missing its security token."
         return render_error(status, code, message, headers=headers)
 
-    @app.errorhandler(OperationalError)
     @app.errorhandler(DBAPIError)
     def handle_database_error(error: DBAPIError):
-        app.logger.error("database unavailable: %s", error.orig if error.orig else error)
         _rollback_quietly()
-        return render_error(503, *HTTP_CODES[503], headers={"Retry-After": "5"})
+        # Only a database that cannot be reached is "unavailable"; a constraint or data error
+        # that escaped validation is our bug and answers 500 like any other.
+        if isinstance(error, OperationalError | InterfaceError) or error.connection_invalidated:
+            app.logger.error("database unavailable: %s", error.orig if error.orig else error)
+            return render_error(503, *HTTP_CODES[503], headers={"Retry-After": "5"})
+        app.logger.exception("database error")
+        return render_error(500, *HTTP_CODES[500])
 
     @app.errorhandler(Exception)
     def handle_unexpected(error: Exception):

@@ -5,7 +5,6 @@ import secrets
 import uuid
 from dataclasses import dataclass
 
-import sqlalchemy as sa
 from flask import g, session
 
 from .models import GeneratedMedia
@@ -47,9 +46,6 @@ class Owner:
         """A public, stable key for client-side caches; reveals nothing about the secret."""
         raw = f"user:{self.user_id}" if self.user_id else f"guest:{self.session_digest}"
         return hashlib.sha256(raw.encode()).hexdigest()[:16]
-
-    def where(self) -> sa.ColumnElement[bool]:
-        return self.column == self.value
 
 
 def parse_user_id(value) -> uuid.UUID | None:

@@ -116,8 +116,8 @@ def json_problems(value: Any, depth: int = 0) -> str | None:
 # --- input -------------------------------------------------------------------------------
 
 
-def _required_text(max_len: int) -> CleanString:
-    return CleanString(required=True, validate=validate.Length(max=max_len))
+def _required_text(max_len: int, data_key: str | None = None) -> CleanString:
+    return CleanString(required=True, data_key=data_key, validate=validate.Length(max=max_len))
 
 
 class ImageSettingsSchema(Schema):
@@ -129,8 +129,7 @@ class ImageSettingsSchema(Schema):
     model = _required_text(256)
     style = _required_text(256)
     resolution = _required_text(256)
-    shot_size = _required_text(256)
-    shot_size.data_key = "shotSize"
+    shot_size = _required_text(256, data_key="shotSize")
     seed = StrictNumber(allow_none=True)
     batch_size = StrictNumber(data_key="batchSize", allow_none=True)
 
@@ -144,8 +143,7 @@ class VideoSettingsSchema(Schema):
     model = _required_text(256)
     style = _required_text(256)
     resolution = _required_text(256)
-    shot_size = _required_text(256)
-    shot_size.data_key = "shotSize"
+    shot_size = _required_text(256, data_key="shotSize")
     duration = StrictNumber(required=True)
     frame_rate = StrictNumber(data_key="frameRate", required=True)
     seed = StrictNumber(allow_none=True)

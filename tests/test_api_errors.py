@@ -101,3 +101,20 @@ def test_cross_site_reads_are_not_blocked(client):
     response = client.get("/api/media/list", headers={"Sec-Fetch-Site": "cross-site"})
 
     assert response.status_code == 200
+
+
+def test_a_constraint_error_that_escaped_validation_is_a_500_not_a_503(make_app, monkeypatch):
+    import sqlalchemy as sa
+
+    from mediaapp.services import media as media_service
+
+    def clash(*args, **kwargs):
+        raise sa.exc.IntegrityError("INSERT …", {}, Exception("duplicate key"))
+
+    monkeypatch.setattr(media_service, "list_media", clash)
+    app = make_app(TESTING=False)
+
+    response = app.test_client().get("/api/media/list")
+
+    assert response.status_code == 500
+    assert response.get_json()["code"] == "internal_error"
