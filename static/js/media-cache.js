@@ -5,6 +5,8 @@
  * It reads its configuration from attributes on <body> (no inline script):
  *   data-owner-key  public key of the current owner (a guest or an account); required for
  *                   anything to be cached
+ *   data-owner-kind "guest" | "user" (optional; without it, a page showing the logout form
+ *                   form[data-cache-clear] is taken to belong to an account)
  *   data-api-base   where the JSON API lives (default "/api")
  *   data-page       "gallery" | "detail" | "auth" | "other"
  *   data-offline    "1" when the server could not read its database and served its 503 page
@@ -12,9 +14,24 @@
  * localStorage keys (wire records, newest first, at most 10 per type):
  *   mediaapp:v1:<ownerKey>:image    mediaapp:v1:<ownerKey>:video
  *   mediaapp:v1:<ownerKey>:queue    saves waiting to be sent, oldest first
- * On start every mediaapp:v1: key of another owner is removed, so a shared browser never
- * shows one person's items to the next; submitting a form marked data-cache-clear (logout)
- * removes them all.
+ *   mediaapp:v1:<ownerKey>:imported         requestIds the server confirmed (imported or
+ *                                           already there): never offered again
+ *   mediaapp:v1:<ownerKey>:import-rejected  requestIds the server refused to import
+ * sessionStorage keys (this tab only): mediaapp:v1:adopt (a guest signing in),
+ * mediaapp:v1:import-result and mediaapp:v1:import-dismissed (the gallery's import offer).
+ *
+ * Whose data is whose. On start every mediaapp:v1: key of another owner is removed, so a
+ * shared browser never shows one person's items to the next. One exception keeps a guest's
+ * work: submitting a login or registration form (a POST form whose action ends in /login or
+ * /register, or one marked data-cache-adopt) as a guest notes that guest in sessionStorage,
+ * and when the next page in that tab belongs to an account (the server has just moved the
+ * guest's media into it), the guest's queued saves, cached records and import memory move to
+ * the account's keys before the purge; the queue is then sent into the account with the same
+ * requestIds, so nothing is lost and nothing is duplicated. A failed login, another guest, or
+ * a note older than 15 minutes moves nothing. Logging out (submitting a form marked
+ * data-cache-clear) removes every mediaapp key, queue included: privacy wins over delivery.
+ * A queued save still reaches the server before a logout whenever the connection allows,
+ * because the queue is flushed on every page load, on "online" and every 15 s.
  *
  * Public API — window.MediaCache:
  *   ownerKey          the current owner's key ("" when the page names none)
@@ -39,7 +56,23 @@
  *                     the queue is not empty. Resolves {sent, rejected, remaining}.
  *   remove(id)        DELETE <api>/media/<id>, then drops the record from the cache (also when
  *                     the server answers 404). Resolves with the deleted record or null.
- *   clear()           removes every mediaapp:v1: key.
+ *   clear()           removes every mediaapp:v1: key (localStorage and sessionStorage).
+ *   findImportable()  resolves with the items this browser holds that the server may not
+ *                     have, in the import format: the owner's queued saves, and history the
+ *                     app kept in localStorage before it had a database (any key outside
+ *                     "mediaapp:" holding an array of objects with url and prompt; legacy
+ *                     names such as imageUrl/videoUrl/timestamp are mapped). Each gets a
+ *                     deterministic requestId when it has none ("local-" + SHA-256 of
+ *                     url|prompt|createdAt). Items the API would refuse, and items already
+ *                     confirmed or refused, are left out. Sends nothing.
+ *   importLocal()     POSTs those items to <api>/media/import in chunks of at most 1,000 and
+ *                     resolves {imported, duplicate, rejected}; remembers the outcome per
+ *                     requestId so nothing is offered twice. Idempotent on the server too:
+ *                     an item it already has comes back "duplicate". Legacy keys are never
+ *                     modified or deleted. Rejects with an Error (.status, .body, .offline,
+ *                     .result = the totals so far) when a request fails.
+ *   beforeSignIn()    notes the current guest for the adoption above; the forms call it for
+ *                     you, a script calling POST <api>/auth/login or /register calls it first.
  *
  * Events, all dispatched on document with the data in event.detail:
  *   mediacache:update   {type, items, source: "cache"|"api", offline}
@@ -47,6 +80,7 @@
  *   mediacache:online   {}
  *   mediacache:saved    {record, replayed}
  *   mediacache:rejected {payload, status, body}
+ *   mediacache:imported {imported, duplicate, rejected}
  *
  * On the gallery (data-page="gallery" or a #media-grid on the page) it keeps the cache fresh
  * with load(); the server-rendered grid stays the source of truth. Only when the page is the
@@ -55,6 +89,15 @@
  * textContent; a URL reaches src/href/poster only if it is http(s) or a single-"/" path), and
  * it shows #offline-notice until an API call succeeds. A successful htmx delete of a card
  * (form.media-card__delete) drops that record from the cache.
+ *
+ * The import offer: on data-page="gallery", once the API has answered, when findImportable()
+ * finds N > 0 items it puts a section.import-offer right after #offline-notice (or before
+ * #media-grid): p.import-offer__text "This browser holds N items that aren't in your history
+ * yet." and two button.import-offer__button ("Import them", .button--primary; "Not now",
+ * .button--ghost, hides it for the rest of the tab's session). Importing reloads the page when
+ * anything was added, and the page that comes back says "Imported X items (Y were already
+ * there)." in a div.import-offer.import-offer--done (role="status"); a failure is said in the
+ * banner, which stays so the user can try again.
  *
  * Rate limiting (429), request timeouts (408) and a 2xx answer that is not the API's JSON
  * envelope (a captive portal's page) are treated like 5xx: the request may succeed later,
@@ -69,6 +112,16 @@
   const FLUSH_INTERVAL_MS = 15000;
   const REQUEST_TIMEOUT_MS = 10000;
   const UUID_RE = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+  const APP_PREFIX = "mediaapp:"; // any version: keys outside it may be legacy history
+  const ADOPT_KEY = PREFIX + "adopt"; // sessionStorage: a guest signing in from this tab
+  const ADOPT_MAX_AGE_MS = 15 * 60 * 1000;
+  const RESULT_KEY = PREFIX + "import-result"; // sessionStorage: said after the reload
+  const DISMISS_KEY = PREFIX + "import-dismissed"; // sessionStorage: "Not now"
+  const OFFER_ID = "import-offer";
+  const IMPORT_CHUNK = 1000; // the most POST /api/media/import takes at once
+  const LEGACY_DEPTH = 2; // arrays directly under a key, or one or two objects down
+  const SETTINGS_MAX_BYTES = 16 * 1024;
+  const LOCAL_ID_PREFIX = "local-";
   const OFFLINE_TEXT =
     "You're offline — showing your most recent saved items. " +
     "Changes will sync when the connection returns.";
@@ -76,6 +129,7 @@
   let config = null;
   let flushTimer = null;
   let flushing = null;
+  let importing = null;
   let isOffline = false;
   const pendingDeletes = new WeakSet();
 
@@ -99,52 +153,68 @@
     return result;
   }
 
-  function keyFor(suffix) {
-    const owner = readConfig().ownerKey;
+  /** The localStorage key of one of an owner's entries; the current owner by default. */
+  function keyFor(suffix, ownerKey) {
+    const owner = ownerKey === undefined ? readConfig().ownerKey : ownerKey;
     return owner ? PREFIX + owner + ":" + suffix : null;
   }
 
-  // ---------------------------------------------------------------- storage (never throws)
+  /**
+   * "guest" or "user". <body data-owner-kind> says so when present; without it, the logout
+   * form (form[data-cache-clear]) is what base.html shows only to an account.
+   */
+  function ownerKind() {
+    const body = document.body;
+    const kind = body ? body.dataset.ownerKind : "";
+    if (kind === "guest" || kind === "user") {
+      return kind;
+    }
+    return document.querySelector("form[data-cache-clear]") ? "user" : "guest";
+  }
 
-  function storageGet(key) {
+  // ---------------------------------------------------------------- storage (never throws)
+  // area is "localStorage" (the default) or "sessionStorage"; reading window[area] itself can
+  // throw (storage disabled), so it happens inside the try.
+
+  function storageGet(key, area) {
     if (!key) {
       return null;
     }
     try {
-      const raw = window.localStorage.getItem(key);
+      const raw = window[area || "localStorage"].getItem(key);
       return raw === null ? null : JSON.parse(raw);
     } catch (_err) {
       return null; // private mode, storage disabled, or a value that is not JSON
     }
   }
 
-  function storageSet(key, value) {
+  function storageSet(key, value, area) {
     if (!key) {
       return false;
     }
     try {
-      window.localStorage.setItem(key, JSON.stringify(value));
+      window[area || "localStorage"].setItem(key, JSON.stringify(value));
       return true;
     } catch (_err) {
       return false; // quota exceeded or storage unavailable
     }
   }
 
-  function storageRemove(key) {
+  function storageRemove(key, area) {
     if (!key) {
       return;
     }
     try {
-      window.localStorage.removeItem(key);
+      window[area || "localStorage"].removeItem(key);
     } catch (_err) {
       /* storage unavailable: nothing to remove */
     }
   }
 
-  function storageKeys() {
+  function storageKeys(area) {
     const keys = [];
     try {
-      const store = window.localStorage;
+      const store = window[area || "localStorage"];
       for (let i = 0; i < store.length; i += 1) {
         const key = store.key(i);
         if (key !== null) {
@@ -184,8 +254,8 @@
     }
   }
 
-  function readType(type) {
-    const stored = storageGet(keyFor(type));
+  function readType(type, ownerKey) {
+    const stored = storageGet(keyFor(type, ownerKey));
     return Array.isArray(stored) ? stored.filter((r) => isRecord(r) && r.type === type) : [];
   }
 
@@ -219,11 +289,20 @@
     }
   }
 
-  function readQueue() {
-    const stored = storageGet(keyFor("queue"));
-    return Array.isArray(stored)
-      ? stored.filter((e) => e && typeof e === "object" && e.payload && e.payload.requestId)
-      : [];
+  function isQueueEntry(entry) {
+    return (
+      entry !== null &&
+      typeof entry === "object" &&
+      entry.payload !== null &&
+      typeof entry.payload === "object" &&
+      typeof entry.payload.requestId === "string" &&
+      entry.payload.requestId !== ""
+    );
+  }
+
+  function readQueue(ownerKey) {
+    const stored = storageGet(keyFor("queue", ownerKey));
+    return Array.isArray(stored) ? stored.filter(isQueueEntry) : [];
   }
 
   function writeQueue(entries) {
@@ -523,7 +602,8 @@
   }
 
   /**
-   * Remove every mediaapp:v1: key from localStorage (all owners, cache and queue).
+   * Remove every mediaapp:v1: key from localStorage (all owners, cache, queue and import
+   * memory) and from sessionStorage. Legacy keys outside "mediaapp:" are never touched.
    * @returns {void}
    */
   function clear() {
@@ -532,7 +612,104 @@
         storageRemove(key);
       }
     }
+    for (const key of storageKeys("sessionStorage")) {
+      if (key.startsWith(PREFIX)) {
+        storageRemove(key, "sessionStorage"); // the sign-in note and the import notices
+      }
+    }
     stopFlushTimer();
+  }
+
+  /**
+   * Remember, for the page that answers a login or registration from this tab, which guest
+   * is signing in and what it has waiting: its queued saves, cached records and import
+   * memory go to sessionStorage ("mediaapp:v1:adopt"). When the next page names an account
+   * as its owner, start() moves them into that account's keys before the guest's keys are
+   * purged, so a save queued as a guest is sent into the account (same requestId: never
+   * twice). Called for you when a form posting to …/login or …/register (or marked
+   * data-cache-adopt) is submitted; a script that calls POST /api/auth/login or
+   * /api/auth/register itself calls this first.
+   * @returns {boolean} true when there was a guest to remember and the note was written.
+   */
+  function beforeSignIn() {
+    const owner = readConfig().ownerKey;
+    if (!owner || ownerKind() !== "guest") {
+      return false;
+    }
+    const note = {
+      guestKey: owner,
+      at: Date.now(),
+      queue: readQueue(),
+      image: readType("image"),
+      video: readType("video"),
+      imported: readIdList("imported"),
+    };
+    // Another tab may purge the guest's localStorage keys first, hence the copy; if the copy
+    // does not fit, the key alone still finds them when this tab gets there first.
+    return (
+      storageSet(ADOPT_KEY, note, "sessionStorage") ||
+      storageSet(ADOPT_KEY, { guestKey: owner, at: note.at }, "sessionStorage")
+    );
+  }
+
+  /**
+   * The items this browser holds that the server may not have: the current owner's queued
+   * saves, and media history the app kept in localStorage before it had a database (any
+   * key outside "mediaapp:" holding an array of objects with a url and a prompt, directly
+   * or one or two object levels down). Legacy fields are mapped onto the import format
+   * (imageUrl/videoUrl → url, timestamp/createdAt → createdAt, model or settings.model, …);
+   * an item without a requestId gets "local-" + SHA-256(url|prompt|createdAt), so the same
+   * item always carries the same key and importing it again is a no-op. Items that the API
+   * would refuse (a javascript: url, no prompt, settings it cannot accept) are left out, and
+   * so are items the server already confirmed ("mediaapp:v1:<owner>:imported") or refused.
+   * Cached records are never offered: they came from the server, and one it no longer has
+   * was deleted there. Sends nothing.
+   * @returns {Promise<Array<Object>>} import items ({type, url, prompt, model, settings,
+   *   requestId, createdAt?, thumbnailUrl?, projectId?, fileId?, favorite?}); [] without an
+   *   owner.
+   */
+  async function findImportable() {
+    if (!readConfig().ownerKey) {
+      return [];
+    }
+    const known = new Set(readIdList("imported").concat(readIdList("import-rejected")));
+    const found = [];
+    const add = (item) => {
+      if (item && isImportable(item) && !known.has(item.requestId)) {
+        known.add(item.requestId); // also drops the same item found under a second key
+        found.push(item);
+      }
+    };
+    for (const entry of readQueue()) {
+      add(fromQueueEntry(entry));
+    }
+    for (const draft of legacyDrafts()) {
+      if (!draft.requestId) {
+        draft.requestId = await localRequestId(draft);
+      }
+      add(draft);
+    }
+    return found;
+  }
+
+  /**
+   * Import what findImportable() finds through POST <api>/media/import, at most 1,000 items
+   * per request. The server answers each item: imported, duplicate (it already had that
+   * requestId, so importing twice adds nothing) or rejected. Imported and duplicate items
+   * are remembered in "mediaapp:v1:<owner>:imported" (and leave the queue), rejected ones
+   * in "…:import-rejected", so neither is offered again; nothing in the legacy keys is ever
+   * deleted. Concurrent calls share one run.
+   * @returns {Promise<{imported: number, duplicate: number, rejected: number}>} rejects
+   *   with an Error (.status, .body, .offline, and .result: the totals of the chunks that
+   *   did go through) when a request fails; the items not sent stay importable.
+   */
+  function importLocal() {
+    if (!importing) {
+      importing = runImport().finally(() => {
+        importing = null;
+      });
+    }
+    return importing;
   }
 
   // ---------------------------------------------------------------- internals
@@ -568,6 +745,592 @@
       flushTimer = null;
     }
   }
+
+  // ---------------------------------------------------------------- lists of requestIds
+
+  function readIdList(suffix, ownerKey) {
+    const stored = storageGet(keyFor(suffix, ownerKey));
+    return Array.isArray(stored) ? stored.filter((id) => typeof id === "string" && id) : [];
+  }
+
+  function addIds(suffix, ids, ownerKey) {
+    if (ids.length === 0) {
+      return true;
+    }
+    const all = new Set(readIdList(suffix, ownerKey));
+    ids.forEach((id) => all.add(id));
+    return storageSet(keyFor(suffix, ownerKey), Array.from(all));
+  }
+
+  // ---------------------------------------------------------------- adoption at sign-in
+
+  function queuedTime(entry) {
+    const t = Date.parse(entry.queuedAt);
+    return Number.isNaN(t) ? 0 : t;
+  }
+
+  /** The account's queue plus the guest's, oldest first, one entry per requestId. */
+  function mergedQueue(lists) {
+    const seen = new Set();
+    const merged = [];
+    for (const entry of [].concat(...lists)) {
+      if (isQueueEntry(entry) && !seen.has(entry.payload.requestId)) {
+        seen.add(entry.payload.requestId);
+        merged.push(entry);
+      }
+    }
+    return merged.sort((a, b) => queuedTime(a) - queuedTime(b)); // stable: ties keep order
+  }
+
+  /**
+   * Runs before the purge. A note left by beforeSignIn() in this tab means the previous page
+   * was a guest submitting a login or registration. The server moves a guest's media to the
+   * account it signs into, so when this page's owner is an account, the guest's queue, cache
+   * and import memory move with it. A note for the same guest (a failed login), another
+   * guest, or older than ADOPT_MAX_AGE_MS is dropped without moving anything: one guest's
+   * data never reaches another guest.
+   */
+  function adoptFromSignIn() {
+    const owner = readConfig().ownerKey;
+    const note = storageGet(ADOPT_KEY, "sessionStorage");
+    if (!owner || note === null) {
+      return; // a page that names no owner cannot tell; the next one will
+    }
+    const guest = note && typeof note.guestKey === "string" ? note.guestKey : "";
+    const fresh = typeof note.at === "number" && Date.now() - note.at < ADOPT_MAX_AGE_MS;
+    if (!guest || guest === owner || !fresh || ownerKind() !== "user" || guest.includes(":")) {
+      storageRemove(ADOPT_KEY, "sessionStorage");
+      return;
+    }
+    const queue = mergedQueue([
+      readQueue(),
+      readQueue(guest),
+      Array.isArray(note.queue) ? note.queue : [],
+    ]);
+    if (queue.length > 0 && !writeQueue(queue)) {
+      return; // keep the note (and so the queue) for the next page rather than lose it
+    }
+    for (const type of TYPES) {
+      const carried = Array.isArray(note[type]) ? note[type] : [];
+      writeType(type, readType(type).concat(readType(type, guest), carried));
+    }
+    const imported = Array.isArray(note.imported) ? note.imported : [];
+    addIds("imported", readIdList("imported", guest).concat(
+      imported.filter((id) => typeof id === "string" && id)));
+    storageRemove(ADOPT_KEY, "sessionStorage");
+  }
+
+  function isSignInForm(form, submitter) {
+    if (form.hasAttribute("data-cache-adopt")) {
+      return true;
+    }
+    // Attributes, not form.action/form.method: an input named "action" would shadow those.
+    const from = (name) =>
+      submitter instanceof Element && submitter.hasAttribute("form" + name)
+        ? submitter.getAttribute("form" + name)
+        : form.getAttribute(name);
+    const action = from("action") || window.location.href;
+    const method = from("method") || "get";
+    try {
+      const url = new URL(action, window.location.href);
+      return (
+        url.origin === window.location.origin &&
+        String(method).toLowerCase() === "post" &&
+        /\/(login|register)\/?$/.test(url.pathname)
+      );
+    } catch (_err) {
+      return false;
+    }
+  }
+
+  // ---------------------------------------------------------------- importable items
+
+  const IMAGE_TEXT_SETTINGS = ["model", "style", "resolution", "shotSize"];
+
+  function isPlainObject(value) {
+    return value !== null && typeof value === "object" && !Array.isArray(value);
+  }
+
+  function isNumber(value) {
+    return typeof value === "number" && Number.isFinite(value);
+  }
+
+  function wellFormed(value) {
+    if (typeof value.isWellFormed === "function") {
+      return value.isWellFormed();
+    }
+    return !/[\ud800-\udbff](?![\udc00-\udfff])|(?:^|[^\ud800-\udbff])[\udc00-\udfff]/.test(value);
+  }
+
+  /** A string the API stores: length in range, no NUL byte, no lone surrogate. */
+  function goodText(value, min, max) {
+    return (
+      typeof value === "string" &&
+      value.length >= min &&
+      value.length <= max &&
+      !value.includes("\u0000") &&
+      wellFormed(value)
+    );
+  }
+
+  function optionalText(value, max) {
+    return value === undefined || value === null || goodText(value, 0, max);
+  }
+
+  /** The API's settings rules (schemas.py), so an offered item is one the server accepts. */
+  function settingsOk(type, settings) {
+    if (!isPlainObject(settings)) {
+      return false;
+    }
+    if (!IMAGE_TEXT_SETTINGS.every((name) => goodText(settings[name], 0, 256))) {
+      return false;
+    }
+    for (const name of ["seed", "batchSize"]) {
+      if (settings[name] !== undefined && settings[name] !== null && !isNumber(settings[name])) {
+        return false;
+      }
+    }
+    if (type === "video" && !(isNumber(settings.duration) && isNumber(settings.frameRate))) {
+      return false;
+    }
+    let json;
+    try {
+      json = JSON.stringify(settings);
+    } catch (_err) {
+      return false;
+    }
+    return (
+      !json.includes("\\u0000") &&
+      wellFormed(json) &&
+      new TextEncoder().encode(json).length <= SETTINGS_MAX_BYTES
+    );
+  }
+
+  function isImportable(item) {
+    return (
+      TYPES.includes(item.type) &&
+      goodText(item.url, 1, 2048) &&
+      safeUrl(item.url) !== null &&
+      goodText(item.prompt, 1, 10000) &&
+      goodText(item.model, 1, 128) &&
+      settingsOk(item.type, item.settings) &&
+      goodText(item.requestId, 1, 255) &&
+      optionalText(item.projectId, 255) &&
+      optionalText(item.fileId, 255) &&
+      (item.thumbnailUrl === undefined ||
+        (goodText(item.thumbnailUrl, 1, 2048) && safeUrl(item.thumbnailUrl) !== null)) &&
+      (item.createdAt === undefined || !Number.isNaN(Date.parse(item.createdAt)))
+    );
+  }
+
+  /** An ISO 8601 UTC string from ms or s since the epoch (number or digits) or a date string. */
+  function isoDate(value) {
+    let time = NaN;
+    if (typeof value === "string" && /^\d{9,16}$/.test(value.trim())) {
+      value = Number(value.trim());
+    }
+    if (isNumber(value) && value > 0) {
+      time = value < 1e11 ? value * 1000 : value; // 1e11 ms is 1973; 1e11 s is year 5138
+    } else if (typeof value === "string" && value.trim() !== "") {
+      time = Date.parse(value);
+    }
+    if (Number.isNaN(time)) {
+      return undefined;
+    }
+    const date = new Date(time);
+    return Number.isNaN(date.getTime()) ? undefined : date.toISOString();
+  }
+
+  function firstText(...values) {
+    const found = values.find((v) => typeof v === "string" && v !== "");
+    return found === undefined ? null : found;
+  }
+
+  function idText(value) {
+    if (isNumber(value)) {
+      return String(value);
+    }
+    return typeof value === "string" && value !== "" && value.length <= 255 ? value : undefined;
+  }
+
+  function firstNumber(...values) {
+    return values.find(isNumber);
+  }
+
+  /**
+   * One legacy object in the import format, or null when it is not generated media (no url,
+   * no prompt). hint is the key and property path it was found under ("…video…" makes an
+   * untyped item a video). Whether the result is acceptable is isImportable's question.
+   */
+  function fromLegacy(raw, hint) {
+    if (!isPlainObject(raw)) {
+      return null;
+    }
+    const url = firstText(raw.url, raw.videoUrl, raw.imageUrl);
+    if (url === null || typeof raw.prompt !== "string") {
+      return null;
+    }
+    const settings = isPlainObject(raw.settings) ? Object.assign({}, raw.settings) : {};
+    let type = raw.type;
+    if (!TYPES.includes(type)) {
+      const videoish =
+        firstText(raw.videoUrl, raw.thumbnailUrl) !== null ||
+        firstNumber(raw.duration, settings.duration, settings.frameRate) !== undefined ||
+        /video/i.test(hint);
+      type = videoish ? "video" : "image";
+    }
+    const model = firstText(raw.model, settings.model);
+    const missing = (name) => settings[name] === undefined || settings[name] === null;
+    if (missing("model") && model !== null) {
+      settings.model = model;
+    }
+    for (const name of ["style", "resolution", "shotSize"]) {
+      if (missing(name)) {
+        // Older records lack some text settings the API now requires: an empty string says
+        // "not recorded" without inventing a value; the item is kept rather than refused.
+        settings[name] = typeof raw[name] === "string" ? raw[name] : "";
+      }
+    }
+    if (type === "video") {
+      if (missing("duration") && firstNumber(raw.duration) !== undefined) {
+        settings.duration = raw.duration;
+      }
+      if (missing("frameRate") && firstNumber(raw.frameRate, raw.fps) !== undefined) {
+        settings.frameRate = firstNumber(raw.frameRate, raw.fps);
+      }
+    }
+    const item = { type: type, url: url, prompt: raw.prompt, model: model || "",
+      settings: settings };
+    const thumbnail = firstText(raw.thumbnailUrl, raw.thumbnail, raw.posterUrl);
+    if (thumbnail !== null && safeUrl(thumbnail) !== null) {
+      item.thumbnailUrl = thumbnail; // a refused thumbnail is dropped, the media kept
+    }
+    for (const name of ["projectId", "fileId", "requestId"]) {
+      const value = idText(raw[name]);
+      if (value !== undefined) {
+        item[name] = value;
+      }
+    }
+    const createdAt = isoDate(raw.createdAt) || isoDate(raw.timestamp);
+    if (createdAt !== undefined) {
+      item.createdAt = createdAt;
+    }
+    if (raw.favorite === true) {
+      item.favorite = true;
+    }
+    return item;
+  }
+
+  function collectLegacy(value, path, depth, out) {
+    if (Array.isArray(value)) {
+      for (const raw of value) {
+        const item = fromLegacy(raw, path);
+        if (item) {
+          out.push(item);
+        }
+      }
+    } else if (isPlainObject(value) && depth < LEGACY_DEPTH) {
+      for (const name of Object.keys(value)) {
+        collectLegacy(value[name], path + "/" + name, depth + 1, out);
+      }
+    }
+  }
+
+  /** Media-like objects under every localStorage key outside "mediaapp:" (read, never changed). */
+  function legacyDrafts() {
+    const out = [];
+    for (const key of storageKeys()) {
+      if (!key.startsWith(APP_PREFIX)) {
+        collectLegacy(storageGet(key), key, 0, out);
+      }
+    }
+    return out;
+  }
+
+  /** A queued save as an import item: its date is when it was queued, not when it is sent. */
+  function fromQueueEntry(entry) {
+    const item = Object.assign({}, entry.payload);
+    if (item.createdAt === undefined) {
+      const queuedAt = isoDate(entry.queuedAt);
+      if (queuedAt !== undefined) {
+        item.createdAt = queuedAt;
+      }
+    }
+    return item;
+  }
+
+  // ---------------------------------------------------------------- SHA-256
+
+  const SHA256_K = new Uint32Array([
+    0x428a2f98, 0x71374491, 0xb5c0fbcf, 0xe9b5dba5, 0x3956c25b, 0x59f111f1, 0x923f82a4,
+    0xab1c5ed5, 0xd807aa98, 0x12835b01, 0x243185be, 0x550c7dc3, 0x72be5d74, 0x80deb1fe,
+    0x9bdc06a7, 0xc19bf174, 0xe49b69c1, 0xefbe4786, 0x0fc19dc6, 0x240ca1cc, 0x2de92c6f,
+    0x4a7484aa, 0x5cb0a9dc, 0x76f988da, 0x983e5152, 0xa831c66d, 0xb00327c8, 0xbf597fc7,
+    0xc6e00bf3, 0xd5a79147, 0x06ca6351, 0x14292967, 0x27b70a85, 0x2e1b2138, 0x4d2c6dfc,
+    0x53380d13, 0x650a7354, 0x766a0abb, 0x81c2c92e, 0x92722c85, 0xa2bfe8a1, 0xa81a664b,
+    0xc24b8b70, 0xc76c51a3, 0xd192e819, 0xd6990624, 0xf40e3585, 0x106aa070, 0x19a4c116,
+    0x1e376c08, 0x2748774c, 0x34b0bcb5, 0x391c0cb3, 0x4ed8aa4a, 0x5b9cca4f, 0x682e6ff3,
+    0x748f82ee, 0x78a5636f, 0x84c87814, 0x8cc70208, 0x90befffa, 0xa4506ceb, 0xbef9a3f7,
+    0xc67178f2,
+  ]);
+
+  /** SHA-256 in plain JavaScript, for plain-http origins where crypto.subtle does not exist. */
+  function sha256Fallback(bytes) {
+    const h = new Uint32Array([0x6a09e667, 0xbb67ae85, 0x3c6ef372, 0xa54ff53a, 0x510e527f,
+      0x9b05688c, 0x1f83d9ab, 0x5be0cd19]);
+    const length = Math.ceil((bytes.length + 9) / 64) * 64;
+    const data = new Uint8Array(length);
+    data.set(bytes);
+    data[bytes.length] = 0x80;
+    const view = new DataView(data.buffer);
+    view.setUint32(length - 8, Math.floor(bytes.length / 0x20000000));
+    view.setUint32(length - 4, (bytes.length * 8) >>> 0);
+    const w = new Uint32Array(64);
+    const rotr = (x, n) => (x >>> n) | (x << (32 - n));
+    for (let offset = 0; offset < length; offset += 64) {
+      for (let i = 0; i < 16; i += 1) {
+        w[i] = view.getUint32(offset + i * 4);
+      }
+      for (let i = 16; i < 64; i += 1) {
+        const s0 = rotr(w[i - 15], 7) ^ rotr(w[i - 15], 18) ^ (w[i - 15] >>> 3);
+        const s1 = rotr(w[i - 2], 17) ^ rotr(w[i - 2], 19) ^ (w[i - 2] >>> 10);
+        w[i] = (w[i - 16] + s0 + w[i - 7] + s1) >>> 0;
+      }
+      let [a, b, c, d, e, f, g, hh] = h;
+      for (let i = 0; i < 64; i += 1) {
+        const t1 = (hh + (rotr(e, 6) ^ rotr(e, 11) ^ rotr(e, 25)) + ((e & f) ^ (~e & g)) +
+          SHA256_K[i] + w[i]) >>> 0;
+        const t2 = ((rotr(a, 2) ^ rotr(a, 13) ^ rotr(a, 22)) + ((a & b) ^ (a & c) ^ (b & c))) >>>
+          0;
+        hh = g;
+        g = f;
+        f = e;
+        e = (d + t1) >>> 0;
+        d = c;
+        c = b;
+        b = a;
+        a = (t1 + t2) >>> 0;
+      }
+      h[0] += a;
+      h[1] += b;
+      h[2] += c;
+      h[3] += d;
+      h[4] += e;
+      h[5] += f;
+      h[6] += g;
+      h[7] += hh;
+    }
+    const out = new Uint8Array(32);
+    const outView = new DataView(out.buffer);
+    h.forEach((word, i) => outView.setUint32(i * 4, word));
+    return out;
+  }
+
+  async function sha256Hex(textValue) {
+    const bytes = new TextEncoder().encode(textValue);
+    let digest;
+    const subtle = window.crypto && window.crypto.subtle;
+    if (subtle && typeof subtle.digest === "function") {
+      digest = new Uint8Array(await subtle.digest("SHA-256", bytes));
+    } else {
+      digest = sha256Fallback(bytes);
+    }
+    return Array.from(digest, (b) => b.toString(16).padStart(2, "0")).join("");
+  }
+
+  /** The same legacy item always gets the same requestId, in any browser, on any origin. */
+  async function localRequestId(item) {
+    return LOCAL_ID_PREFIX + await sha256Hex(
+      [item.url, item.prompt, item.createdAt || ""].join("|"));
+  }
+
+  // ---------------------------------------------------------------- import
+
+  async function runImport() {
+    const items = await findImportable();
+    const totals = { imported: 0, duplicate: 0, rejected: 0 };
+    for (let start = 0; start < items.length; start += IMPORT_CHUNK) {
+      const chunk = items.slice(start, start + IMPORT_CHUNK);
+      const result = await call("POST", "/media/import", { items: chunk });
+      const answers = result.ok && result.body && isPlainObject(result.body.data)
+        ? result.body.data.results
+        : null;
+      if (!Array.isArray(answers)) {
+        if (result.offline) {
+          showOffline();
+        }
+        const error = refusal(result, "The import failed");
+        error.offline = result.offline;
+        error.result = Object.assign({}, totals);
+        throw error;
+      }
+      const confirmed = [];
+      const refused = [];
+      for (const answer of answers) {
+        const item = answer && Number.isInteger(answer.index) ? chunk[answer.index] : undefined;
+        if (!item) {
+          continue;
+        }
+        if (answer.status === "imported" || answer.status === "duplicate") {
+          totals[answer.status] += 1;
+          confirmed.push(item.requestId);
+        } else if (answer.status === "rejected") {
+          totals.rejected += 1;
+          refused.push(item.requestId);
+        }
+      }
+      addIds("imported", confirmed);
+      addIds("import-rejected", refused);
+      const sent = new Set(confirmed);
+      writeQueue(readQueue().filter((e) => !sent.has(e.payload.requestId)));
+      showOnline();
+    }
+    if (items.length > 0) {
+      emit("mediacache:imported", Object.assign({}, totals));
+    }
+    return totals;
+  }
+
+  // ---------------------------------------------------------------- the import offer
+
+  function plural(n, one, many) {
+    return n === 1 ? one : many.replace("#", String(n));
+  }
+
+  function asSentence(message) {
+    const s = String(message || "").trim();
+    return /[.!?]$/.test(s) ? s : s + ".";
+  }
+
+  function offerText(count) {
+    return "This browser holds " + plural(count, "1 item that isn't", "# items that aren't") +
+      " in your history yet.";
+  }
+
+  function resultText(totals) {
+    let message = "Imported " + plural(totals.imported, "1 item", "# items") + " (" +
+      plural(totals.duplicate, "1 was", "# were") + " already there).";
+    if (totals.rejected > 0) {
+      message += " " + plural(totals.rejected, "1 item", "# items") +
+        " could not be imported.";
+    }
+    return message;
+  }
+
+  /** Put the banner right after #offline-notice, or else just before #media-grid. */
+  function placeBanner(box) {
+    const old = document.getElementById(OFFER_ID);
+    if (old) {
+      old.replaceWith(box);
+      return true;
+    }
+    const notice = document.getElementById("offline-notice");
+    const grid = document.getElementById("media-grid");
+    if (notice && notice.parentNode) {
+      notice.after(box);
+    } else if (grid && grid.parentNode) {
+      grid.before(box);
+    } else {
+      return false;
+    }
+    return true;
+  }
+
+  function showImportResult(message) {
+    const box = el("div", "import-offer import-offer--done");
+    box.id = OFFER_ID;
+    box.setAttribute("role", "status");
+    const line = el("p", "import-offer__text");
+    line.textContent = message;
+    box.appendChild(line);
+    placeBanner(box);
+  }
+
+  function showImportOffer(count) {
+    const owner = readConfig().ownerKey;
+    const box = el("section", "import-offer");
+    box.id = OFFER_ID;
+    box.setAttribute("aria-label", "Items in this browser");
+    const line = el("p", "import-offer__text");
+    line.setAttribute("aria-live", "polite");
+    line.textContent = offerText(count);
+    const accept = el("button", "import-offer__button button button--primary");
+    accept.type = "button";
+    accept.textContent = "Import them";
+    const later = el("button", "import-offer__button button button--ghost");
+    later.type = "button";
+    later.textContent = "Not now";
+    box.append(line, accept, later);
+
+    later.addEventListener("click", () => {
+      storageSet(DISMISS_KEY, owner, "sessionStorage"); // asked again in the next session
+      box.remove();
+    });
+    accept.addEventListener("click", () => {
+      accept.disabled = true;
+      later.disabled = true;
+      box.setAttribute("aria-busy", "true");
+      line.textContent = "Importing " + plural(count, "1 item", "# items") + "…";
+      importLocal().then((totals) => {
+        const message = resultText(totals);
+        if (totals.imported > 0) {
+          // The server-rendered grid and counts are the truth: reload them, and say what
+          // happened on the page that comes back.
+          storageSet(RESULT_KEY, { ownerKey: owner, message: message }, "sessionStorage");
+          line.textContent = message;
+          window.location.reload();
+        } else {
+          showImportResult(message);
+        }
+      }, (error) => {
+        const done = error.result && error.result.imported > 0
+          ? " " + resultText(error.result)
+          : "";
+        const why = error.status === 0
+          ? "The server could not be reached."
+          : asSentence(error.message);
+        line.textContent = "The import did not finish: " + why + done +
+          " Your items are still in this browser; try again later.";
+        accept.disabled = false;
+        later.disabled = false;
+        box.removeAttribute("aria-busy");
+      });
+    });
+    placeBanner(box);
+  }
+
+  /** On the gallery, once the API has answered: offer what this browser holds. */
+  function offerImport() {
+    const cfg = readConfig();
+    if (cfg.page !== "gallery" || cfg.offline || !cfg.ownerKey) {
+      return;
+    }
+    if (storageGet(DISMISS_KEY, "sessionStorage") === cfg.ownerKey) {
+      return;
+    }
+    // A queued save that the flush delivers is not worth offering: wait for it.
+    Promise.resolve(flushing)
+      .then(() => findImportable(), () => findImportable())
+      .then((items) => {
+        if (items.length > 0 && !importing) {
+          showImportOffer(items.length);
+        }
+      }, () => undefined);
+  }
+
+  function showStoredImportResult() {
+    const stored = storageGet(RESULT_KEY, "sessionStorage");
+    if (stored === null) {
+      return;
+    }
+    storageRemove(RESULT_KEY, "sessionStorage");
+    if (isPlainObject(stored) && stored.ownerKey === readConfig().ownerKey &&
+        typeof stored.message === "string") {
+      showImportResult(stored.message);
+    }
+  }
+
+  // ---------------------------------------------------------------- painting cards
 
   /** A URL allowed into src/href/poster: absolute http(s), or a path with a single "/". */
   function safeUrl(value) {
@@ -732,6 +1495,8 @@
     refresh(null).then((outcome) => {
       if (outcome.offline && !serverRendered) {
         paintCached(grid);
+      } else if (!outcome.offline) {
+        offerImport(); // importing needs the server, so only offer once it has answered
       }
     }, () => undefined);
   }
@@ -744,8 +1509,13 @@
   function bindListeners() {
     document.addEventListener("submit", (event) => {
       const form = event.target;
-      if (form instanceof Element && form.matches("form[data-cache-clear]")) {
+      if (!(form instanceof HTMLFormElement)) {
+        return;
+      }
+      if (form.matches("form[data-cache-clear]")) {
         clear();
+      } else if (isSignInForm(form, event.submitter)) {
+        beforeSignIn();
       }
     }, true);
 
@@ -774,10 +1544,14 @@
 
   function start() {
     const cfg = readConfig();
+    adoptFromSignIn(); // before the purge removes the guest's keys
     purgeOtherOwners();
     bindListeners();
     if (cfg.offline) {
       showOffline();
+    }
+    if (cfg.ownerKey && cfg.page === "gallery") {
+      showStoredImportResult();
     }
     if (cfg.ownerKey && readQueue().length > 0) {
       flush();
@@ -794,6 +1568,9 @@
     flush: flush,
     remove: remove,
     clear: clear,
+    findImportable: findImportable,
+    importLocal: importLocal,
+    beforeSignIn: beforeSignIn,
   };
   /** @type {string} the current owner's key from <body data-owner-key>, "" when absent. */
   Object.defineProperty(api, "ownerKey", {

@@ -1,0 +1,336 @@
+"""The gallery offers to import what this browser holds and the server does not."""
+
+import hashlib
+import json
+import uuid
+
+import pytest
+from playwright.sync_api import expect
+
+from .conftest import image_payload, storage
+
+LEGACY_KEY = "image-generation-history"
+OFFER = "#import-offer"
+CARDS = "#media-grid .media-card"
+
+
+def legacy_history(tag: str) -> list[dict]:
+    """What the app wrote before it had a database: two good records and a hostile one."""
+    return [
+        {
+            "id": f"img_{tag}_1",
+            "url": "/static/demo/img-03.svg",
+            "prompt": f"Legacy {tag}: a red fox in fresh snow",
+            "timestamp": 1714564800000,  # 2024-05-01T12:00:00Z in milliseconds
+            "settings": {
+                "model": "flux-1-dev",
+                "style": "photorealistic",
+                "resolution": "1024x1024",
+                "shotSize": "close-up",
+                "seed": 42,
+            },
+        },
+        {
+            "id": f"img_{tag}_2",
+            "imageUrl": "/static/demo/img-04.svg",
+            "prompt": f"Legacy {tag}: a paper boat on a puddle",
+            "createdAt": "2024-04-02T08:30:00.000Z",
+            "model": "sdxl",
+            "requestId": f"legacy-{tag}",
+            "settings": {"style": "watercolor", "resolution": "768x768", "shotSize": "wide"},
+        },
+        {
+            "id": f"img_{tag}_3",
+            "url": "javascript:alert(document.cookie)",
+            "prompt": f"Legacy {tag}: never imported",
+            "timestamp": 1714000000000,
+            "settings": {"model": "x", "style": "x", "resolution": "x", "shotSize": "x"},
+        },
+    ]
+
+
+def local_request_id(url: str, prompt: str, created_at: str) -> str:
+    return "local-" + hashlib.sha256(f"{url}|{prompt}|{created_at}".encode()).hexdigest()
+
+
+def owner_key(page) -> str:
+    key = page.evaluate("() => MediaCache.ownerKey")
+    assert key
+    return key
+
+
+def listed(page, live_server) -> list[dict]:
+    return page.request.get(f"{live_server}/api/media/list?limit=100").json()["data"]
+
+
+@pytest.fixture
+def tag() -> str:
+    return uuid.uuid4().hex[:8]
+
+
+@pytest.fixture
+def gallery_with_legacy(page, live_server, tag):
+    """The gallery of a fresh guest whose browser holds the legacy history."""
+    page.goto("/")
+    page.evaluate(
+        "([key, value]) => localStorage.setItem(key, JSON.stringify(value))",
+        [LEGACY_KEY, legacy_history(tag)],
+    )
+    page.reload()
+    return page
+
+
+def test_the_gallery_offers_the_valid_legacy_items_and_ignores_the_hostile_one(
+    gallery_with_legacy,
+):
+    page = gallery_with_legacy
+
+    offer = page.locator(OFFER)
+
+    expect(offer.locator(".import-offer__text")).to_have_text(
+        "This browser holds 2 items that aren't in your history yet."
+    )
+    expect(offer.get_by_role("button", name="Import them")).to_be_visible()
+    assert "javascript" not in offer.inner_html()
+
+
+def test_importing_adds_the_items_with_their_original_dates_and_says_so(
+    gallery_with_legacy, live_server, tag
+):
+    page = gallery_with_legacy
+
+    page.locator(OFFER).get_by_role("button", name="Import them").click()
+
+    result = page.locator(f"{OFFER}.import-offer--done")
+    expect(result).to_have_text("Imported 2 items (0 were already there).")
+    expect(page.locator(OFFER).get_by_role("button")).to_have_count(0)
+    records = {r["prompt"]: r for r in listed(page, live_server)}
+    fox, boat = (
+        records[f"Legacy {tag}: a red fox in fresh snow"],
+        records[f"Legacy {tag}: a paper boat on a puddle"],
+    )
+    assert fox["createdAt"] == "2024-05-01T12:00:00.000Z"
+    assert fox["requestId"] == local_request_id(fox["url"], fox["prompt"], fox["createdAt"])
+    assert fox["settings"]["seed"] == 42
+    assert boat["createdAt"] == "2024-04-02T08:30:00.000Z"
+    assert (boat["url"], boat["model"], boat["requestId"]) == (
+        "/static/demo/img-04.svg",
+        "sdxl",
+        f"legacy-{tag}",
+    )
+    assert len(records) == 2
+    expect(page.locator(CARDS)).to_have_count(2)  # the reloaded grid shows them
+
+
+def test_after_importing_the_offer_does_not_come_back_and_the_legacy_data_stays(
+    gallery_with_legacy, tag
+):
+    page = gallery_with_legacy
+    page.locator(OFFER).get_by_role("button", name="Import them").click()
+    expect(page.locator(f"{OFFER}.import-offer--done")).to_be_visible()
+
+    page.reload()
+
+    expect(page.locator(CARDS)).to_have_count(2)
+    page.wait_for_load_state("networkidle")
+    expect(page.locator(OFFER)).to_have_count(0)
+    kept = page.evaluate(f"() => JSON.parse(localStorage.getItem('{LEGACY_KEY}'))")
+    assert kept == legacy_history(tag)
+    remembered = storage(page)[f"mediaapp:v1:{owner_key(page)}:imported"]
+    assert sorted(remembered) == sorted(
+        [
+            f"legacy-{tag}",
+            local_request_id(
+                "/static/demo/img-03.svg", kept[0]["prompt"], "2024-05-01T12:00:00.000Z"
+            ),
+        ]
+    )
+
+
+def test_importing_twice_adds_nothing_because_the_server_answers_duplicate(
+    gallery_with_legacy, live_server
+):
+    page = gallery_with_legacy
+    first = page.evaluate("() => MediaCache.importLocal()")
+    page.evaluate(f"() => localStorage.removeItem('mediaapp:v1:{owner_key(page)}:imported')")
+
+    second = page.evaluate("() => MediaCache.importLocal()")
+
+    assert first == {"imported": 2, "duplicate": 0, "rejected": 0}
+    assert second == {"imported": 0, "duplicate": 2, "rejected": 0}
+    assert page.evaluate("() => MediaCache.importLocal()") == {
+        "imported": 0,
+        "duplicate": 0,
+        "rejected": 0,
+    }
+    assert len(listed(page, live_server)) == 2
+
+
+def test_a_failed_import_says_why_keeps_the_offer_and_remembers_nothing(
+    gallery_with_legacy, live_server
+):
+    page = gallery_with_legacy
+    page.route(
+        "**/api/media/import",
+        lambda route: route.fulfill(
+            status=503,
+            content_type="application/json",
+            body=json.dumps(
+                {
+                    "success": False,
+                    "error": "The database is unavailable.",
+                    "code": "service_unavailable",
+                }
+            ),
+        ),
+    )
+    offer = page.locator(OFFER)
+
+    offer.get_by_role("button", name="Import them").click()
+
+    expect(offer.locator(".import-offer__text")).to_contain_text(
+        "The import did not finish: The database is unavailable."
+    )
+    expect(offer.get_by_role("button", name="Import them")).to_be_enabled()
+    assert f"mediaapp:v1:{owner_key(page)}:imported" not in storage(page)
+    assert listed(page, live_server) == []
+    page.unroute("**/api/media/import")
+    offer.get_by_role("button", name="Import them").click()
+    expect(page.locator(f"{OFFER}.import-offer--done")).to_have_text(
+        "Imported 2 items (0 were already there)."
+    )
+
+
+def test_not_now_hides_the_offer_for_the_rest_of_the_session(gallery_with_legacy):
+    page = gallery_with_legacy
+
+    page.locator(OFFER).get_by_role("button", name="Not now").click()
+
+    expect(page.locator(OFFER)).to_have_count(0)
+    page.reload()
+    page.wait_for_load_state("networkidle")
+    expect(page.locator(OFFER)).to_have_count(0)
+
+
+def test_a_queued_save_the_server_could_not_take_is_offered_and_imported(page, live_server):
+    page.goto("/")
+    page.route(
+        "**/api/media/save",
+        lambda route: route.fulfill(status=503, content_type="application/json", body="{}"),
+    )
+    payload = image_payload(5)
+    assert page.evaluate("p => MediaCache.save(p)", payload)["queued"] is True
+
+    page.reload()
+
+    offer = page.locator(OFFER)
+    expect(offer.locator(".import-offer__text")).to_have_text(
+        "This browser holds 1 item that isn't in your history yet."
+    )
+    offer.get_by_role("button", name="Import them").click()
+    expect(page.locator(f"{OFFER}.import-offer--done")).to_have_text(
+        "Imported 1 item (0 were already there)."
+    )
+    assert [r["requestId"] for r in listed(page, live_server)] == [payload["requestId"]]
+    assert f"mediaapp:v1:{owner_key(page)}:queue" not in storage(page)
+
+
+LEGACY_SHAPES = {
+    # a zustand-style store: {state: {images: [...], videos: [...]}, version}
+    "generator-store": {
+        "state": {
+            "images": [
+                {
+                    "url": "https://cdn.example/a.png",
+                    "prompt": "shape a",
+                    "timestamp": 1700000000,
+                    "settings": {"model": "m1", "style": "s", "resolution": "r", "shotSize": "z"},
+                }
+            ],
+            "videos": [
+                {
+                    "videoUrl": "/static/demo/video-01.mp4",
+                    "prompt": "shape b",
+                    "thumbnailUrl": "/static/demo/video-01-poster.svg",
+                    "duration": 4,
+                    "createdAt": "2023-11-14T22:13:20Z",
+                    "fileId": 77,
+                    "settings": {
+                        "model": "veo",
+                        "style": "s",
+                        "resolution": "r",
+                        "shotSize": "z",
+                        "frameRate": 24,
+                    },
+                }
+            ],
+        },
+        "version": 0,
+    },
+    # not media: no prompt, a number list, htmx's history cache, a string that is not JSON
+    "htmx-history-cache": [{"url": "/", "content": "<p>x</p>", "title": "t"}],
+    "numbers": [1, 2, 3],
+    "plain": "not json at all",
+    # media the API would refuse: a video without a frame rate, a data: URL, no model
+    "broken": [
+        {"videoUrl": "/v.mp4", "prompt": "no frame rate", "settings": {"model": "veo"}},
+        {"url": "data:image/png;base64,AAAA", "prompt": "data url", "model": "m"},
+        {"url": "/x.png", "prompt": "no model"},
+    ],
+}
+
+
+def plant(page, values: dict) -> None:
+    page.evaluate(
+        """values => { for (const [k, v] of Object.entries(values))
+            localStorage.setItem(k, typeof v === "string" ? v : JSON.stringify(v)); }""",
+        values,
+    )
+
+
+def test_legacy_shapes_are_mapped_onto_the_import_format(page):
+    page.goto("/")
+    plant(page, LEGACY_SHAPES)
+
+    found = page.evaluate("() => MediaCache.findImportable()")
+
+    by_prompt = {item["prompt"]: item for item in found}
+    assert sorted(by_prompt) == ["shape a", "shape b"]
+    image, video = by_prompt["shape a"], by_prompt["shape b"]
+    assert image == {
+        "type": "image",
+        "url": "https://cdn.example/a.png",
+        "prompt": "shape a",
+        "model": "m1",
+        "settings": {"model": "m1", "style": "s", "resolution": "r", "shotSize": "z"},
+        "createdAt": "2023-11-14T22:13:20.000Z",  # seconds since the epoch
+        "requestId": local_request_id(
+            "https://cdn.example/a.png", "shape a", "2023-11-14T22:13:20.000Z"
+        ),
+    }
+    assert video["type"] == "video"
+    assert video["url"] == "/static/demo/video-01.mp4"
+    assert video["thumbnailUrl"] == "/static/demo/video-01-poster.svg"
+    assert video["settings"]["duration"] == 4 and video["settings"]["frameRate"] == 24
+    assert video["fileId"] == "77"
+    assert video["createdAt"] == "2023-11-14T22:13:20.000Z"
+
+
+def test_request_ids_are_the_same_where_crypto_subtle_is_missing(page):
+    page.add_init_script(
+        "Object.defineProperty(Crypto.prototype, 'subtle', {get: () => undefined});"
+    )
+    page.goto("/")
+    plant(page, {"generator-store": LEGACY_SHAPES["generator-store"]})
+
+    found = page.evaluate("() => MediaCache.findImportable()")
+
+    assert page.evaluate("() => window.crypto.subtle") is None
+    assert {item["prompt"]: item["requestId"] for item in found} == {
+        "shape a": local_request_id(
+            "https://cdn.example/a.png", "shape a", "2023-11-14T22:13:20.000Z"
+        ),
+        "shape b": local_request_id(
+            "/static/demo/video-01.mp4", "shape b", "2023-11-14T22:13:20.000Z"
+        ),
+    }
