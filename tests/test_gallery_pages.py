@@ -139,7 +139,7 @@ def test_the_sentinel_loads_on_reveal_and_keeps_the_tab(small_pages):
 
     sentinel = re.search(r'<div class="load-more"[^>]*>', html).group(0)
     assert 'hx-trigger="revealed"' in sentinel
-    assert re.search(r'hx-get="/\?type=video&amp;cursor=[\w-]+"', sentinel)
+    assert re.search(r'hx-get="/\?type=video&amp;cursor=[\w-]+&amp;group=today"', sentinel)
 
 
 def test_no_sentinel_when_everything_fits_on_one_page(small_pages):
@@ -215,8 +215,10 @@ def test_loading_the_demo_history_fills_the_gallery(client):
 def test_the_page_names_the_owner_key_for_the_cache_script(client):
     html = client.get("/").get_data(as_text=True)
 
-    assert re.search(r'<body data-owner-key="[0-9a-f]{16}" data-api-base="/api"', html)
-    assert 'data-page="gallery"' in html
+    body = re.search(r"<body[^>]*>", html).group(0)
+    assert re.search(r'data-owner-key="[0-9a-f]{16}"', body)
+    assert 'data-owner-kind="guest"' in body and 'data-api-base="/api"' in body
+    assert 'data-page="gallery"' in body
 
 
 @pytest.fixture

@@ -1,7 +1,7 @@
-"""The server-rendered gallery: history grid, detail view, delete in place, demo history."""
+"""The server-rendered gallery: the history grid (search, stars, trash, bulk) and its pages."""
 
 from flask import Blueprint
 
 bp = Blueprint("gallery", __name__)
 
-from . import views  # noqa: E402,F401  (routes register on bp)
+from . import pages, views  # noqa: E402,F401  (routes register on bp)

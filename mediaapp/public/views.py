@@ -4,16 +4,23 @@ import json
 
 from flask import render_template
 
+from ..gallery.views import ordered_settings
 from ..services import shares
 from . import bp
 
 
 @bp.get("/s/<token>")
 def shared(token: str):
+    """Anyone with the link; 404 when revoked, expired or unknown. No owner information."""
     item = shares.get_shared(token)
-    settings_json = None if item.hide_prompt else json.dumps(item.settings, indent=2)
+    # The familiar keys first, in the table and in the JSON that "Copy settings" copies.
+    settings = None if item.hide_prompt else ordered_settings(item.settings or {})
     response = render_template(
-        "public/shared.html", item=item, settings_json=settings_json, page_kind="shared"
+        "public/shared.html",
+        item=item,
+        settings=settings,
+        settings_json=json.dumps(dict(settings or {}), indent=2, ensure_ascii=False),
+        page_kind="shared",
     )
     # Unlisted: search engines must not index it, and the link must not leak onwards.
     return response, 200, {"X-Robots-Tag": "noindex, nofollow", "Referrer-Policy": "no-referrer"}

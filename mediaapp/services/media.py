@@ -318,17 +318,22 @@ def _change_one(owner: Owner, media_id: uuid.UUID, state, **values) -> Row:
     return row
 
 
-def delete_media(owner: Owner, media_id: uuid.UUID, *, permanent: bool = False) -> Row:
+def delete_media(
+    owner: Owner, media_id: uuid.UUID, *, permanent: bool = False, only_trashed: bool = False
+) -> Row:
     """Move one of the owner's live records to the trash (or destroy it), and commit.
 
-    With permanent=True the record is destroyed whether or not it is in the trash.
-    NotFound for a missing id, another owner's, or (not permanent) one already trashed.
+    With permanent=True the record is destroyed whether or not it is in the trash, or, with
+    only_trashed=True as well, only if it is (a stale "Delete forever" button must not destroy
+    an item restored meanwhile). NotFound for a missing id, another owner's, or one in the
+    wrong state.
     """
     if not permanent:
         return _change_one(owner, media_id, LIVE, deleted_at=utcnow())
-    row = db.session.execute(
-        owner.scope(sa.delete(GM)).where(GM.id == media_id).returning(*COLUMNS)
-    ).first()
+    stmt = owner.scope(sa.delete(GM)).where(GM.id == media_id)
+    if only_trashed:
+        stmt = stmt.where(TRASHED)
+    row = db.session.execute(stmt.returning(*COLUMNS)).first()
     if row is None:
         db.session.rollback()
         raise NotFound("No media with that id.")

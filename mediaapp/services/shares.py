@@ -55,9 +55,9 @@ def create_share(
 
 
 def list_shares(owner: Owner) -> list[Row]:
-    """The owner's active links with their media's id, type and prompt, newest first."""
+    """The owner's active links with their media's type, prompt and URLs, newest first."""
     stmt = (
-        owner.scope(sa.select(*SHARE_COLUMNS, GM.type, GM.prompt))
+        owner.scope(sa.select(*SHARE_COLUMNS, GM.type, GM.prompt, GM.url, GM.thumbnail_url))
         .select_from(ShareLink)
         .join(GM, GM.id == ShareLink.media_id)
         .where(_active())

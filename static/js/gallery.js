@@ -1,8 +1,10 @@
 /*
- * Gallery behaviour that needs JavaScript: local dates, copy buttons, dismissable flashes,
- * and the htmx error convention recorded in base.html (htmx 2 does not swap 4xx/5xx, so
- * failed requests are reported here, in #flash-area). No dependencies, no globals; every
- * page still works without it.
+ * Gallery behaviour that needs JavaScript: local dates, copy buttons, dismissable flashes
+ * (success notices such as "Moved to trash — Undo" step aside after a few seconds), card
+ * selection for the bulk toolbar (counts, shift-click ranges, Escape to clear), and the htmx
+ * error convention recorded in base.html (htmx 2 does not swap 4xx/5xx, so failed requests
+ * are reported here, in #flash-area). No dependencies, no globals; every page still works
+ * without it.
  */
 (function () {
   "use strict";
@@ -13,8 +15,18 @@
     long: { dateStyle: "full", timeStyle: "short" },
   };
   const NETWORK_MESSAGE = "Can't reach the server. Check your connection and try again.";
+  const NOTICE_MS = 6000;
+  const BOX = "input.media-card__checkbox";
 
   document.documentElement.classList.add("js");
+
+  /** Publish the sticky header's height (it wraps on narrow screens) for sticky toolbars. */
+  function measureHeader() {
+    const header = document.querySelector(".site-header");
+    if (header) {
+      document.documentElement.style.setProperty("--header-h", header.offsetHeight + "px");
+    }
+  }
 
   /**
    * Rewrite every <time datetime> under root in the viewer's locale and time zone; the
@@ -153,18 +165,187 @@
     }, 2000);
   }
 
-  /** Success and info messages step aside after a while; errors wait to be dismissed. */
+  /**
+   * Success and info messages step aside after a while; errors wait to be dismissed. A
+   * notice that is hovered, holds the focus or is sending its Undo waits a little longer.
+   * @param {ParentNode} root
+   */
   function fadeQuietFlashes(root) {
-    root.querySelectorAll(".flash--success, .flash--info").forEach((flash) => {
-      window.setTimeout(() => flash.remove(), 6000);
+    const flashes = root instanceof Element && root.matches(".flash") ? [root] : [];
+    root.querySelectorAll(".flash").forEach((flash) => flashes.push(flash));
+    flashes
+      .filter((flash) => flash.matches(".flash--success, .flash--info"))
+      .forEach((flash) => {
+        if (flash.dataset.fading) {
+          return;
+        }
+        flash.dataset.fading = "1";
+        const later = (delay) =>
+          window.setTimeout(() => {
+            const busy =
+              flash.matches(":hover, .htmx-request") || flash.contains(document.activeElement);
+            if (busy) {
+              later(2000);
+            } else {
+              flash.remove();
+            }
+          }, delay);
+        later(NOTICE_MS);
+      });
+  }
+
+  // --- selecting cards for the bulk toolbar ------------------------------------------------
+
+  let anchor = null; // the box a shift-click extends a range from
+  let shiftAtPointer = false; // a click on the box's label reaches the box as a new event
+
+  function boxes() {
+    return Array.from(document.querySelectorAll("#media-grid " + BOX));
+  }
+
+  /** Speak in the persistent live region that searches do not replace. */
+  function announceSelection(message) {
+    const region = document.getElementById("selection-status");
+    if (!region) {
+      announce(message);
+      return;
+    }
+    region.textContent = "";
+    window.setTimeout(() => {
+      region.textContent = message;
+    }, 50);
+  }
+
+  /**
+   * Bring the cards, the grid and the toolbar in line with the ticked boxes.
+   * @returns {number} how many are ticked
+   */
+  function syncSelection() {
+    const all = boxes();
+    const ticked = all.filter((box) => box.checked).length;
+    all.forEach((box) => {
+      const card = box.closest(".media-card");
+      if (card) {
+        card.classList.toggle("is-selected", box.checked);
+      }
+    });
+    const grid = document.getElementById("media-grid");
+    if (grid) {
+      grid.classList.toggle("is-selecting", ticked > 0);
+    }
+    const bar = document.querySelector("[data-bulk-bar]");
+    if (bar) {
+      bar.classList.toggle("is-active", ticked > 0);
+      // aria-disabled, not disabled: a button that was just used keeps the focus.
+      bar.querySelectorAll("button").forEach((button) => {
+        button.setAttribute("aria-disabled", ticked > 0 ? "false" : "true");
+      });
+      const count = bar.querySelector("[data-bulk-count]");
+      if (count) {
+        count.dataset.idle = count.dataset.idle || count.textContent;
+        count.textContent = ticked > 0 ? ticked + " selected" : count.dataset.idle;
+      }
+    }
+    return ticked;
+  }
+
+  function clearSelection(message) {
+    boxes().forEach((box) => {
+      box.checked = false;
+    });
+    anchor = null;
+    syncSelection();
+    if (message) {
+      announceSelection(message);
+    }
+  }
+
+  /** A shift-click ticks (or unticks) every box between the last one clicked and this one. */
+  function selectRange(box, shift) {
+    const all = boxes();
+    if (shift && anchor && anchor !== box && document.contains(anchor)) {
+      const from = all.indexOf(anchor);
+      const to = all.indexOf(box);
+      if (from >= 0 && to >= 0) {
+        all.slice(Math.min(from, to), Math.max(from, to) + 1).forEach((other) => {
+          other.checked = box.checked;
+        });
+      }
+    }
+    anchor = box;
+    const ticked = syncSelection();
+    announceSelection(ticked > 0 ? ticked + " selected" : "Selection cleared");
+  }
+
+  /** Orphaned date headings (every card under them went) leave with their cards. */
+  function tidyHeadings() {
+    document.querySelectorAll("#media-grid .date-heading").forEach((heading) => {
+      const next = heading.nextElementSibling;
+      if (!next || !next.matches(".media-card")) {
+        heading.remove();
+      }
     });
   }
+
+  document.addEventListener(
+    "pointerdown",
+    (event) => {
+      shiftAtPointer = event.shiftKey;
+      const target = event.target instanceof Element ? event.target : null;
+      if (event.shiftKey && target && target.closest(".media-card__select")) {
+        event.preventDefault(); // no text selection across the cards in between
+      }
+    },
+    true
+  );
+
+  document.addEventListener("click", (event) => {
+    const target = event.target instanceof Element ? event.target : null;
+    if (target && target.matches(BOX)) {
+      selectRange(target, event.shiftKey || shiftAtPointer);
+      shiftAtPointer = false;
+    }
+  });
+
+  // The keyboard ticks a box without a click event in some engines: keep the toolbar right.
+  document.addEventListener("change", (event) => {
+    if (event.target instanceof Element && event.target.matches(BOX)) {
+      syncSelection();
+    }
+  });
+
+  // Nothing ticked: the toolbar's buttons say so instead of sending an empty request.
+  document.addEventListener(
+    "submit",
+    (event) => {
+      const form = event.target;
+      if (form instanceof HTMLFormElement && form.matches("[data-bulk-bar]") && !syncSelection()) {
+        event.preventDefault();
+        event.stopPropagation();
+        announceSelection("Select at least one item first.");
+      }
+    },
+    true
+  );
+
+  document.addEventListener("keydown", (event) => {
+    const field = event.target instanceof Element && event.target.closest("input, select, textarea");
+    const typing = field && !field.matches(BOX);
+    if (event.key === "Escape" && !typing && boxes().some((box) => box.checked)) {
+      clearSelection("Selection cleared");
+    }
+  });
 
   document.addEventListener("click", (event) => {
     const target = event.target instanceof Element ? event.target : null;
     const copy = target && target.closest("[data-copy]");
     if (copy) {
       copyText(copy);
+      return;
+    }
+    const clear = target && target.closest("[data-bulk-clear]");
+    if (clear) {
+      clearSelection("Selection cleared");
       return;
     }
     const dismiss = target && target.closest("[data-dismiss]");
@@ -185,7 +366,8 @@
     const hadFocus = target.contains(document.activeElement);
     const next = target.nextElementSibling || target.previousElementSibling;
     window.setTimeout(() => {
-      announce("Deleted.");
+      // The "Moved to trash" notice in #flash-area (a live region) says what happened.
+      tidyHeadings();
       if (!hadFocus) {
         return;
       }
@@ -233,9 +415,44 @@
   document.addEventListener("htmx:load", (event) => {
     if (event.detail && event.detail.elt instanceof Element) {
       localiseTimes(event.detail.elt);
+      fadeQuietFlashes(event.detail.elt);
     }
   });
 
+  // A search (or an Undo) replaced the results: a new grid, nothing selected; say how many.
+  document.addEventListener("htmx:afterSwap", (event) => {
+    const target = event.detail && event.detail.target;
+    if (target instanceof Element && target.id === "gallery-results") {
+      anchor = null;
+      syncSelection();
+      const count = document.getElementById("match-count");
+      if (count) {
+        announce(count.textContent.replace(/\s+/g, " ").trim());
+      }
+    }
+  });
+
+  // After a bulk action the remaining ticks are spent; deleted cards may orphan a heading.
+  document.addEventListener("htmx:afterRequest", (event) => {
+    const elt = event.detail && event.detail.elt;
+    if (elt instanceof Element && elt.matches("[data-bulk-bar]") && event.detail.successful) {
+      clearSelection();
+    }
+  });
+
+  document.addEventListener("htmx:afterSettle", tidyHeadings);
+  document.addEventListener("htmx:oobAfterSwap", (event) => {
+    window.setTimeout(tidyHeadings, 0);
+    const target = event.detail && event.detail.target;
+    if (target instanceof Element && target.id === "gallery-results") {
+      anchor = null;
+      syncSelection();
+    }
+  });
+
+  measureHeader();
+  window.addEventListener("resize", measureHeader);
   localiseTimes(document);
   fadeQuietFlashes(document);
+  syncSelection(); // a reload may keep ticks the browser restored
 })();

@@ -1,0 +1,194 @@
+"""Geometry for the stats page's server-rendered SVG charts; templates only loop over it."""
+
+import math
+from dataclasses import dataclass
+from datetime import date, timedelta
+from typing import Any
+
+CELL = 12  # side of one day's square, in SVG user units
+GAP = 3
+STEP = CELL + GAP
+LEFT = 30  # room for the weekday labels
+TOP = 20  # room for the month labels
+LEVELS = 4  # non-empty intensity levels; level 0 means "nothing that day"
+WEEKDAY_LABELS = {0: "Mon", 2: "Wed", 4: "Fri"}  # every other row, as calendars do
+BAR_ROW = 44  # height of one model's row: its label line and its bar
+BAR_HEIGHT = 12
+MODEL_LABEL_CHARS = 40
+
+
+@dataclass(frozen=True)
+class HeatCell:
+    x: int
+    y: int
+    day: date
+    count: int
+    level: int
+    date_text: str
+    label: str  # "3 items on Mon 3 Mar 2025", the cell's <title>
+
+
+@dataclass(frozen=True)
+class Heatmap:
+    cells: list[HeatCell]
+    months: list[dict[str, Any]]
+    weekdays: list[dict[str, Any]]
+    legend: list[dict[str, Any]]
+    width: int
+    height: int
+    total: int
+    active_days: int
+    summary: str
+    cell: int = CELL
+
+
+@dataclass(frozen=True)
+class Bar:
+    model: str
+    label: str  # the model's name, shortened to fit
+    count: int
+    count_text: str
+    percent: float  # of the widest bar, which is the most used model
+    share: float  # of all items the top models account for
+    text_y: int
+    bar_y: int
+
+
+@dataclass(frozen=True)
+class BarChart:
+    bars: list[Bar]
+    height: int
+    bar_height: int = BAR_HEIGHT
+    bar_radius: int = BAR_HEIGHT // 2
+
+
+def day_label(day: date) -> str:
+    """'Mon 3 Mar 2025', the same in every locale the server runs in."""
+    return f"{day:%a} {day.day} {day:%b %Y}"
+
+
+def items_label(count: int) -> str:
+    return f"{count:,} item{'' if count == 1 else 's'}" if count else "No items"
+
+
+def totals(stats: dict[str, Any]) -> list[dict[str, Any]]:
+    """The headline numbers of media_stats, labelled, with their text for the page."""
+    numbers = (
+        ("total", "Items", stats["total"]),
+        ("image", "Images", stats["byType"]["image"]),
+        ("video", "Videos", stats["byType"]["video"]),
+        ("favorites", "Favorites", stats["favorites"]),
+        ("trash", "In the trash", stats["trash"]),
+    )
+    return [{"key": k, "label": label, "value": v, "text": f"{v:,}"} for k, label, v in numbers]
+
+
+def level_of(count: int, peak: int) -> int:
+    """0 for an empty day; otherwise 1..LEVELS by the share of the busiest day's count."""
+    if count <= 0 or peak <= 0:
+        return 0
+    return max(1, min(LEVELS, math.ceil(LEVELS * count / peak)))
+
+
+def level_ranges(peak: int) -> list[dict[str, Any]]:
+    """The legend: each level in use with the counts it stands for (e.g. '4–6 items').
+
+    A small peak leaves some levels without any count (peak 2 uses levels 2 and 4 only):
+    those are left out rather than shown with a range that cannot happen.
+    """
+    legend = [{"level": 0, "text": "No items"}]
+    for level in range(1, LEVELS + 1):
+        low = max(1, math.floor(peak * (level - 1) / LEVELS) + 1)
+        high = math.floor(peak * level / LEVELS)
+        if high < low:
+            continue
+        text = items_label(low) if low == high else f"{low:,}–{high:,} items"
+        legend.append({"level": level, "text": text})
+    return legend
+
+
+def heatmap(by_day: list[dict[str, Any]]) -> Heatmap:
+    """A calendar of weeks (columns, Monday on top) for stats' `byDay` list, oldest first."""
+    days = [(date.fromisoformat(d["date"]), int(d["count"])) for d in by_day]
+    if not days:
+        raise ValueError("heatmap needs at least one day")
+    first_day, last_day = days[0][0], days[-1][0]
+    first_monday = first_day - timedelta(days=first_day.weekday())
+    peak = max(count for _, count in days)
+    cells = []
+    for day, count in days:
+        column = (day - first_monday).days // 7
+        cells.append(
+            HeatCell(
+                x=LEFT + column * STEP,
+                y=TOP + day.weekday() * STEP,
+                day=day,
+                count=count,
+                level=level_of(count, peak),
+                date_text=day_label(day),
+                label=f"{items_label(count)} on {day_label(day)}",
+            )
+        )
+    columns = (last_day - first_monday).days // 7 + 1
+
+    # A month is named above the first week that starts in it; a label crowded by the next
+    # one (the partial month the year begins with) or by the right edge is left out.
+    labels, previous = [], None
+    for column in range(columns):
+        start = max(first_monday + timedelta(weeks=column), first_day)
+        if (start.year, start.month) != previous:
+            labels.append({"column": column, "x": LEFT + column * STEP, "text": f"{start:%b}"})
+            previous = (start.year, start.month)
+    months = [
+        label
+        for i, label in enumerate(labels)
+        if (i + 1 == len(labels) or labels[i + 1]["column"] - label["column"] >= 3)
+        and label["column"] <= columns - 2
+    ]
+    weekdays = [
+        {"y": TOP + row * STEP + CELL - 2, "text": text} for row, text in WEEKDAY_LABELS.items()
+    ]
+    active = [cell for cell in cells if cell.count]
+    total = sum(cell.count for cell in cells)
+    summary = "Nothing was generated in these 365 days"
+    if active:
+        busiest = max(active, key=lambda c: (c.count, c.day))
+        summary = (
+            f"{items_label(total)} on {len(active)} day{'' if len(active) == 1 else 's'}; "
+            f"the busiest was {busiest.date_text}, with {items_label(busiest.count)}"
+        )
+    return Heatmap(
+        cells=cells,
+        months=months,
+        weekdays=weekdays,
+        legend=level_ranges(peak),
+        width=LEFT + columns * STEP - GAP,
+        height=TOP + 7 * STEP - GAP,
+        total=total,
+        active_days=len(active),
+        summary=summary + ".",
+    )
+
+
+def bar_chart(by_model: list[dict[str, Any]]) -> BarChart:
+    """Horizontal bars for stats' `byModel` list (most used first), scaled to the first."""
+    peak = max((int(m["count"]) for m in by_model), default=0)
+    total = sum(int(m["count"]) for m in by_model)
+    bars = []
+    for row, item in enumerate(by_model):
+        count = int(item["count"])
+        model = str(item["model"])
+        label = model if len(model) <= MODEL_LABEL_CHARS else model[: MODEL_LABEL_CHARS - 1] + "…"
+        bars.append(
+            Bar(
+                model=model,
+                label=label,
+                count=count,
+                count_text=f"{count:,}",
+                percent=round(100 * count / peak, 2) if peak else 0,
+                share=round(100 * count / total, 1) if total else 0,
+                text_y=row * BAR_ROW + 15,
+                bar_y=row * BAR_ROW + 22,
+            )
+        )
+    return BarChart(bars=bars, height=len(bars) * BAR_ROW)
