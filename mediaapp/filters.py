@@ -10,6 +10,7 @@ from flask import Flask, session
 
 from .identity import EMAIL_KEY, current_owner
 from .schemas import is_safe_media_url, iso_utc
+from .services import media as media_service
 
 SETTING_UNITS = {"duration": "s", "frameRate": "fps"}
 
@@ -67,7 +68,14 @@ def setting_value(value: Any, key: str | None = None) -> str:
     return f"{value} {unit}" if unit else str(value)
 
 
+def count_label(value: int) -> str:
+    """A gallery count: "1,234", or "10,000+" past the cap the service counts up to."""
+    cap = media_service.COUNT_CAP
+    return f"{cap:,}+" if value > cap else f"{value:,}"
+
+
 def register_template_helpers(app: Flask) -> None:
+    app.add_template_filter(count_label)
     app.add_template_filter(iso_date)
     app.add_template_filter(utc_date)
     app.add_template_filter(media_src)

@@ -66,6 +66,7 @@ def _owner_indexes(owner: str) -> list[sa.Index]:
         partial("recent", owner, *newest, where=live),
         partial("type_recent", owner, "type", *newest, where=live),
         partial("favorite_recent", owner, *newest, where=favorites),
+        partial("model", owner, "model", where=live),
         partial("trash", owner, sa.text("deleted_at DESC"), sa.text("id DESC"), where=trashed),
     ]
 

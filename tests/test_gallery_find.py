@@ -116,7 +116,7 @@ def test_a_search_works_as_a_plain_get_url_and_fills_in_the_form(client):
     assert re.search(
         r'<input class="filters__q" id="filter-q" type="search" name="q" value="fox"', html
     )
-    assert '<option value="flux-1-dev" selected>flux-1-dev (2)</option>' in html
+    assert '<option value="flux-1-dev" selected>flux-1-dev</option>' in html
 
 
 def test_the_search_form_is_a_plain_get_form_with_active_search(client):
@@ -147,8 +147,8 @@ def test_an_htmx_search_answers_the_results_region_and_pushes_a_tidy_url(client)
     assert "HX-Request" in response.headers["Vary"]
 
 
-def test_the_model_menu_lists_the_owners_models_by_use(client):
-    save(client, image_payload(model="flux-1-dev"))
+def test_the_model_menu_lists_the_owners_models_by_name(client):
+    save(client, image_payload(model="veo-3"))
     save(client, image_payload(model="flux-1-dev"))
     save(client, video_payload(model="veo-3"))
 
@@ -157,9 +157,32 @@ def test_the_model_menu_lists_the_owners_models_by_use(client):
     options = re.findall(r'<option value="([^"]*)"[^>]*>([^<]+)</option>', html)
     assert options[:3] == [
         ("", "All models"),
-        ("flux-1-dev", "flux-1-dev (2)"),
-        ("veo-3", "veo-3 (1)"),
+        ("flux-1-dev", "flux-1-dev"),
+        ("veo-3", "veo-3"),
     ]
+
+
+def test_the_model_menu_leaves_out_models_whose_items_are_all_in_the_trash(client):
+    gone = saved_id(save(client, image_payload(model="old-model")))
+    save(client, image_payload(model="flux-1-dev"))
+    client.delete(f"/api/media/{gone}")
+
+    html = client.get("/").get_data(as_text=True)
+
+    assert 'value="old-model"' not in html and 'value="flux-1-dev"' in html
+
+
+def test_counts_past_the_cap_read_as_cap_plus(client, monkeypatch):
+    from mediaapp.services import media as media_service
+
+    monkeypatch.setattr(media_service, "COUNT_CAP", 3)
+    for _ in range(5):
+        save(client)
+
+    html = client.get("/").get_data(as_text=True)
+
+    assert re.search(r'id="count-image"[^>]*>3\+</span>', html)
+    assert re.search(r'id="count-video"[^>]*>0</span>', html)
 
 
 def test_the_tabs_and_card_links_keep_the_search(client):

@@ -205,11 +205,11 @@ def readable_day(day: date | None) -> str:
     return f"{day.day} {day:%b %Y}" if day else ""
 
 
-def model_choices(models: Iterable[Mapping[str, Any]], current: str | None) -> list[dict]:
-    """The model menu: the owner's models by use, plus the current one if it has no items."""
-    choices = [{"value": m["model"], "label": f"{m['model']} ({m['count']})"} for m in models]
-    if current and all(choice["value"] != current for choice in choices):
-        choices.insert(0, {"value": current, "label": f"{current} (0)"})
+def model_choices(models: Iterable[str], current: str | None) -> list[dict]:
+    """The model menu: the owner's models by name, plus the current one if it has no items."""
+    choices = [{"value": model, "label": model} for model in models]
+    if current and current not in models:
+        choices.insert(0, {"value": current, "label": f"{current} (no items)"})
     return choices
 
 

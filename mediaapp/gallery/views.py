@@ -203,7 +203,7 @@ def index():
     if not (partial and cursor):  # the scroll fragment skips the counting queries
         context.update(summary(owner, view))
     if not partial:
-        context["models"] = model_choices(media_service.list_models(owner), view.filters.model)
+        context["models"] = model_choices(media_service.list_model_names(owner), view.filters.model)
     response = render_page_or_partial(
         "gallery/index.html",
         "partials/media_page.html" if cursor else "partials/gallery_results.html",

@@ -201,21 +201,36 @@ def list_media(
     return Page(rows, has_more, next_cursor, limit, offset)
 
 
+# Counts shown in the gallery stop here ("10,000+"), so a page costs the same for an owner
+# with 200,000 items as for one with 20,000: each count reads at most this many index entries.
+COUNT_CAP = 10_000
+
+
+def _capped_count(stmt: sa.Select) -> sa.ScalarSelect:
+    """count(*) of stmt's rows, reading at most COUNT_CAP + 1 of them."""
+    limited = stmt.limit(COUNT_CAP + 1).subquery()
+    return sa.select(sa.func.count()).select_from(limited).scalar_subquery()
+
+
 def count_matches(owner: Owner, filters: MediaFilters) -> int:
-    """How many of the owner's records match filters (for "N matches")."""
-    stmt = _filtered(owner.scope(sa.select(sa.func.count()).select_from(GM)), filters)
-    return db.session.execute(stmt).scalar_one()
+    """How many of the owner's records match filters, up to COUNT_CAP + 1 (for "N matches")."""
+    stmt = _filtered(owner.scope(sa.select(GM.id)), filters)
+    return db.session.execute(sa.select(_capped_count(stmt))).scalar_one()
 
 
 def count_media(owner: Owner) -> dict[str, int]:
-    """How many live records the owner has in all and per type: {"all", "image", "video"}.
+    """How many live records the owner has per type and in all, each type up to COUNT_CAP + 1.
 
-    Owner-scoped, one grouped query that reads only the (owner, type, …) index.
+    Owner-scoped; one round trip of two bounded index-only counts.
     """
-    stmt = owner.scope(sa.select(GM.type, sa.func.count()).where(LIVE).group_by(GM.type))
-    counts = {"image": 0, "video": 0}
-    counts.update({media_type: total for media_type, total in db.session.execute(stmt)})
-    return {"all": sum(counts.values()), **counts}
+    live = owner.scope(sa.select(GM.id)).where(LIVE)
+    image, video = db.session.execute(
+        sa.select(
+            _capped_count(live.where(GM.type == "image")),
+            _capped_count(live.where(GM.type == "video")),
+        )
+    ).one()
+    return {"all": image + video, "image": image, "video": video}
 
 
 def list_models(owner: Owner) -> list[dict[str, Any]]:
@@ -227,6 +242,27 @@ def list_models(owner: Owner) -> list[dict[str, Any]]:
         .order_by(sa.desc("count"), GM.model)
     )
     return [{"model": model, "count": count} for model, count in db.session.execute(stmt)]
+
+
+def list_model_names(owner: Owner) -> list[str]:
+    """The owner's distinct models (live items), alphabetically, without counting them.
+
+    A loose index scan over (owner, model): one index probe per distinct model, so it costs
+    the same for 200,000 items as for 20.
+    """
+    column = owner.column.key  # "user_id" or "session_id": a fixed name, never user input
+    owned = f"{column} = :owner AND deleted_at IS NULL"
+    sql = sa.text(f"""
+        WITH RECURSIVE models(model) AS (
+            SELECT min(model) FROM generated_media WHERE {owned}
+            UNION ALL
+            SELECT (SELECT min(g.model) FROM generated_media g
+                    WHERE g.{owned} AND g.model > models.model)
+            FROM models WHERE models.model IS NOT NULL
+        )
+        SELECT model FROM models WHERE model IS NOT NULL
+    """).bindparams(sa.bindparam("owner", owner.value, type_=owner.column.type))
+    return list(db.session.execute(sql).scalars())
 
 
 def get_media(owner: Owner, media_id: uuid.UUID, *, include_trashed: bool = False) -> Row:
