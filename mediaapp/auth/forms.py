@@ -41,12 +41,9 @@ class LoginForm(FlaskForm):
     )
 
 
-class RegisterForm(FlaskForm):
-    email = EmailField(
-        "Email",
-        filters=[_strip],
-        validators=[InputRequired("Enter your email."), Length(max=254), storable, email_address],
-    )
+class RegisterForm(LoginForm):
+    """The login form's email field, with a stricter password."""
+
     password = PasswordField(
         "Password",
         description="At least 8 characters.",
