@@ -41,7 +41,7 @@ def register(app: Flask) -> None:
     def seed_demo(email: str, password: str, count: int) -> None:
         """Fill an account's history with demo images and videos (idempotent)."""
         user, created = accounts.get_or_create_user(email, password)
-        added = seed_demo_history(Owner(user_id=user.id), count=count)
+        added = seed_demo_history(Owner.account(user.id), count=count)
         click.echo(
             f"{'Created' if created else 'Using'} account {user.email}; added {added} demo items."
         )
@@ -69,7 +69,7 @@ def register(app: Flask) -> None:
     @click.option("--output", type=click.File("w"), default="-", help="File (default stdout).")
     def export(email: str, output) -> None:
         """Write an account's whole history as JSON (the API's export format)."""
-        owner = Owner(user_id=_user_or_exit(email).id)
+        owner = Owner.account(_user_or_exit(email).id)
         for chunk in export_chunks(transfer.iter_export(owner)):
             output.write(chunk)
         output.write("\n")
@@ -79,7 +79,7 @@ def register(app: Flask) -> None:
     @click.argument("source", type=click.File("r"))
     def import_(email: str, source) -> None:
         """Import a JSON export (or a list of items) into an account; idempotent."""
-        owner = Owner(user_id=_user_or_exit(email).id)
+        owner = Owner.account(_user_or_exit(email).id)
         document = json.load(source)
         items = (
             document.get("data", document.get("items")) if isinstance(document, dict) else document

@@ -3,12 +3,12 @@
 import json
 import re
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import Any
 
 from flask import Flask, session
 
-from .identity import EMAIL_KEY, current_owner
+from .identity import EMAIL_KEY, USER_KEY, cache_key, guest_digest, parse_user_id
 from .schemas import is_safe_media_url, iso_utc
 from .services import media as media_service
 
@@ -25,9 +25,14 @@ class Viewer:
 
 
 def current_viewer() -> Viewer:
-    owner = current_owner()
-    email = None if owner.is_guest else session.get(EMAIL_KEY)
-    return Viewer(is_guest=owner.is_guest, email=email, cache_key=owner.cache_key)
+    """Read from the session alone: showing a page never gives a visitor an identity."""
+    user_id = parse_user_id(session.get(USER_KEY))
+    email = session.get(EMAIL_KEY) if user_id else None
+    return Viewer(
+        is_guest=user_id is None,
+        email=email,
+        cache_key=cache_key(user_id, None if user_id else guest_digest()),
+    )
 
 
 def iso_date(value: datetime | None) -> str:
@@ -39,9 +44,6 @@ def utc_date(value: datetime | None, short: bool = False) -> str:
     """The readable fallback shown before (or without) JavaScript, always in UTC."""
     if not value:
         return ""
-    if value.tzinfo is None:  # SQLite hands back naive datetimes; we only ever store UTC
-        value = value.replace(tzinfo=UTC)
-    value = value.astimezone(UTC)
     return f"{value.day} {value:%b %Y}" if short else f"{value.day} {value:%b %Y, %H:%M} UTC"
 
 

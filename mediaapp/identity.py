@@ -1,4 +1,4 @@
-"""Who is asking: a logged-in user or a guest identified by a server-issued secret."""
+"""Who is asking: a logged-in account, or a guest identified by a server-issued secret."""
 
 import hashlib
 import secrets
@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from flask import g, session
 
 from .models import GeneratedMedia
+from .services.accounts import guest_owner_id
 
 GUEST_KEY = "guest"
 USER_KEY = "user_id"
@@ -17,35 +18,44 @@ EMAIL_KEY = "email"
 
 @dataclass(frozen=True)
 class Owner:
-    """Exactly one of user_id or session_digest is set."""
+    """The owner_id every owner-scoped row carries: an account's id, or a guest's minted id."""
 
-    user_id: uuid.UUID | None = None
-    session_digest: str | None = None
+    id: uuid.UUID
+    is_guest: bool = False
+    # The SHA-256 digest of a guest's secret; it names the guest in its cache key.
+    guest_digest: str | None = None
 
-    @property
-    def is_guest(self) -> bool:
-        return self.user_id is None
-
-    @property
-    def column(self):
-        return GeneratedMedia.user_id if self.user_id else GeneratedMedia.session_id
+    @classmethod
+    def account(cls, user_id: uuid.UUID) -> "Owner":
+        return cls(id=user_id)
 
     @property
-    def value(self):
-        return self.user_id if self.user_id else self.session_digest
+    def user_id(self) -> uuid.UUID | None:
+        """The account (userId on the wire); None for a guest."""
+        return None if self.is_guest else self.id
 
-    def scope(self, stmt):
-        """Restrict a statement on generated_media to this owner's rows."""
-        return stmt.where(self.column == self.value)
+    def scope(self, stmt, table=GeneratedMedia):
+        """Restrict a statement on an owner-scoped table to this owner's rows."""
+        return stmt.where(table.owner_id == self.id)
 
     def owner_columns(self) -> dict:
-        return {"user_id": self.user_id, "session_id": self.session_digest}
+        """The owner's values for a new row of an owner-scoped table."""
+        return {"owner_id": self.id, "user_id": self.user_id}
 
     @property
     def cache_key(self) -> str:
-        """A public, stable key for client-side caches; reveals nothing about the secret."""
-        raw = f"user:{self.user_id}" if self.user_id else f"guest:{self.session_digest}"
-        return hashlib.sha256(raw.encode()).hexdigest()[:16]
+        return cache_key(self.user_id, self.guest_digest)
+
+
+def cache_key(user_id: uuid.UUID | None, guest_digest: str | None) -> str:
+    """A public, stable key for client-side caches; reveals nothing about the secret."""
+    if user_id:
+        raw = f"user:{user_id}"
+    elif guest_digest:
+        raw = f"guest:{guest_digest}"
+    else:
+        return ""  # nobody yet: a visitor who has not been given an identity
+    return hashlib.sha256(raw.encode()).hexdigest()[:16]
 
 
 def parse_user_id(value) -> uuid.UUID | None:
@@ -60,19 +70,21 @@ def digest(secret: str) -> str:
 
 
 def current_owner() -> Owner:
-    """The current owner; a guest gets a fresh secret in the session cookie on first need."""
+    """The current owner. A visitor without one becomes a guest: a fresh secret in the session
+    cookie, and an owner id minted for its digest (a row in guests, committed)."""
     if "owner" in g:
         return g.owner
     user_id = parse_user_id(session.get(USER_KEY))
     if user_id:
-        owner = Owner(user_id=user_id)
+        owner = Owner.account(user_id)
     else:
         secret = session.get(GUEST_KEY)
         if not secret:
             secret = secrets.token_urlsafe(32)
             session[GUEST_KEY] = secret
             session.permanent = True
-        owner = Owner(session_digest=digest(secret))
+        guest = digest(secret)
+        owner = Owner(id=guest_owner_id(guest), is_guest=True, guest_digest=guest)
     g.owner = owner
     return owner
 

@@ -1,4 +1,10 @@
-"""The two tables: users and their generated media."""
+"""The tables: accounts, guests, their generated media and its share links.
+
+Every owner-scoped table carries one non-null `owner_id` (an account's id, or the id minted
+for a guest) that leads its primary key, its unique constraints and the foreign keys between
+owner tables, and that no statement ever changes: the shape a distributed PostgreSQL (Citus)
+needs to place each owner's rows together. README's scaling section says how they distribute.
+"""
 
 import enum
 import uuid
@@ -16,6 +22,30 @@ def utcnow() -> datetime:
     return datetime.now(UTC)
 
 
+class UTCDateTime(sa.TypeDecorator):
+    """A timestamp that is always an aware datetime in UTC, on every backend.
+
+    PostgreSQL keeps timestamptz; SQLite keeps the UTC wall time as text and hands it back
+    naive, so the zone is put back here, once, instead of in every reader.
+    """
+
+    impl = sa.DateTime(timezone=True)
+    cache_ok = True
+
+    def process_bind_param(self, value: datetime | None, dialect) -> datetime | None:
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            raise ValueError("UTCDateTime needs an aware datetime.")
+        value = value.astimezone(UTC)
+        return value.replace(tzinfo=None) if dialect.name == "sqlite" else value
+
+    def process_result_value(self, value: datetime | None, dialect) -> datetime | None:
+        if value is None:
+            return None
+        return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
+
+
 class MediaType(enum.StrEnum):
     IMAGE = "image"
     VIDEO = "video"
@@ -27,58 +57,72 @@ media_type_enum = sa.Enum(
 settings_json = sa.JSON().with_variant(JSONB(), "postgresql")
 
 
+def _created_at() -> Mapped[datetime]:
+    # Set in Python for microsecond precision on SQLite too (CURRENT_TIMESTAMP has seconds).
+    return mapped_column(UTCDateTime, default=utcnow, server_default=sa.func.now())
+
+
 class User(db.Model):
+    """An account; its id is also the owner_id of everything it owns (a reference table)."""
+
     __tablename__ = "users"
 
     id: Mapped[uuid.UUID] = mapped_column(sa.Uuid, primary_key=True, default=uuid.uuid4)
     # Stored normalised (stripped, lower-cased) so the plain UNIQUE is case-insensitive.
     email: Mapped[str] = mapped_column(sa.String(254), unique=True)
     password_hash: Mapped[str] = mapped_column(sa.String(255))
-    created_at: Mapped[datetime] = mapped_column(
-        sa.DateTime(timezone=True), default=utcnow, server_default=sa.func.now()
+    created_at: Mapped[datetime] = _created_at()
+
+
+class Guest(db.Model):
+    """A guest: the SHA-256 digest of the secret in its cookie, and the owner_id minted for it.
+
+    Looked up by digest only, so it distributes by that column; the secret itself never
+    reaches the database.
+    """
+
+    __tablename__ = "guests"
+
+    secret_digest: Mapped[str] = mapped_column(sa.String(64), primary_key=True)
+    owner_id: Mapped[uuid.UUID] = mapped_column(sa.Uuid)
+    created_at: Mapped[datetime] = _created_at()
+
+
+def _owned_index(name: str, *columns, where: str, unique: bool = False) -> sa.Index:
+    """A partial index on generated_media that leads with owner_id."""
+    condition = sa.text(where)
+    return sa.Index(
+        f"{'uq' if unique else 'ix'}_generated_media_{name}",
+        "owner_id",
+        *columns,
+        unique=unique,
+        postgresql_where=condition,
+        sqlite_where=condition,
     )
 
 
-def _owner_indexes(owner: str) -> list[sa.Index]:
-    """Partial indexes for one owner column: idempotency key and the keyset history scans.
-
-    The history indexes cover only rows outside the trash, which is what every normal view
-    reads; favorites and the trash have their own, so each view is one ordered index range.
-    """
-    keyed = sa.text(f"{owner} IS NOT NULL AND request_id IS NOT NULL")
-    live = sa.text(f"{owner} IS NOT NULL AND deleted_at IS NULL")
-    favorites = sa.text(f"{owner} IS NOT NULL AND deleted_at IS NULL AND favorite")
-    trashed = sa.text(f"{owner} IS NOT NULL AND deleted_at IS NOT NULL")
-    short = owner.split("_")[0]
-    newest = (sa.text("created_at DESC"), sa.text("id DESC"))
-
-    def partial(name: str, *columns, where, unique: bool = False) -> sa.Index:
-        return sa.Index(
-            f"{'uq' if unique else 'ix'}_generated_media_{short}_{name}",
-            *columns,
-            unique=unique,
-            postgresql_where=where,
-            sqlite_where=where,
-        )
-
-    return [
-        partial("request", owner, "request_id", where=keyed, unique=True),
-        partial("recent", owner, *newest, where=live),
-        partial("type_recent", owner, "type", *newest, where=live),
-        partial("favorite_recent", owner, *newest, where=favorites),
-        partial("model", owner, "model", where=live),
-        partial("trash", owner, sa.text("deleted_at DESC"), sa.text("id DESC"), where=trashed),
-    ]
+NEWEST = (sa.text("created_at DESC"), sa.text("id DESC"))
 
 
 class GeneratedMedia(db.Model):
     __tablename__ = "generated_media"
     __table_args__ = (
+        sa.PrimaryKeyConstraint("owner_id", "id", name="pk_generated_media"),
+        # userId on the wire: the account, which is then also the owner; null for guests.
         sa.CheckConstraint(
-            "(user_id IS NULL) <> (session_id IS NULL)", name="ck_generated_media_one_owner"
+            "user_id IS NULL OR user_id = owner_id", name="ck_generated_media_user_is_owner"
         ),
-        *_owner_indexes("user_id"),
-        *_owner_indexes("session_id"),
+        # Idempotent save: one requestId per owner.
+        _owned_index("request", "request_id", where="request_id IS NOT NULL", unique=True),
+        # The history views are each one ordered range of one of these (keyset paging); they
+        # cover only rows outside the trash, which is what every normal view reads.
+        _owned_index("recent", *NEWEST, where="deleted_at IS NULL"),
+        _owned_index("type_recent", "type", *NEWEST, where="deleted_at IS NULL"),
+        _owned_index("favorite_recent", *NEWEST, where="deleted_at IS NULL AND favorite"),
+        _owned_index("model", "model", where="deleted_at IS NULL"),
+        _owned_index(
+            "trash", sa.text("deleted_at DESC"), sa.text("id DESC"), where="deleted_at IS NOT NULL"
+        ),
         # Case-insensitive substring search of prompts (ILIKE '%q%'), PostgreSQL only.
         sa.Index(
             "ix_generated_media_prompt_trgm",
@@ -88,12 +132,11 @@ class GeneratedMedia(db.Model):
         ).ddl_if(dialect="postgresql"),
     )
 
-    id: Mapped[uuid.UUID] = mapped_column(sa.Uuid, primary_key=True, default=uuid.uuid4)
+    owner_id: Mapped[uuid.UUID] = mapped_column(sa.Uuid)
+    id: Mapped[uuid.UUID] = mapped_column(sa.Uuid, default=uuid.uuid4)
     user_id: Mapped[uuid.UUID | None] = mapped_column(
         sa.Uuid, sa.ForeignKey("users.id", ondelete="CASCADE")
     )
-    # SHA-256 hex digest of the guest's secret; the secret itself never reaches the database.
-    session_id: Mapped[str | None] = mapped_column(sa.String(64))
     type: Mapped[str] = mapped_column(media_type_enum)
     url: Mapped[str] = mapped_column(sa.Text)
     prompt: Mapped[str] = mapped_column(sa.Text)
@@ -103,29 +146,49 @@ class GeneratedMedia(db.Model):
     request_id: Mapped[str | None] = mapped_column(sa.Text)
     file_id: Mapped[str | None] = mapped_column(sa.Text)
     thumbnail_url: Mapped[str | None] = mapped_column(sa.Text)
-    # Set in Python for microsecond precision on SQLite too (CURRENT_TIMESTAMP has seconds).
-    created_at: Mapped[datetime] = mapped_column(
-        sa.DateTime(timezone=True), default=utcnow, server_default=sa.func.now()
-    )
+    created_at: Mapped[datetime] = _created_at()
     favorite: Mapped[bool] = mapped_column(sa.Boolean, default=False, server_default=sa.false())
     # Set when the item is moved to the trash; NULL for every item in the normal views.
-    deleted_at: Mapped[datetime | None] = mapped_column(sa.DateTime(timezone=True))
+    deleted_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
 
 class ShareLink(db.Model):
     """A public, unguessable link to one media item, optionally expiring or hiding the prompt."""
 
     __tablename__ = "share_links"
-    __table_args__ = (sa.Index("ix_share_links_media_id", "media_id"),)
+    __table_args__ = (
+        sa.PrimaryKeyConstraint("owner_id", "id", name="pk_share_links"),
+        sa.ForeignKeyConstraint(
+            ["owner_id", "media_id"],
+            ["generated_media.owner_id", "generated_media.id"],
+            name="fk_share_links_media",
+            ondelete="CASCADE",
+        ),
+        sa.UniqueConstraint("owner_id", "token", name="uq_share_links_owner_token"),
+        sa.Index("ix_share_links_media", "owner_id", "media_id"),
+    )
 
-    id: Mapped[uuid.UUID] = mapped_column(sa.Uuid, primary_key=True, default=uuid.uuid4)
-    media_id: Mapped[uuid.UUID] = mapped_column(
-        sa.Uuid, sa.ForeignKey("generated_media.id", ondelete="CASCADE")
-    )
-    token: Mapped[str] = mapped_column(sa.String(64), unique=True)
+    owner_id: Mapped[uuid.UUID] = mapped_column(sa.Uuid)
+    id: Mapped[uuid.UUID] = mapped_column(sa.Uuid, default=uuid.uuid4)
+    media_id: Mapped[uuid.UUID] = mapped_column(sa.Uuid)
+    token: Mapped[str] = mapped_column(sa.String(64))
     hide_prompt: Mapped[bool] = mapped_column(sa.Boolean, default=False, server_default=sa.false())
-    expires_at: Mapped[datetime | None] = mapped_column(sa.DateTime(timezone=True))
-    revoked_at: Mapped[datetime | None] = mapped_column(sa.DateTime(timezone=True))
-    created_at: Mapped[datetime] = mapped_column(
-        sa.DateTime(timezone=True), default=utcnow, server_default=sa.func.now()
-    )
+    expires_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    revoked_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    created_at: Mapped[datetime] = _created_at()
+
+
+class ShareToken(db.Model):
+    """Which owner a public token belongs to, so opening a link reads one owner's rows.
+
+    Keyed (and distributed) by the token alone; the token carries no trace of its owner.
+    """
+
+    __tablename__ = "share_tokens"
+
+    token: Mapped[str] = mapped_column(sa.String(64), primary_key=True)
+    owner_id: Mapped[uuid.UUID] = mapped_column(sa.Uuid)
+
+
+# The tables whose every statement must name an owner (tests/test_owner_scoping.py checks it).
+OWNER_SCOPED_TABLES = (GeneratedMedia.__tablename__, ShareLink.__tablename__)

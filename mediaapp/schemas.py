@@ -355,11 +355,10 @@ class RegisterSchema(CredentialsSchema):
 
 
 def iso_utc(value: datetime) -> str:
-    """ISO 8601 in UTC with milliseconds and a Z, as JavaScript's toISOString() writes it."""
-    if value.tzinfo is None:  # SQLite hands back naive datetimes; we only ever store UTC
-        value = value.replace(tzinfo=UTC)
-    elif value.utcoffset():
-        value = value.astimezone(UTC)
+    """ISO 8601 with milliseconds and a Z, as JavaScript's toISOString() writes it.
+
+    Takes an aware UTC datetime, which is what every timestamp column (UTCDateTime) gives.
+    """
     return value.isoformat(timespec="milliseconds")[:-6] + "Z"
 
 

@@ -113,8 +113,8 @@ def clean_tables(request):
     with app.app_context():
         db.session.remove()
         with db.engine.begin() as conn:
-            conn.execute(sa.text("DELETE FROM generated_media"))
-            conn.execute(sa.text("DELETE FROM users"))
+            for table in ("share_tokens", "share_links", "generated_media", "guests", "users"):
+                conn.execute(sa.text(f"DELETE FROM {table}"))
 
 
 @pytest.fixture
@@ -176,6 +176,20 @@ def video_payload(**overrides) -> dict:
 
 def save(client, payload=None, **kwargs):
     return client.post("/api/media/save", json=payload or image_payload(), **kwargs)
+
+
+def guest_owner(app, client):
+    """The Owner behind the guest cookie of a client that has already made a request."""
+    from mediaapp.identity import Owner, digest
+    from mediaapp.models import Guest
+
+    with client.session_transaction() as session:
+        secret_digest = digest(session["guest"])
+    with app.app_context():
+        owner_id = db.session.execute(
+            sa.select(Guest.owner_id).where(Guest.secret_digest == secret_digest)
+        ).scalar_one()
+    return Owner(id=owner_id, is_guest=True, guest_digest=secret_digest)
 
 
 def count_rows(app) -> int:

@@ -10,7 +10,7 @@ from mediaapp.extensions import db
 from mediaapp.identity import Owner
 from mediaapp.models import GeneratedMedia
 from mediaapp.services.media import MediaFilters, list_statement
-from tests.conftest import image_payload, save, video_payload
+from tests.conftest import guest_owner, image_payload, save, video_payload
 
 
 def _save_many(client, n, **overrides):
@@ -69,10 +69,7 @@ def test_a_cursor_walk_is_stable_while_new_records_arrive(client):
 
 def test_records_with_the_same_timestamp_are_paged_without_loss_or_repeats(app, client):
     client.get("/api/media/list")
-    with client.session_transaction() as session:
-        from mediaapp.identity import digest
-
-        owner = Owner(session_digest=digest(session["guest"]))
+    owner = guest_owner(app, client)
     moment = datetime(2026, 1, 1, tzinfo=UTC)
     with app.app_context():
         db.session.execute(
@@ -80,7 +77,7 @@ def test_records_with_the_same_timestamp_are_paged_without_loss_or_repeats(app, 
             [
                 {
                     "id": uuid.uuid4(),
-                    "session_id": owner.session_digest,
+                    "owner_id": owner.id,
                     "type": "image",
                     "url": "/x.png",
                     "prompt": f"tie {i}",
@@ -169,15 +166,16 @@ def _plan(app, owner: Owner, type_filter: bool) -> str:
 @pytest.fixture
 def crowded_table(app):
     """One guest with 20,000 items among 200 other owners, analysed."""
-    owner = "a" * 64
+    owner = uuid.UUID(int=0xA)
     start = datetime(2025, 1, 1, tzinfo=UTC)
     with app.app_context():
         db.session.execute(
             sa.text("""
-            INSERT INTO generated_media (id, session_id, type, url, prompt, model, settings,
+            INSERT INTO generated_media (id, owner_id, type, url, prompt, model, settings,
                                          created_at)
             SELECT gen_random_uuid(),
-                   CASE WHEN g % 2 = 0 THEN :owner ELSE lpad((g % 200)::text, 64, '0') END,
+                   CASE WHEN g % 2 = 0 THEN :owner
+                        ELSE lpad((g % 200)::text, 32, '0')::uuid END,
                    (CASE WHEN g % 3 = 0 THEN 'video' ELSE 'image' END)::media_type,
                    '/x.png', 'prompt ' || g, 'm', '{}'::jsonb,
                    :start + g * interval '1 minute'
@@ -194,19 +192,15 @@ def crowded_table(app):
 @pytest.mark.postgresql_only
 @pytest.mark.parametrize("type_filter", [False, True], ids=["all", "by-type"])
 def test_the_list_query_is_a_keyset_index_scan_without_a_sort(app, crowded_table, type_filter):
-    plan = _plan(app, Owner(session_digest=crowded_table), type_filter)
+    plan = _plan(app, Owner(id=crowded_table, is_guest=True), type_filter)
 
-    expected = (
-        "ix_generated_media_session_type_recent"
-        if type_filter
-        else "ix_generated_media_session_recent"
-    )
+    expected = "ix_generated_media_type_recent" if type_filter else "ix_generated_media_recent"
     assert expected in plan, plan
     assert "Sort" not in plan, plan
 
 
 @pytest.mark.postgresql_only
-def test_an_accounts_list_query_uses_the_user_keyset_index(app, crowded_table):
+def test_an_accounts_list_query_uses_the_same_keyset_index(app, crowded_table):
     with app.app_context():
         db.session.execute(
             sa.text(
@@ -216,9 +210,9 @@ def test_an_accounts_list_query_uses_the_user_keyset_index(app, crowded_table):
         )
         db.session.commit()
 
-    plan = _plan(app, Owner(user_id=uuid.UUID(int=1)), False)
+    plan = _plan(app, Owner.account(uuid.UUID(int=1)), False)
 
-    assert "ix_generated_media_user_recent" in plan and "Sort" not in plan, plan
+    assert "ix_generated_media_recent" in plan and "Sort" not in plan, plan
 
 
 def test_created_at_is_utc_iso_8601(client):

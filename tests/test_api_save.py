@@ -57,7 +57,7 @@ def test_a_client_sent_session_id_is_ignored_and_never_echoed(client, app):
     assert response.status_code == 201
     assert "sessionId" not in response.get_json()["data"]
     with app.app_context():
-        stored = db.session.execute(sa.text("SELECT session_id FROM generated_media")).scalar()
+        stored = db.session.execute(sa.text("SELECT secret_digest FROM guests")).scalar()
     assert stored != "attacker-chosen" and len(stored) == 64  # a SHA-256 digest
 
 
@@ -67,7 +67,7 @@ def test_the_guest_secret_is_stored_only_as_a_digest(client, app):
     with client.session_transaction() as session:
         secret = session["guest"]
     with app.app_context():
-        stored = db.session.execute(sa.text("SELECT session_id FROM generated_media")).scalar()
+        stored = db.session.execute(sa.text("SELECT secret_digest FROM guests")).scalar()
     assert secret not in stored
     import hashlib
 

@@ -1,5 +1,6 @@
 """Search and filters on GET /api/media/list, the models menu, and the trigram index."""
 
+import uuid
 from datetime import UTC, datetime, timedelta
 
 import pytest
@@ -154,11 +155,11 @@ def test_models_are_owner_scoped(app, client, history):
 
 @pytest.mark.postgresql_only
 def test_prompt_search_on_a_large_owner_uses_the_trigram_index(app):
-    owner = "b" * 64
+    owner = uuid.UUID(int=0xB)
     with app.app_context():
         db.session.execute(
             sa.text("""
-            INSERT INTO generated_media (id, session_id, type, url, prompt, model, settings,
+            INSERT INTO generated_media (id, owner_id, type, url, prompt, model, settings,
                                          created_at)
             SELECT gen_random_uuid(), :owner, 'image', '/x.png',
                    CASE WHEN g % 5000 = 0 THEN 'a rare axolotl ' || g
@@ -171,7 +172,7 @@ def test_prompt_search_on_a_large_owner_uses_the_trigram_index(app):
         db.session.commit()
         db.session.execute(sa.text("ANALYZE generated_media"))
         db.session.commit()
-        stmt = list_statement(Owner(session_digest=owner), MediaFilters(q="axolotl"))
+        stmt = list_statement(Owner(id=owner, is_guest=True), MediaFilters(q="axolotl"))
         compiled = stmt.compile(db.engine, compile_kwargs={"literal_binds": True})
         plan = "\n".join(r[0] for r in db.session.execute(sa.text(f"EXPLAIN {compiled}")))
 

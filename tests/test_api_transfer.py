@@ -5,7 +5,7 @@ import json
 import pytest
 
 from mediaapp.services import transfer
-from tests.conftest import image_payload, save, video_payload
+from tests.conftest import guest_owner, image_payload, save, video_payload
 
 
 def _export(client):
@@ -27,10 +27,7 @@ def test_export_returns_every_live_record_newest_first(client):
 def test_export_reads_in_batches(app, client, monkeypatch):
     ids = [save(client).get_json()["data"]["id"] for _ in range(7)]
     monkeypatch.setattr(transfer, "EXPORT_BATCH", 3)
-    from mediaapp.identity import Owner, digest
-
-    with client.session_transaction() as session:
-        owner = Owner(session_digest=digest(session["guest"]))
+    owner = guest_owner(app, client)
     with app.app_context():
         rows = list(transfer.iter_export(owner, batch=3))
 

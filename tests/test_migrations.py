@@ -81,7 +81,7 @@ def test_postgresql_gets_jsonb_and_the_media_type_enum(empty_app):
     assert getattr(columns["type"], "name", None) == "media_type"
 
 
-def test_the_database_enforces_exactly_one_owner(app):
+def test_the_database_refuses_media_without_an_owner_id(app):
     with app.app_context(), pytest.raises(sa.exc.IntegrityError):
         db.session.execute(
             sa.text(

@@ -232,8 +232,6 @@ class Entry:
 
 def date_group(created_at: datetime, today: date) -> DateGroup:
     """Today, Yesterday, This week (the calendar week, Monday first), then the month; UTC."""
-    if created_at.tzinfo is None:  # SQLite hands back naive datetimes; we only ever store UTC
-        created_at = created_at.replace(tzinfo=UTC)
     day = created_at.astimezone(UTC).date()
     if day >= today:  # a clock a little ahead still reads as today
         return DateGroup("today", "Today")

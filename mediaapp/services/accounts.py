@@ -10,7 +10,8 @@ from werkzeug.security import check_password_hash, generate_password_hash
 from ..errors import Conflict, Unauthorized
 from ..extensions import db
 from ..models import GeneratedMedia as GM
-from ..models import User
+from ..models import Guest, ShareLink, ShareToken, User, utcnow
+from .sql import dialect_insert
 
 # Verified against when the email is unknown, so both failures take as long.
 _DUMMY_HASH = generate_password_hash("not-a-real-password")
@@ -69,13 +70,35 @@ def authenticate(email: str, password: str, *, guest_digest: str | None) -> User
     return user
 
 
+def guest_owner_id(secret_digest: str) -> uuid.UUID:
+    """The owner id of the guest whose secret has this digest, minted (and committed) the
+    first time the digest is seen."""
+    found = db.session.execute(
+        sa.select(Guest.owner_id).where(Guest.secret_digest == secret_digest)
+    ).scalar()
+    if found is not None:
+        return found
+    minted = uuid.uuid4()
+    # Two first requests of one new guest may race: the digest's first row wins.
+    db.session.execute(
+        dialect_insert(Guest)
+        .values(secret_digest=secret_digest, owner_id=minted, created_at=utcnow())
+        .on_conflict_do_nothing()
+    )
+    db.session.commit()
+    return db.session.execute(
+        sa.select(Guest.owner_id).where(Guest.secret_digest == secret_digest)
+    ).scalar_one()
+
+
 def adopt_guest_media(user_id: uuid.UUID, guest_digest: str) -> int:
     """Move every item of the guest to the account in one transaction, and commit.
 
     Nothing is lost and idempotency keys stay unique: a guest item whose requestId and url
     both match one of the account's is the same media and merges into it; on any other
-    requestId clash both are kept and the key stays with the account's item.
-    Returns how many guest items now belong to the account.
+    requestId clash both are kept and the key stays with the account's item. Rows are copied
+    to the account's owner_id and the guest's deleted (an owner_id never changes); ids, dates
+    and share links stay as they were. Returns how many guest items now belong to the account.
     """
     for attempt in range(3):
         try:
@@ -89,19 +112,61 @@ def adopt_guest_media(user_id: uuid.UUID, guest_digest: str) -> int:
     return 0
 
 
+def _copy_rows(table, source: sa.ColumnElement, replace: dict[str, sa.ColumnElement]):
+    """INSERT INTO table SELECT its own rows matching source, some columns replaced."""
+    names = [column.name for column in table.columns]
+    chosen = [replace.get(name, table.columns[name]).label(name) for name in names]
+    return sa.insert(table).from_select(names, sa.select(*chosen).where(source))
+
+
 def _adopt(user_id: uuid.UUID, guest_digest: str) -> int:
+    guest_id = db.session.execute(
+        sa.select(Guest.owner_id).where(Guest.secret_digest == guest_digest)
+    ).scalar()
+    if guest_id is None:
+        return 0
+    media, links = GM.__table__, ShareLink.__table__
     account = sa.orm.aliased(GM)
-    clash = (
+    same_key = (
         sa.select(account.id)
-        .where(account.user_id == user_id, account.request_id == GM.request_id)
+        .where(account.owner_id == user_id, account.request_id == GM.request_id)
         .correlate(GM)
     )
-    guest_keyed = sa.and_(GM.session_id == guest_digest, GM.request_id.is_not(None))
+    guest_rows = GM.owner_id == guest_id
+    # The same media saved twice (as a guest, then in the account): keep the account's.
     db.session.execute(
-        sa.delete(GM).where(guest_keyed, clash.where(account.url == GM.url).exists())
+        sa.delete(GM).where(
+            guest_rows, GM.request_id.is_not(None), same_key.where(account.url == GM.url).exists()
+        )
     )
-    db.session.execute(sa.update(GM).where(guest_keyed, clash.exists()).values(request_id=None))
-    result = db.session.execute(
-        sa.update(GM).where(GM.session_id == guest_digest).values(user_id=user_id, session_id=None)
+    owner = sa.literal(user_id, sa.Uuid)
+    moved = db.session.execute(
+        _copy_rows(
+            media,
+            guest_rows,
+            {
+                "owner_id": owner,
+                "user_id": owner,
+                "request_id": sa.case((same_key.exists(), sa.null()), else_=GM.request_id),
+            },
+        )
+    ).rowcount
+    tokens = list(
+        db.session.execute(
+            sa.select(ShareLink.token).where(ShareLink.owner_id == guest_id)
+        ).scalars()
     )
-    return result.rowcount
+    db.session.execute(_copy_rows(links, ShareLink.owner_id == guest_id, {"owner_id": owner}))
+    if tokens:
+        db.session.execute(
+            sa.delete(ShareToken).where(
+                ShareToken.owner_id == guest_id, ShareToken.token.in_(tokens)
+            )
+        )
+        db.session.execute(
+            sa.insert(ShareToken), [{"token": token, "owner_id": user_id} for token in tokens]
+        )
+    # The guest's share links go with its rows (ON DELETE CASCADE), and so does the guest.
+    db.session.execute(sa.delete(GM).where(guest_rows))
+    db.session.execute(sa.delete(Guest).where(Guest.secret_digest == guest_digest))
+    return moved

@@ -11,7 +11,7 @@ from ..extensions import db
 from ..identity import Owner
 from ..models import GeneratedMedia as GM
 from ..models import utcnow
-from .media import dialect_insert
+from .sql import dialect_insert
 
 DEFAULT_COUNT = 60
 

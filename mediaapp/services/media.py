@@ -10,7 +10,6 @@ from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 
 import sqlalchemy as sa
-from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import Row
 from sqlalchemy.exc import IntegrityError
 
@@ -19,6 +18,7 @@ from ..extensions import db
 from ..identity import Owner
 from ..models import GeneratedMedia as GM
 from ..models import utcnow
+from .sql import dialect_insert
 
 # The columns a record shows on the wire and in the gallery: one round trip, no ORM objects.
 COLUMNS = (
@@ -77,13 +77,9 @@ def _sort_key(filters: MediaFilters):
     return GM.deleted_at if filters.trashed else GM.created_at
 
 
-def _as_utc(value: datetime) -> datetime:
-    return (value if value.tzinfo else value.replace(tzinfo=UTC)).astimezone(UTC)
-
-
 def encode_cursor(row: Row, filters: MediaFilters) -> str:
     key = row.deleted_at if filters.trashed else row.created_at
-    payload = {"t": _as_utc(key).isoformat(), "i": row.id.hex, "f": filters.fingerprint()}
+    payload = {"t": key.isoformat(), "i": row.id.hex, "f": filters.fingerprint()}
     raw = json.dumps(payload, separators=(",", ":")).encode()
     return base64.urlsafe_b64encode(raw).decode().rstrip("=")
 
@@ -250,8 +246,7 @@ def list_model_names(owner: Owner) -> list[str]:
     A loose index scan over (owner, model): one index probe per distinct model, so it costs
     the same for 200,000 items as for 20.
     """
-    column = owner.column.key  # "user_id" or "session_id": a fixed name, never user input
-    owned = f"{column} = :owner AND deleted_at IS NULL"
+    owned = "owner_id = :owner AND deleted_at IS NULL"
     sql = sa.text(f"""
         WITH RECURSIVE models(model) AS (
             SELECT min(model) FROM generated_media WHERE {owned}
@@ -261,7 +256,7 @@ def list_model_names(owner: Owner) -> list[str]:
             FROM models WHERE models.model IS NOT NULL
         )
         SELECT model FROM models WHERE model IS NOT NULL
-    """).bindparams(sa.bindparam("owner", owner.value, type_=owner.column.type))
+    """).bindparams(sa.bindparam("owner", owner.id, type_=GM.owner_id.type))
     return list(db.session.execute(sql).scalars())
 
 
@@ -293,14 +288,8 @@ def neighbours(owner: Owner, row: Row, filters: MediaFilters | None = None):
 # --- writes ------------------------------------------------------------------------------
 
 
-def dialect_insert(table):
-    """INSERT with the dialect's ON CONFLICT support (PostgreSQL and SQLite both have it)."""
-    dialect = db.session.get_bind().dialect.name
-    return (postgresql.insert if dialect == "postgresql" else sqlite.insert)(table)
-
-
 def _insert(values: dict[str, Any]):
-    # Any unique clash here is the owner's (owner, request_id) key: PKs are fresh UUIDs.
+    # Any unique clash here is the owner's (owner_id, request_id) key: ids are fresh UUIDs.
     return dialect_insert(GM).values(**values).on_conflict_do_nothing().returning(*COLUMNS)
 
 

@@ -11,7 +11,7 @@ from ..errors import NotFound
 from ..extensions import db
 from ..identity import Owner
 from ..models import GeneratedMedia as GM
-from ..models import ShareLink, utcnow
+from ..models import ShareLink, ShareToken, utcnow
 from .media import COLUMNS, LIVE, get_media
 
 SHARE_COLUMNS = (
@@ -22,6 +22,14 @@ SHARE_COLUMNS = (
     ShareLink.expires_at,
     ShareLink.created_at.label("shared_at"),
 )
+
+
+def _joined(owner: Owner, stmt: sa.Select) -> sa.Select:
+    """stmt over the owner's links joined to their media, both sides scoped to the owner."""
+    stmt = stmt.select_from(ShareLink).join(
+        GM, sa.and_(GM.owner_id == ShareLink.owner_id, GM.id == ShareLink.media_id)
+    )
+    return owner.scope(owner.scope(stmt, ShareLink))
 
 
 def _active():
@@ -42,6 +50,7 @@ def create_share(
     """
     get_media(owner, media_id)
     link = ShareLink(
+        owner_id=owner.id,
         id=uuid.uuid4(),
         media_id=media_id,
         token=secrets.token_urlsafe(32),
@@ -49,17 +58,17 @@ def create_share(
         expires_at=utcnow() + timedelta(days=expires_in_days) if expires_in_days else None,
         created_at=utcnow(),
     )
-    db.session.add(link)
+    db.session.add_all([link, ShareToken(token=link.token, owner_id=owner.id)])
     db.session.commit()
-    return db.session.execute(sa.select(*SHARE_COLUMNS).where(ShareLink.id == link.id)).one()
+    return db.session.execute(
+        owner.scope(sa.select(*SHARE_COLUMNS), ShareLink).where(ShareLink.id == link.id)
+    ).one()
 
 
 def list_shares(owner: Owner) -> list[Row]:
     """The owner's active links with their media's type, prompt and URLs, newest first."""
     stmt = (
-        owner.scope(sa.select(*SHARE_COLUMNS, GM.type, GM.prompt, GM.url, GM.thumbnail_url))
-        .select_from(ShareLink)
-        .join(GM, GM.id == ShareLink.media_id)
+        _joined(owner, sa.select(*SHARE_COLUMNS, GM.type, GM.prompt, GM.url, GM.thumbnail_url))
         .where(_active())
         .order_by(ShareLink.created_at.desc())
     )
@@ -68,10 +77,9 @@ def list_shares(owner: Owner) -> list[Row]:
 
 def revoke_share(owner: Owner, share_id: uuid.UUID) -> None:
     """Revoke one of the owner's links, and commit; NotFound for another owner's or a gone one."""
-    owned = owner.scope(sa.select(GM.id)).where(GM.id == ShareLink.media_id).exists()
     result = db.session.execute(
-        sa.update(ShareLink)
-        .where(ShareLink.id == share_id, ShareLink.revoked_at.is_(None), owned)
+        owner.scope(sa.update(ShareLink), ShareLink)
+        .where(ShareLink.id == share_id, ShareLink.revoked_at.is_(None))
         .values(revoked_at=utcnow())
     )
     if result.rowcount == 0:
@@ -82,14 +90,20 @@ def revoke_share(owner: Owner, share_id: uuid.UUID) -> None:
 
 def get_shared(token: str) -> Row:
     """The media behind an active token, with the link's options; NotFound when revoked,
-    expired, trashed or unknown. Public: owner columns are not returned."""
-    stmt = (
-        sa.select(*COLUMNS, *SHARE_COLUMNS)
-        .select_from(ShareLink)
-        .join(GM, GM.id == ShareLink.media_id)
-        .where(ShareLink.token == token, _active())
-    )
-    row = db.session.execute(stmt).first()
+    expired, trashed or unknown. Public: owner columns are not returned.
+
+    The token names its owner through share_tokens, so only that owner's rows are read.
+    """
+    owner_id = db.session.execute(
+        sa.select(ShareToken.owner_id).where(ShareToken.token == token)
+    ).scalar()
+    row = None
+    if owner_id is not None:
+        owner = Owner(id=owner_id)
+        stmt = _joined(owner, sa.select(*COLUMNS, *SHARE_COLUMNS)).where(
+            ShareLink.token == token, _active()
+        )
+        row = db.session.execute(stmt).first()
     if row is None:
         raise NotFound("This link does not exist, has expired or was revoked.")
     return row

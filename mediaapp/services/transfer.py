@@ -13,7 +13,8 @@ from ..identity import Owner
 from ..models import GeneratedMedia as GM
 from ..models import utcnow
 from ..schemas import ImportItemSchema
-from .media import dialect_insert, list_statement
+from .media import list_statement
+from .sql import dialect_insert
 
 EXPORT_BATCH = 1000
 

@@ -1,0 +1,183 @@
+"""Every statement the app sends about an owner's rows names that owner's owner_id.
+
+A full tour of the API, the gallery and the CLI runs with every SQL statement recorded; a
+statement that reads or writes an owner-scoped table must carry an owner_id condition per
+table it names (and an INSERT must set owner_id), as a distributed PostgreSQL routing each
+statement to one owner's shard needs. The exceptions are named below.
+"""
+
+import re
+from contextlib import contextmanager
+
+import pytest
+import sqlalchemy as sa
+
+from mediaapp.extensions import db
+from mediaapp.models import OWNER_SCOPED_TABLES
+from tests.conftest import image_payload, video_payload
+
+TABLES = "|".join(OWNER_SCOPED_TABLES)
+# A table named where rows are read or changed (an INSERT's own target is checked apart).
+REFERENCE = re.compile(rf"\b(?:FROM|JOIN|UPDATE)\s+({TABLES})\b", re.IGNORECASE)
+INSERT_INTO = re.compile(rf"\bINSERT\s+INTO\s+({TABLES})\s*\(([^)]*)\)", re.IGNORECASE)
+# owner_id compared with a bound value (sqlite's ? or psycopg2's %(name)s), not a join.
+CONDITION = re.compile(r"owner_id\s*(?:=|IN\s*\()\s*(?:\?|%\(\w+\)s)", re.IGNORECASE)
+
+# The only statements allowed to span owners, each for a reason.
+EXCEPTIONS = {
+    # `flask media purge-trash`, run by cron, destroys old trash for every owner at once.
+    "cron purge": re.compile(
+        r"^DELETE FROM generated_media WHERE generated_media\.deleted_at IS NOT NULL "
+        r"AND generated_media\.deleted_at <",
+        re.IGNORECASE,
+    ),
+}
+HTMX = {"HX-Request": "true"}
+
+
+def unscoped(statement: str) -> str | None:
+    """Why a statement reads or writes owner rows without naming the owner, or None."""
+    text = " ".join(statement.split())
+    if any(pattern.search(text) for pattern in EXCEPTIONS.values()):
+        return None
+    insert = INSERT_INTO.search(text)
+    if insert and "owner_id" not in insert.group(2):
+        return f"INSERT INTO {insert.group(1)} without owner_id"
+    references = len(REFERENCE.findall(text))
+    conditions = len(CONDITION.findall(text))
+    if conditions < references:
+        return f"{references} owner tables named, {conditions} owner_id conditions"
+    return None
+
+
+@contextmanager
+def recorded_statements(app):
+    statements: list[str] = []
+
+    def record(conn, cursor, statement, parameters, context, executemany):
+        statements.append(statement)
+
+    with app.app_context():
+        engine = db.engine
+    sa.event.listen(engine, "before_cursor_execute", record)
+    try:
+        yield statements
+    finally:
+        sa.event.remove(engine, "before_cursor_execute", record)
+
+
+def ok(response, *statuses):
+    assert response.status_code in (statuses or (200,)), response.get_data(as_text=True)[:300]
+    return response
+
+
+def tour(app, runner) -> None:
+    """Everything a person or a generator does, as a guest, then in accounts."""
+    guest = app.test_client()
+    first = ok(guest.post("/api/media/save", json=image_payload()), 201).get_json()["data"]
+    ok(guest.post("/api/media/save", json=image_payload(requestId=first["requestId"])))
+    video = ok(guest.post("/api/media/save", json=video_payload()), 201).get_json()["data"]
+    more = [
+        ok(guest.post("/api/media/save", json=image_payload(prompt=f"owl {n}")), 201).get_json()
+        for n in range(3)
+    ]
+    page = ok(guest.get("/api/media/list?limit=2")).get_json()
+    ok(guest.get(f"/api/media/list?limit=2&cursor={page['pagination']['nextCursor']}"))
+    ok(guest.get("/api/media/list?q=owl&type=image&favorite=false&from=2020-01-01"))
+    ok(guest.get("/api/media/models"))
+    ok(guest.get(f"/api/media/{first['id']}"))
+    ok(guest.patch(f"/api/media/{first['id']}", json={"favorite": True}))
+    ok(guest.delete(f"/api/media/{video['id']}"))
+    ok(guest.get("/api/media/trash"))
+    ok(guest.post(f"/api/media/{video['id']}/restore"))
+    ids = [m["data"]["id"] for m in more]
+    for action in ("favorite", "unfavorite", "delete", "restore"):
+        ok(guest.post("/api/media/bulk", json={"action": action, "ids": ids}))
+    link = ok(guest.post(f"/api/media/{first['id']}/share", json={}), 201).get_json()["data"]
+    ok(guest.get("/api/shares"))
+    ok(app.test_client().get(f"/api/shared/{link['token']}"))
+    ok(app.test_client().get(f"/s/{link['token']}"))
+    exported = ok(guest.get("/api/media/export")).get_json()["data"]
+    ok(guest.get("/api/media/stats"))
+
+    # The gallery, as the same guest.
+    ok(guest.get("/"))
+    ok(guest.get("/?q=owl&model=flux-1-dev"))
+    ok(guest.get(f"/media/{first['id']}"))
+    ok(guest.post(f"/media/{first['id']}/favorite", data={"star": "false"}, headers=HTMX))
+    ok(guest.post(f"/media/{first['id']}/star", data={"favorite": "true"}, headers=HTMX))
+    ok(guest.post(f"/media/{first['id']}/share", data={"expires": "7"}, headers=HTMX))
+    ok(guest.post(f"/media/{ids[0]}/delete", headers=HTMX))
+    ok(guest.post(f"/media/{ids[0]}/restore", headers=HTMX))
+    ok(guest.post("/media/bulk", data={"action": "delete", "ids": ids[1:]}, headers=HTMX))
+    ok(guest.get("/trash"))
+    ok(guest.post(f"/trash/{ids[1]}/restore", headers=HTMX))
+    ok(guest.post(f"/trash/{ids[2]}/delete", headers=HTMX))
+    ok(guest.get("/shares"))
+    ok(guest.post(f"/shares/{link['id']}/revoke", headers=HTMX))
+    ok(guest.get("/stats"))
+    ok(guest.get("/prune?type=video"))
+    ok(guest.post("/prune", data={"type": "video", "confirm": "true"}), 303)
+    ok(guest.post("/trash/empty", data={"confirm": "yes"}), 303)
+    ok(guest.post("/demo"), 303)
+
+    # A guest registers (adopting its history), imports an export, logs out.
+    ok(guest.post("/api/auth/register", json={"email": "a@example.com", "password": "a" * 12}), 201)
+    ok(guest.post("/api/media/import", json={"items": exported}))
+    ok(guest.post("/api/media/prune", json={"confirm": True}))
+    ok(guest.post("/api/media/trash/empty"))
+    ok(guest.post("/api/auth/logout"))
+
+    # Another guest saves and shares, then logs into that account (adoption with clashes).
+    other = app.test_client()
+    saved = ok(other.post("/api/media/save", json=image_payload()), 201).get_json()["data"]
+    ok(other.post(f"/api/media/{saved['id']}/share", json={}), 201)
+    ok(other.post("/api/auth/login", json={"email": "a@example.com", "password": "a" * 12}))
+    ok(other.get("/api/auth/me"))
+    ok(other.delete(f"/api/media/{saved['id']}?permanent=true"))
+
+    for args in (
+        ["media", "purge-trash", "--older-than", "0"],
+        ["media", "export", "--email", "a@example.com"],
+        ["seed-demo", "--count", "3"],
+    ):
+        result = runner.invoke(args=args)
+        assert result.exit_code == 0, result.output
+
+
+def test_every_statement_of_a_full_tour_is_scoped_to_one_owner(app, runner):
+    with recorded_statements(app) as statements:
+        tour(app, runner)
+
+    touched = [s for s in statements if re.search(TABLES, s)]
+    problems = [(why, s) for s in touched if (why := unscoped(s))]
+    assert len(touched) > 100  # the tour really went through the owner tables
+    assert problems == [], "\n\n".join(f"{why}:\n{s}" for why, s in problems)
+
+
+@pytest.mark.parametrize(
+    "statement",
+    [
+        "SELECT generated_media.id FROM generated_media WHERE generated_media.id = ?",
+        "UPDATE share_links SET revoked_at=? WHERE share_links.id = ?",
+        "INSERT INTO generated_media (id, type) VALUES (?, ?)",
+        "SELECT 1 FROM share_links JOIN generated_media "
+        "ON generated_media.owner_id = share_links.owner_id WHERE share_links.owner_id = ?",
+        "DELETE FROM generated_media WHERE generated_media.deleted_at IS NOT NULL",
+    ],
+)
+def test_the_check_catches_a_statement_without_an_owner(statement):
+    assert unscoped(statement) is not None
+
+
+def test_the_check_passes_scoped_statements_and_the_named_cron_purge():
+    scoped = (
+        "SELECT generated_media.id FROM generated_media "
+        "WHERE generated_media.owner_id = %(owner_id_1)s AND generated_media.id = %(id_1)s"
+    )
+    purge = (
+        "DELETE FROM generated_media WHERE generated_media.deleted_at IS NOT NULL "
+        "AND generated_media.deleted_at < ?"
+    )
+
+    assert unscoped(scoped) is None and unscoped(purge) is None
