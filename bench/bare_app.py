@@ -17,12 +17,14 @@ LIST_SQL = """
     SELECT id, type, url, prompt, model, settings, project_id, request_id, file_id,
            thumbnail_url, created_at, user_id, favorite, deleted_at
     FROM generated_media
-    WHERE user_id = %s AND deleted_at IS NULL
+    WHERE owner_id = %s AND deleted_at IS NULL
     ORDER BY created_at DESC, id DESC LIMIT 51
 """
 INSERT_SQL = """
-    INSERT INTO generated_media (id, user_id, type, url, prompt, model, settings, created_at)
-    VALUES (%s, %s, 'image', %s, %s, %s, %s, now()) RETURNING id
+    INSERT INTO generated_media (id, owner_id, user_id, type, url, prompt, model, settings,
+                                 created_at)
+    VALUES (%(id)s, %(owner)s, %(owner)s, 'image', %(url)s, %(prompt)s, %(model)s,
+            %(settings)s, now()) RETURNING id
 """
 COLUMNS = (
     "id",
@@ -57,14 +59,14 @@ def app(environ, start_response):
             body = json.loads(environ["wsgi.input"].read(int(environ["CONTENT_LENGTH"])))
             cur.execute(
                 INSERT_SQL,
-                (
-                    uuid.uuid4(),
-                    owner,
-                    body["url"],
-                    body["prompt"],
-                    body["model"],
-                    json.dumps(body["settings"]),
-                ),
+                {
+                    "id": uuid.uuid4(),
+                    "owner": owner,
+                    "url": body["url"],
+                    "prompt": body["prompt"],
+                    "model": body["model"],
+                    "settings": json.dumps(body["settings"]),
+                },
             )
             data = {"id": str(cur.fetchone()[0])}
             status = "201 Created"

@@ -86,9 +86,9 @@ def load(rows: int, owners: int, big: int) -> str:
             ),
             # The big owner's history, one item a minute going back.
             (
-                """INSERT INTO generated_media (id, user_id, type, url, prompt, model, settings,
-                                        request_id, created_at)
-            SELECT gen_random_uuid(), %s,
+                """INSERT INTO generated_media (id, owner_id, user_id, type, url, prompt, model,
+                                        settings, request_id, created_at)
+            SELECT gen_random_uuid(), %s, %s,
                    (CASE WHEN g %% 5 = 0 THEN 'video' ELSE 'image' END)::media_type,
                    'https://cdn.example.com/' || g || '.png',
                    'prompt number ' || g || ' of a misty forest with a fox at dawn',
@@ -97,14 +97,14 @@ def load(rows: int, owners: int, big: int) -> str:
                      "shotSize": "wide", "seed": 42}'::jsonb,
                    'req-' || g, now() - g * interval '1 minute'
             FROM generate_series(1, %s) g""",
-                (big_id, big),
+                (big_id, big_id, big),
             ),
             # Everyone else: the rest spread over the other owners.
             (
                 """WITH owners AS (SELECT id, row_number() OVER () AS n FROM users WHERE id <> %s)
-            INSERT INTO generated_media (id, user_id, type, url, prompt, model, settings,
-                                         created_at)
-            SELECT gen_random_uuid(), o.id, 'image', 'https://cdn.example.com/o.png',
+            INSERT INTO generated_media (id, owner_id, user_id, type, url, prompt, model,
+                                         settings, created_at)
+            SELECT gen_random_uuid(), o.id, o.id, 'image', 'https://cdn.example.com/o.png',
                    'someone else''s prompt ' || g, 'model-x', '{}'::jsonb,
                    now() - g * interval '1 second'
             FROM generate_series(1, %s) g JOIN owners o ON o.n = 1 + g %% (%s - 1)""",
@@ -198,7 +198,7 @@ def deep_cursor(big_id: str, depth: int) -> str:
     from mediaapp.services.media import MediaFilters, encode_cursor
 
     query = (
-        "SELECT id, created_at FROM generated_media WHERE user_id = %s "
+        "SELECT id, created_at FROM generated_media WHERE owner_id = %s "
         "ORDER BY created_at DESC, id DESC OFFSET %s LIMIT 1"
     )
     ((media_id, created_at),) = sql([(query, (big_id, depth))])

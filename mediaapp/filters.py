@@ -22,16 +22,20 @@ class Viewer:
     is_guest: bool
     email: str | None
     cache_key: str
+    # Whether the visitor has an identity yet (an account, or a guest secret in the cookie).
+    known: bool
 
 
 def current_viewer() -> Viewer:
     """Read from the session alone: showing a page never gives a visitor an identity."""
     user_id = parse_user_id(session.get(USER_KEY))
     email = session.get(EMAIL_KEY) if user_id else None
+    guest = None if user_id else guest_digest()
     return Viewer(
         is_guest=user_id is None,
         email=email,
-        cache_key=cache_key(user_id, None if user_id else guest_digest()),
+        cache_key=cache_key(user_id, guest),
+        known=bool(user_id or guest),
     )
 
 

@@ -151,6 +151,39 @@ def test_logging_in_leaves_other_guests_media_alone(app):
     assert _ids(bystander) == [theirs]
 
 
+def test_adoption_keeps_ids_dates_favorites_trash_and_share_links(app):
+    guest = app.test_client()
+    starred = save(guest).get_json()["data"]
+    guest.patch(f"/api/media/{starred['id']}", json={"favorite": True})
+    trashed = save(guest).get_json()["data"]
+    guest.delete(f"/api/media/{trashed['id']}")
+    link = guest.post(f"/api/media/{starred['id']}/share", json={}).get_json()["data"]
+
+    guest.post("/api/auth/register", json=CREDS)
+
+    adopted = guest.get(f"/api/media/{starred['id']}").get_json()["data"]
+    assert adopted["createdAt"] == starred["createdAt"] and adopted["favorite"] is True
+    assert adopted["userId"] == guest.get("/api/auth/me").get_json()["data"]["user"]["id"]
+    assert [m["id"] for m in guest.get("/api/media/trash").get_json()["data"]] == [trashed["id"]]
+    assert [s["id"] for s in guest.get("/api/shares").get_json()["data"]] == [link["id"]]
+    public = app.test_client().get(f"/api/shared/{link['token']}")
+    assert public.status_code == 200 and public.get_json()["data"]["prompt"] == starred["prompt"]
+    assert guest.delete(f"/api/shares/{link['id']}").status_code == 200
+    assert app.test_client().get(f"/api/shared/{link['token']}").status_code == 404
+
+
+def test_after_adoption_the_guests_rows_and_identity_are_gone(app):
+    guest = app.test_client()
+    save(guest)
+
+    guest.post("/api/auth/register", json=CREDS)
+
+    with app.app_context():
+        owners = db.session.execute(sa.text("SELECT count(DISTINCT owner_id) FROM generated_media"))
+        guests = db.session.execute(sa.text("SELECT count(*) FROM guests"))
+        assert (owners.scalar(), guests.scalar()) == (1, 0)
+
+
 def test_login_attempts_over_the_limit_answer_429_with_retry_after(make_app):
     app = make_app(AUTH_RATE_LIMIT="3 per minute")
     limiter.reset()

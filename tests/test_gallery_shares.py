@@ -4,7 +4,9 @@ import re
 import uuid
 
 import pytest
+import sqlalchemy as sa
 
+from mediaapp.extensions import db
 from tests.conftest import image_payload, save
 
 HTMX = {"HX-Request": "true"}
@@ -122,6 +124,20 @@ def test_the_public_page_carries_no_owner_information(app, client):
 
     for private in (record["id"], record["requestId"], "proj-7", "/shares", "/trash", "/stats"):
         assert private not in html
+
+
+@pytest.mark.parametrize("path", ["/s/{token}", "/api/shared/{token}", "/no-such-page"])
+def test_a_visitor_of_a_share_link_or_a_404_gets_no_cookie_and_no_identity(app, client, path):
+    token = share(client, save(client).get_json()["data"]["id"])
+    with app.app_context():
+        guests_before = db.session.execute(sa.text("SELECT count(*) FROM guests")).scalar()
+
+    response = app.test_client().get(path.format(token=token))
+
+    assert response.status_code in (200, 404)
+    assert "Set-Cookie" not in response.headers
+    with app.app_context():
+        assert db.session.execute(sa.text("SELECT count(*) FROM guests")).scalar() == guests_before
 
 
 def test_htmx_revoke_removes_the_row_and_closes_the_public_page(app, client):
