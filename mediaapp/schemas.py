@@ -369,34 +369,42 @@ class IsoUtc(fields.Field):
 
 
 class MediaSchema(Schema):
-    """A media record on the wire. The guest session digest is never sent."""
+    """A media record on the wire. The guest session digest is never sent.
 
-    id = fields.UUID()
-    type = fields.String()
-    url = fields.String()
-    prompt = fields.String()
-    model = fields.String()
-    settings = fields.Dict()
-    project_id = fields.String(data_key="projectId", allow_none=True)
-    request_id = fields.String(data_key="requestId", allow_none=True)
-    file_id = fields.String(data_key="fileId", allow_none=True)
-    thumbnail_url = fields.String(data_key="thumbnailUrl", allow_none=True)
-    created_at = IsoUtc(data_key="createdAt")
-    user_id = fields.UUID(data_key="userId", allow_none=True)
-    favorite = fields.Boolean()
-    deleted_at = IsoUtc(data_key="deletedAt", allow_none=True)
+    Every key is always present (null where allowed); media_to_wire builds the same dict.
+    """
+
+    id = fields.UUID(required=True)
+    type = fields.String(required=True, validate=validate.OneOf(MEDIA_TYPES))
+    url = fields.String(required=True)
+    prompt = fields.String(required=True)
+    model = fields.String(required=True)
+    settings = fields.Dict(required=True)
+    project_id = fields.String(required=True, data_key="projectId", allow_none=True)
+    request_id = fields.String(required=True, data_key="requestId", allow_none=True)
+    file_id = fields.String(required=True, data_key="fileId", allow_none=True)
+    thumbnail_url = fields.String(required=True, data_key="thumbnailUrl", allow_none=True)
+    created_at = IsoUtc(required=True, data_key="createdAt")
+    user_id = fields.UUID(required=True, data_key="userId", allow_none=True)
+    favorite = fields.Boolean(required=True)
+    deleted_at = IsoUtc(
+        required=True,
+        data_key="deletedAt",
+        allow_none=True,
+        metadata={"description": "When it was moved to the trash; null when live."},
+    )
 
 
 class PaginationSchema(Schema):
-    limit = fields.Integer()
-    offset = fields.Integer()
-    has_more = fields.Boolean(data_key="hasMore")
-    next_cursor = fields.String(data_key="nextCursor", allow_none=True)
+    limit = fields.Integer(required=True)
+    offset = fields.Integer(required=True)
+    has_more = fields.Boolean(required=True, data_key="hasMore")
+    next_cursor = fields.String(required=True, data_key="nextCursor", allow_none=True)
 
 
 class UserSchema(Schema):
-    id = fields.UUID()
-    email = fields.String()
+    id = fields.UUID(required=True)
+    email = fields.String(required=True, metadata={"format": "email"})
 
 
 def media_to_wire(m: Any) -> dict:
