@@ -152,6 +152,16 @@ class VideoSettingsSchema(Schema):
 SETTINGS_SCHEMAS = {"image": ImageSettingsSchema, "video": VideoSettingsSchema}
 
 
+# What validate_media_url accepts, for the OpenAPI document.
+MEDIA_URL_DOC = {
+    "pattern": (
+        r"^(?:/(?!/)[^\s\\\x00-\x1f\x7f]*"
+        r"|[Hh][Tt][Tt][Pp][Ss]?://[^\s/?#\x00-\x1f\x7f][^\s\x00-\x1f\x7f]*)$"
+    ),
+    "description": "An absolute http(s) URL or a path starting with a single '/'.",
+}
+
+
 def _optional_text(data_key: str) -> CleanString:
     return CleanString(
         data_key=data_key, allow_none=True, load_default=None, validate=validate.Length(max=255)
@@ -166,11 +176,22 @@ class SaveMediaSchema(Schema):
 
     type = fields.String(required=True, validate=validate.OneOf(MEDIA_TYPES))
     url = CleanString(
-        required=True, validate=[validate.Length(min=1, max=2048), validate_media_url]
+        required=True,
+        validate=[validate.Length(min=1, max=2048), validate_media_url],
+        metadata=MEDIA_URL_DOC,
     )
     prompt = CleanString(required=True, validate=validate.Length(min=1, max=10000))
     model = CleanString(required=True, validate=validate.Length(min=1, max=128))
-    settings = fields.Dict(required=True, keys=fields.String())
+    settings = fields.Dict(
+        required=True,
+        keys=fields.String(),
+        metadata={
+            # Read by the OpenAPI document (mediaapp/api/contract.py); validation is below.
+            "documented_as": (ImageSettingsSchema, VideoSettingsSchema),
+            "description": "Image or video settings, as `type` says; other keys are kept. "
+            f"At most {SETTINGS_MAX_BYTES} bytes as JSON.",
+        },
+    )
     project_id = _optional_text("projectId")
     request_id = _optional_text("requestId")
     file_id = _optional_text("fileId")
@@ -179,6 +200,7 @@ class SaveMediaSchema(Schema):
         allow_none=True,
         load_default=None,
         validate=[validate.Length(min=1, max=2048), validate_media_url],
+        metadata=MEDIA_URL_DOC,
     )
 
     @validates_schema(skip_on_field_errors=False)
@@ -332,7 +354,12 @@ class ImportSchema(Schema):
     class Meta:
         unknown = EXCLUDE
 
-    items = fields.List(fields.Raw(), required=True, validate=validate.Length(min=1, max=1000))
+    items = fields.List(
+        # Each item should be an ImportItem; one that is not is answered as rejected.
+        fields.Raw(metadata={"documented_as": ImportItemSchema}),
+        required=True,
+        validate=validate.Length(min=1, max=1000),
+    )
 
 
 class CredentialsSchema(Schema):

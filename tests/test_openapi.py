@@ -5,6 +5,9 @@ import re
 import pytest
 from openapi_spec_validator import validate
 
+from mediaapp.schemas import is_safe_media_url
+from tests.conftest import image_payload, save, video_payload
+
 ERROR_FIELDS = {"success", "error", "code", "details"}
 
 
@@ -142,3 +145,89 @@ def test_small_answers_have_their_own_schema(client, path, method, component, fi
     assert envelope["properties"]["data"] == {"$ref": f"#/components/schemas/{component}"}
     assert schemas[component]["properties"][field]["type"] == type_
     assert schemas[component]["required"] == [field]
+
+
+def _schemas(client) -> dict:
+    return client.get("/api/openapi.json").get_json()["components"]["schemas"]
+
+
+def test_save_settings_are_documented_as_image_or_video_settings(client):
+    schemas = _schemas(client)
+
+    settings = schemas["SaveMedia"]["properties"]["settings"]
+
+    assert settings["anyOf"] == [
+        {"$ref": "#/components/schemas/ImageSettings"},
+        {"$ref": "#/components/schemas/VideoSettings"},
+    ]
+    assert schemas["ImageSettings"]["additionalProperties"] is True
+    assert schemas["VideoSettings"]["additionalProperties"] is True
+
+
+@pytest.mark.parametrize(
+    ("payload", "component"), [(image_payload, "ImageSettings"), (video_payload, "VideoSettings")]
+)
+def test_each_documented_required_setting_is_refused_when_missing(client, payload, component):
+    required = _schemas(client)[component]["required"]
+    sent = payload()
+
+    answers = {
+        key: save(
+            client, {**sent, "settings": {k: v for k, v in sent["settings"].items() if k != key}}
+        )
+        for key in required
+    }
+
+    assert set(required) >= {"model", "style", "resolution", "shotSize"}
+    assert {key: r.status_code for key, r in answers.items()} == dict.fromkeys(required, 400)
+    assert all(key in r.get_json()["details"]["settings"] for key, r in answers.items())
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "https://cdn.example.com/a.png",
+        "HTTP://cdn.example.com/a.png?x=1#y",
+        "/media/a.png",
+        "//evil.example/a.png",
+        "/a\\b.png",
+        "javascript:alert(1)",
+        "data:image/png;base64,AAAA",
+        "file:///etc/passwd",
+        "https:///nohost",
+        "https://cdn.example.com/a b.png",
+        "ftp://cdn.example.com/a.png",
+        "relative/a.png",
+    ],
+)
+def test_the_documented_url_pattern_agrees_with_the_validator(client, url):
+    pattern = _schemas(client)["SaveMedia"]["properties"]["url"]["pattern"]
+
+    matches = re.fullmatch(pattern, url) is not None
+
+    assert matches == is_safe_media_url(url)
+
+
+def test_import_items_are_documented_in_the_import_item_format(client):
+    schemas = _schemas(client)
+
+    items = schemas["Import"]["properties"]["items"]
+
+    assert items["items"] == {"allOf": [{"$ref": "#/components/schemas/ImportItem"}]}
+    assert {"createdAt", "favorite", "settings"} <= set(schemas["ImportItem"]["properties"])
+    assert (items["minItems"], items["maxItems"]) == (1, 1000)
+
+
+def test_validators_ranges_and_enums_reach_the_document(client):
+    document = client.get("/api/openapi.json").get_json()
+    schemas = document["components"]["schemas"]
+    parameters = {
+        p["name"]: p["schema"] for p in document["paths"]["/api/media/list"]["get"]["parameters"]
+    }
+
+    assert (parameters["limit"]["minimum"], parameters["limit"]["maximum"]) == (1, 100)
+    assert parameters["sort"]["enum"] == ["newest", "oldest"]
+    assert schemas["SaveMedia"]["properties"]["prompt"]["maxLength"] == 10000
+    assert schemas["Register"]["properties"]["password"]["minLength"] == 8
+    assert schemas["Prune"]["properties"]["confirm"]["enum"] == [True]
+    assert schemas["BulkAction"]["properties"]["ids"]["maxItems"] == 500
