@@ -152,6 +152,16 @@ class VideoSettingsSchema(Schema):
 SETTINGS_SCHEMAS = {"image": ImageSettingsSchema, "video": VideoSettingsSchema}
 
 
+# What validate_media_url accepts, for the OpenAPI document.
+MEDIA_URL_DOC = {
+    "pattern": (
+        r"^(?:/(?!/)[^\s\\\x00-\x1f\x7f]*"
+        r"|[Hh][Tt][Tt][Pp][Ss]?://[^\s/?#\x00-\x1f\x7f][^\s\x00-\x1f\x7f]*)$"
+    ),
+    "description": "An absolute http(s) URL or a path starting with a single '/'.",
+}
+
+
 def _optional_text(data_key: str) -> CleanString:
     return CleanString(
         data_key=data_key, allow_none=True, load_default=None, validate=validate.Length(max=255)
@@ -166,11 +176,22 @@ class SaveMediaSchema(Schema):
 
     type = fields.String(required=True, validate=validate.OneOf(MEDIA_TYPES))
     url = CleanString(
-        required=True, validate=[validate.Length(min=1, max=2048), validate_media_url]
+        required=True,
+        validate=[validate.Length(min=1, max=2048), validate_media_url],
+        metadata=MEDIA_URL_DOC,
     )
     prompt = CleanString(required=True, validate=validate.Length(min=1, max=10000))
     model = CleanString(required=True, validate=validate.Length(min=1, max=128))
-    settings = fields.Dict(required=True, keys=fields.String())
+    settings = fields.Dict(
+        required=True,
+        keys=fields.String(),
+        metadata={
+            # Read by the OpenAPI document (mediaapp/api/contract.py); validation is below.
+            "documented_as": (ImageSettingsSchema, VideoSettingsSchema),
+            "description": "Image or video settings, as `type` says; other keys are kept. "
+            f"At most {SETTINGS_MAX_BYTES} bytes as JSON.",
+        },
+    )
     project_id = _optional_text("projectId")
     request_id = _optional_text("requestId")
     file_id = _optional_text("fileId")
@@ -179,6 +200,7 @@ class SaveMediaSchema(Schema):
         allow_none=True,
         load_default=None,
         validate=[validate.Length(min=1, max=2048), validate_media_url],
+        metadata=MEDIA_URL_DOC,
     )
 
     @validates_schema(skip_on_field_errors=False)
@@ -332,7 +354,12 @@ class ImportSchema(Schema):
     class Meta:
         unknown = EXCLUDE
 
-    items = fields.List(fields.Raw(), required=True, validate=validate.Length(min=1, max=1000))
+    items = fields.List(
+        # Each item should be an ImportItem; one that is not is answered as rejected.
+        fields.Raw(metadata={"documented_as": ImportItemSchema}),
+        required=True,
+        validate=validate.Length(min=1, max=1000),
+    )
 
 
 class CredentialsSchema(Schema):
@@ -368,34 +395,42 @@ class IsoUtc(fields.Field):
 
 
 class MediaSchema(Schema):
-    """A media record on the wire. The guest session digest is never sent."""
+    """A media record on the wire. The guest session digest is never sent.
 
-    id = fields.UUID()
-    type = fields.String()
-    url = fields.String()
-    prompt = fields.String()
-    model = fields.String()
-    settings = fields.Dict()
-    project_id = fields.String(data_key="projectId", allow_none=True)
-    request_id = fields.String(data_key="requestId", allow_none=True)
-    file_id = fields.String(data_key="fileId", allow_none=True)
-    thumbnail_url = fields.String(data_key="thumbnailUrl", allow_none=True)
-    created_at = IsoUtc(data_key="createdAt")
-    user_id = fields.UUID(data_key="userId", allow_none=True)
-    favorite = fields.Boolean()
-    deleted_at = IsoUtc(data_key="deletedAt", allow_none=True)
+    Every key is always present (null where allowed); media_to_wire builds the same dict.
+    """
+
+    id = fields.UUID(required=True)
+    type = fields.String(required=True, validate=validate.OneOf(MEDIA_TYPES))
+    url = fields.String(required=True)
+    prompt = fields.String(required=True)
+    model = fields.String(required=True)
+    settings = fields.Dict(required=True)
+    project_id = fields.String(required=True, data_key="projectId", allow_none=True)
+    request_id = fields.String(required=True, data_key="requestId", allow_none=True)
+    file_id = fields.String(required=True, data_key="fileId", allow_none=True)
+    thumbnail_url = fields.String(required=True, data_key="thumbnailUrl", allow_none=True)
+    created_at = IsoUtc(required=True, data_key="createdAt")
+    user_id = fields.UUID(required=True, data_key="userId", allow_none=True)
+    favorite = fields.Boolean(required=True)
+    deleted_at = IsoUtc(
+        required=True,
+        data_key="deletedAt",
+        allow_none=True,
+        metadata={"description": "When it was moved to the trash; null when live."},
+    )
 
 
 class PaginationSchema(Schema):
-    limit = fields.Integer()
-    offset = fields.Integer()
-    has_more = fields.Boolean(data_key="hasMore")
-    next_cursor = fields.String(data_key="nextCursor", allow_none=True)
+    limit = fields.Integer(required=True)
+    offset = fields.Integer(required=True)
+    has_more = fields.Boolean(required=True, data_key="hasMore")
+    next_cursor = fields.String(required=True, data_key="nextCursor", allow_none=True)
 
 
 class UserSchema(Schema):
-    id = fields.UUID()
-    email = fields.String()
+    id = fields.UUID(required=True)
+    email = fields.String(required=True, metadata={"format": "email"})
 
 
 def media_to_wire(m: Any) -> dict:

@@ -7,10 +7,12 @@ import flask_migrate
 import psycopg2
 import pytest
 import sqlalchemy as sa
+from flask import request_finished
 from sqlalchemy.engine import make_url
 
 from mediaapp import create_app
 from mediaapp.extensions import db
+from tests.openapi_contract import ContractChecker
 
 DEFAULT_PG_URL = "postgresql://postgres@127.0.0.1:5432/mediaapp_test"
 
@@ -115,6 +117,28 @@ def clean_tables(request):
         with db.engine.begin() as conn:
             for table in ("share_tokens", "share_links", "generated_media", "guests", "users"):
                 conn.execute(sa.text(f"DELETE FROM {table}"))
+
+
+CONTRACT = ContractChecker()
+
+
+@pytest.fixture(scope="session", autouse=True)
+def contract_checker():
+    """Every answer any app in the suite gives to an API operation is checked against the
+    OpenAPI document (status documented, body matching its schema)."""
+    request_finished.connect(CONTRACT.on_request_finished)
+    yield CONTRACT
+    request_finished.disconnect(CONTRACT.on_request_finished)
+
+
+@pytest.fixture(autouse=True)
+def answers_match_the_openapi_document(contract_checker):
+    """Fail the test whose requests got an answer the document does not describe."""
+    contract_checker.problems.clear()
+    yield
+    problems, contract_checker.problems[:] = list(contract_checker.problems), []
+    if problems:
+        pytest.fail("Answers differ from the OpenAPI document:\n" + "\n".join(problems))
 
 
 @pytest.fixture

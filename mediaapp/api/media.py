@@ -21,6 +21,16 @@ from ..schemas import (
 from ..services import media as media_service
 from ..services.media import MediaFilters
 from . import bp
+from .contract import (
+    BulkResultEnvelope,
+    DeleteByIdSchema,
+    MediaEnvelope,
+    MediaPage,
+    ModelList,
+    PrunedEnvelope,
+    TrashEmptiedEnvelope,
+    operation,
+)
 
 
 def _api_limit() -> str:
@@ -33,6 +43,15 @@ def _api_unlimited() -> bool:
 
 # The media API is unlimited unless MEDIAAPP_API_RATE_LIMIT is set: a frontend saves in bursts.
 api_limit = limiter.limit(_api_limit, exempt_when=_api_unlimited)
+
+# What every rate-limited route that reads the database can answer; and a route with a body.
+MEDIA_ERRORS = (429, 503)
+BODY_ERRORS = (413, 415)
+NOT_FOUND_OR_TRASHED = "No such live record for this owner (code not_found)."
+NOT_FOUND_TO_DELETE = (
+    "No such record for this owner, or (unless permanent) it is already in the trash "
+    "(code not_found)."
+)
 
 
 def page_envelope(page: media_service.Page, **extra):
@@ -55,6 +74,22 @@ def split_list_args(args: dict) -> tuple[MediaFilters, dict]:
 
 
 @bp.post("/media/save")
+@operation(
+    "Save a generated image or video (idempotent on requestId).",
+    body=SaveMediaSchema,
+    responses={
+        201: ("Created.", MediaEnvelope),
+        200: ("Already saved with this requestId; unchanged.", MediaEnvelope),
+    },
+    errors=(
+        400,
+        (401, "The logged-in account no longer exists; log in again (code unauthorized)."),
+        403,
+        (409, "The requestId belongs to an item in the trash (code in_trash); restore it."),
+        *BODY_ERRORS,
+        *MEDIA_ERRORS,
+    ),
+)
 @api_limit
 def save_media():
     payload = SaveMediaSchema().load(json_object())
@@ -63,6 +98,13 @@ def save_media():
 
 
 @bp.get("/media/list")
+@operation(
+    "The owner's media, newest first, filtered and paged by offset or cursor.",
+    query=ListMediaArgsSchema,
+    responses={200: ("A page.", MediaPage)},
+    errors=(400, *MEDIA_ERRORS),
+    description="Send either `offset` or `cursor` (the last page's `nextCursor`), not both.",
+)
 @api_limit
 def list_media():
     filters, paging = split_list_args(ListMediaArgsSchema().load(request.args))
@@ -70,12 +112,27 @@ def list_media():
 
 
 @bp.get("/media/models")
+@operation(
+    "The owner's models with counts, most used first, for a filter menu.",
+    responses={200: ("Models.", ModelList)},
+    errors=MEDIA_ERRORS,
+)
 @api_limit
 def list_models():
     return envelope(media_service.list_models(current_owner()))
 
 
 @bp.delete("/media/delete")
+@operation(
+    "Move a record to the trash by id; ?permanent=true destroys it.",
+    description="`id` and `permanent` come in the JSON body or the query string; `id` is "
+    "required in one of them.",
+    query=DeleteByIdSchema(partial=True),
+    body=DeleteByIdSchema(partial=True),
+    body_required=False,
+    responses={200: ("The record as it was deleted.", MediaEnvelope)},
+    errors=(400, 403, (404, NOT_FOUND_TO_DELETE), *BODY_ERRORS, *MEDIA_ERRORS),
+)
 @api_limit
 def delete_media_by_body():
     """The seed's delete: the id comes in the JSON body or the query string."""
@@ -87,12 +144,23 @@ def delete_media_by_body():
 
 
 @bp.get("/media/<media_id>")
+@operation(
+    "One live record.",
+    responses={200: ("The record.", MediaEnvelope)},
+    errors=(400, (404, NOT_FOUND_OR_TRASHED), *MEDIA_ERRORS),
+)
 @api_limit
 def get_media(media_id: str):
     return envelope(media_to_wire(media_service.get_media(current_owner(), parse_uuid(media_id))))
 
 
 @bp.patch("/media/<media_id>")
+@operation(
+    "Mark or unmark a live record as a favorite.",
+    body=FavoriteSchema,
+    responses={200: ("The record.", MediaEnvelope)},
+    errors=(400, 403, (404, NOT_FOUND_OR_TRASHED), *BODY_ERRORS, *MEDIA_ERRORS),
+)
 @api_limit
 def update_media(media_id: str):
     changes = FavoriteSchema().load(json_object())
@@ -101,6 +169,12 @@ def update_media(media_id: str):
 
 
 @bp.delete("/media/<media_id>")
+@operation(
+    "Move one record to the trash; ?permanent=true destroys it (trashed or not).",
+    query=DeleteArgsSchema,
+    responses={200: ("The record as it was deleted.", MediaEnvelope)},
+    errors=(400, 403, (404, NOT_FOUND_TO_DELETE), *MEDIA_ERRORS),
+)
 @api_limit
 def delete_media(media_id: str):
     permanent = DeleteArgsSchema().load(request.args)["permanent"]
@@ -109,6 +183,16 @@ def delete_media(media_id: str):
 
 
 @bp.post("/media/<media_id>/restore")
+@operation(
+    "Bring a record back from the trash.",
+    responses={200: ("The restored record.", MediaEnvelope)},
+    errors=(
+        400,
+        403,
+        (404, "No such record in this owner's trash (code not_found)."),
+        *MEDIA_ERRORS,
+    ),
+)
 @api_limit
 def restore_media(media_id: str):
     return envelope(
@@ -117,6 +201,12 @@ def restore_media(media_id: str):
 
 
 @bp.get("/media/trash")
+@operation(
+    "Trashed items, most recently trashed first.",
+    query=PageArgsSchema,
+    responses={200: ("A page.", MediaPage)},
+    errors=(400, *MEDIA_ERRORS),
+)
 @api_limit
 def list_trash():
     paging = PageArgsSchema().load(request.args)
@@ -125,12 +215,23 @@ def list_trash():
 
 
 @bp.post("/media/trash/empty")
+@operation(
+    "Destroy everything in the trash.",
+    responses={200: ("How many were destroyed.", TrashEmptiedEnvelope)},
+    errors=(403, *MEDIA_ERRORS),
+)
 @api_limit
 def empty_trash():
     return envelope({"deleted": media_service.empty_trash(current_owner())})
 
 
 @bp.post("/media/bulk")
+@operation(
+    "Delete, restore, favorite, unfavorite or purge up to 500 items.",
+    body=BulkActionSchema,
+    responses={200: ("What changed, and the ids that were not found.", BulkResultEnvelope)},
+    errors=(400, 403, *BODY_ERRORS, *MEDIA_ERRORS),
+)
 @api_limit
 def bulk_action():
     args = BulkActionSchema().load(json_object())
@@ -145,6 +246,12 @@ def bulk_action():
 
 
 @bp.post("/media/prune")
+@operation(
+    "Move everything except favorites to the trash (optionally one type or a date range).",
+    body=PruneSchema,
+    responses={200: ("How many were trashed.", PrunedEnvelope)},
+    errors=(400, 403, *BODY_ERRORS, *MEDIA_ERRORS),
+)
 @api_limit
 def prune():
     """Trash everything except favorites (optionally one type, or a date range)."""

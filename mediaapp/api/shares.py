@@ -6,7 +6,8 @@ from ..identity import current_owner
 from ..schemas import CreateShareSchema, envelope, iso_utc, json_object, parse_uuid, shared_to_wire
 from ..services import shares
 from . import bp
-from .media import api_limit
+from .contract import RevokedEnvelope, SharedEnvelope, ShareEnvelope, ShareList, operation
+from .media import BODY_ERRORS, MEDIA_ERRORS, NOT_FOUND_OR_TRASHED, api_limit
 
 
 def share_to_wire(link) -> dict:
@@ -22,6 +23,13 @@ def share_to_wire(link) -> dict:
 
 
 @bp.post("/media/<media_id>/share")
+@operation(
+    "Create a public share link to a live record.",
+    body=CreateShareSchema,
+    body_required=False,
+    responses={201: ("The link.", ShareEnvelope)},
+    errors=(400, 403, (404, NOT_FOUND_OR_TRASHED), *BODY_ERRORS, *MEDIA_ERRORS),
+)
 @api_limit
 def create_share(media_id: str):
     options = CreateShareSchema().load(json_object(required=False))
@@ -30,6 +38,11 @@ def create_share(media_id: str):
 
 
 @bp.get("/shares")
+@operation(
+    "The owner's active share links, newest first.",
+    responses={200: ("Links.", ShareList)},
+    errors=MEDIA_ERRORS,
+)
 @api_limit
 def list_shares():
     return envelope(
@@ -41,6 +54,11 @@ def list_shares():
 
 
 @bp.delete("/shares/<share_id>")
+@operation(
+    "Revoke a share link.",
+    responses={200: ("Revoked.", RevokedEnvelope)},
+    errors=(400, 403, (404, "No such active link for this owner (code not_found)."), *MEDIA_ERRORS),
+)
 @api_limit
 def revoke_share(share_id: str):
     shares.revoke_share(current_owner(), parse_uuid(share_id))
@@ -48,6 +66,11 @@ def revoke_share(share_id: str):
 
 
 @bp.get("/shared/<token>")
+@operation(
+    "Public: the item behind a share link (no owner information).",
+    responses={200: ("The shared item.", SharedEnvelope)},
+    errors=((404, "Unknown, revoked or expired link (code not_found)."), *MEDIA_ERRORS),
+)
 @api_limit
 def shared(token: str):
     """Public: anyone with the link; no owner information."""

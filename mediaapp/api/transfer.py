@@ -9,7 +9,8 @@ from ..identity import current_owner
 from ..schemas import ImportSchema, envelope, json_object, media_to_wire
 from ..services import stats, transfer
 from . import bp
-from .media import api_limit
+from .contract import ImportEnvelope, MediaList, StatsEnvelope, operation
+from .media import BODY_ERRORS, MEDIA_ERRORS, api_limit
 
 IMPORT_MAX_BYTES = 32 * 1024 * 1024
 
@@ -23,6 +24,13 @@ def export_chunks(rows) -> iter:
 
 
 @bp.get("/media/export")
+@operation(
+    "The whole live history, newest first, as one streamed JSON envelope.",
+    description="Streamed: a database failure after the first byte ends the body early "
+    "instead of answering 503.",
+    responses={200: ("Every live record.", MediaList)},
+    errors=(429,),
+)
 @api_limit
 def export_media():
     rows = transfer.iter_export(current_owner())
@@ -35,6 +43,14 @@ def export_media():
 
 
 @bp.post("/media/import")
+@operation(
+    "Import up to 1,000 items (save format + createdAt, favorite); idempotent.",
+    description="Each item is validated on its own: an invalid one is answered as rejected "
+    "in `results`, a known one as duplicate. The body may be up to 32 MiB.",
+    body=ImportSchema,
+    responses={200: ("One result per item.", ImportEnvelope)},
+    errors=(400, 403, *BODY_ERRORS, *MEDIA_ERRORS),
+)
 @api_limit
 def import_media():
     request.max_content_length = IMPORT_MAX_BYTES  # 1,000 items with their settings
@@ -48,6 +64,11 @@ def import_media():
 
 
 @bp.get("/media/stats")
+@operation(
+    "Counts by type, model and day, favorites and trash.",
+    responses={200: ("Stats.", StatsEnvelope)},
+    errors=MEDIA_ERRORS,
+)
 @api_limit
 def media_stats():
     return envelope(stats.media_stats(current_owner()))

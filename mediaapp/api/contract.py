@@ -1,0 +1,283 @@
+"""The API contract, declared on each view with @operation: the OpenAPI document's one source."""
+
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from marshmallow import Schema, fields, validate
+
+from ..schemas import (
+    MEDIA_TYPES,
+    DeleteArgsSchema,
+    MediaIdSchema,
+    MediaSchema,
+    PaginationSchema,
+    UserSchema,
+)
+
+SchemaLike = type[Schema] | Schema | dict[str, Any]
+
+# What each error status means, unless the operation says more precisely (401, 409 must).
+ERROR_DESCRIPTIONS = {
+    400: "Invalid input; `code` says what kind (validation_error, malformed_json, "
+    "not_an_object, ...) and `details` names the fields.",
+    403: "A cross-site request was refused (code cross_site_refused).",
+    404: "No such record for this owner (code not_found).",
+    413: "The body is too large (code payload_too_large).",
+    415: "The body is not application/json (code unsupported_media_type).",
+    429: "Too many requests (code rate_limited); `Retry-After` says when to try again.",
+    503: "The database is unavailable (code service_unavailable); `Retry-After` says when "
+    "to try again.",
+}
+
+# Statuses whose answers carry Retry-After.
+RETRY_AFTER = frozenset({429, 503})
+
+# Every path variable of the API, so a new one cannot go undocumented.
+PATH_PARAMETERS = {
+    "media_id": {"type": "string", "format": "uuid"},
+    "share_id": {"type": "string", "format": "uuid"},
+    "token": {"type": "string"},
+}
+
+
+@dataclass(frozen=True)
+class Operation:
+    """What one view accepts and answers."""
+
+    summary: str
+    responses: Mapping[int, tuple[str, SchemaLike]]
+    errors: Mapping[int, str]
+    body: SchemaLike | None = None
+    body_required: bool = True
+    query: tuple[SchemaLike, ...] = ()
+    description: str | None = None
+
+
+def operation(
+    summary: str,
+    *,
+    responses: Mapping[int, tuple[str, SchemaLike]],
+    errors: Iterable[int | tuple[int, str]] = (),
+    body: SchemaLike | None = None,
+    body_required: bool = True,
+    query: SchemaLike | tuple[SchemaLike, ...] = (),
+    description: str | None = None,
+) -> Callable:
+    """Attach the view's contract: its answers by status, the error statuses it can give
+    (a status alone takes its ERROR_DESCRIPTIONS sentence, a (status, sentence) pair says
+    more), its JSON body and its query-string schemas."""
+    described = {}
+    for error in errors:
+        status, text = error if isinstance(error, tuple) else (error, None)
+        text = text or ERROR_DESCRIPTIONS.get(status)
+        if text is None:
+            raise ValueError(f"Error status {status} needs a description: ({status}, '...').")
+        described[status] = text
+    declared = Operation(
+        summary=summary,
+        responses=dict(responses),
+        errors=described,
+        body=body,
+        body_required=body_required,
+        query=query if isinstance(query, tuple) else (query,),
+        description=description,
+    )
+
+    def attach(view: Callable) -> Callable:
+        view.api_operation = declared
+        return view
+
+    return attach
+
+
+def declaration(view: Callable) -> Operation | None:
+    """The @operation of a view, looking through wrappers such as the rate limiter's."""
+    while view is not None:
+        found = getattr(view, "api_operation", None)
+        if found is not None:
+            return found
+        view = getattr(view, "__wrapped__", None)
+    return None
+
+
+# --- answers -----------------------------------------------------------------------------
+# Output schemas exist for the document (the views build dicts): every field the code always
+# sends is required, and unknown keys are refused (marshmallow's default, which apispec writes
+# as additionalProperties: false), so a response that drifts fails the suite's schema check.
+
+
+def _success() -> fields.Boolean:
+    return fields.Boolean(required=True, validate=validate.Equal(True))
+
+
+def envelope_schema(name: str, data: fields.Field, **extra: fields.Field) -> type[Schema]:
+    """The success envelope {success: true, data} (plus extra keys) around data."""
+    return Schema.from_dict({"success": _success(), "data": data, **extra}, name=name)
+
+
+def _count(description: str) -> fields.Integer:
+    return fields.Integer(
+        required=True, validate=validate.Range(min=0), metadata={"description": description}
+    )
+
+
+class ErrorSchema(Schema):
+    success = fields.Boolean(required=True, validate=validate.Equal(False))
+    error = fields.String(required=True, metadata={"description": "A sentence for people."})
+    code = fields.String(required=True, metadata={"description": "A stable machine code."})
+    details = fields.Raw(
+        required=True, allow_none=True, metadata={"description": "Field-level messages, or null."}
+    )
+
+
+class MeSchema(Schema):
+    user = fields.Nested(UserSchema, required=True, allow_none=True)
+
+
+class LoggedOutSchema(Schema):
+    user = fields.Raw(
+        required=True,
+        allow_none=True,
+        metadata={"type": "object", "enum": [None], "description": "Always null."},
+    )
+
+
+class ModelCountSchema(Schema):
+    model = fields.String(required=True)
+    count = _count("Live items made with this model.")
+
+
+class BulkResultSchema(Schema):
+    action = fields.String(required=True)
+    changed = fields.List(fields.UUID(), required=True)
+    not_found = fields.List(fields.UUID(), required=True, data_key="notFound")
+
+
+class TrashEmptiedSchema(Schema):
+    deleted = _count("How many items were destroyed.")
+
+
+class PrunedSchema(Schema):
+    trashed = _count("How many items were moved to the trash.")
+
+
+class RevokedSchema(Schema):
+    revoked = fields.String(
+        required=True, metadata={"description": "The share id, as given in the path."}
+    )
+
+
+class ShareSchema(Schema):
+    id = fields.UUID(required=True)
+    media_id = fields.UUID(required=True, data_key="mediaId")
+    url = fields.String(required=True, metadata={"format": "uri", "description": "Public link."})
+    token = fields.String(required=True)
+    hide_prompt = fields.Boolean(required=True, data_key="hidePrompt")
+    expires_at = fields.DateTime(required=True, data_key="expiresAt", allow_none=True)
+    created_at = fields.DateTime(required=True, data_key="createdAt")
+
+
+class ShareListItemSchema(ShareSchema):
+    type = fields.String(required=True, validate=validate.OneOf(MEDIA_TYPES))
+    prompt = fields.String(required=True)
+
+
+class SharedMediaSchema(Schema):
+    type = fields.String(required=True, validate=validate.OneOf(MEDIA_TYPES))
+    url = fields.String(required=True)
+    thumbnail_url = fields.String(required=True, data_key="thumbnailUrl", allow_none=True)
+    model = fields.String(required=True)
+    created_at = fields.DateTime(required=True, data_key="createdAt")
+    prompt = fields.String(
+        required=True, allow_none=True, metadata={"description": "null when hidden."}
+    )
+    settings = fields.Dict(
+        required=True, allow_none=True, metadata={"description": "null when hidden."}
+    )
+    prompt_hidden = fields.Boolean(required=True, data_key="promptHidden")
+
+
+IMPORT_STATUSES = ("imported", "duplicate", "rejected")
+
+
+class ImportResultSchema(Schema):
+    index = fields.Integer(required=True, validate=validate.Range(min=0))
+    status = fields.String(required=True, validate=validate.OneOf(IMPORT_STATUSES))
+    id = fields.UUID(metadata={"description": "The new or existing record (not when rejected)."})
+    details = fields.Dict(metadata={"description": "Why it was rejected, by field."})
+
+
+class ImportSummarySchema(Schema):
+    imported = _count("Items saved.")
+    duplicate = _count("Items already there, unchanged.")
+    rejected = _count("Items refused; see their results.")
+    results = fields.List(fields.Nested(ImportResultSchema), required=True)
+
+
+class ByTypeSchema(Schema):
+    image = _count("Live images.")
+    video = _count("Live videos.")
+
+
+class DayCountSchema(Schema):
+    date = fields.Date(required=True)
+    count = _count("Items created that UTC day.")
+
+
+class StatsSchema(Schema):
+    total = _count("Live items.")
+    by_type = fields.Nested(ByTypeSchema, required=True, data_key="byType")
+    by_model = fields.List(
+        fields.Nested(ModelCountSchema),
+        required=True,
+        data_key="byModel",
+        metadata={"description": "The ten most used models."},
+    )
+    by_day = fields.List(
+        fields.Nested(DayCountSchema),
+        required=True,
+        data_key="byDay",
+        metadata={"description": "The last 365 days, oldest first."},
+    )
+    favorites = _count("Live favorites.")
+    trash = _count("Items in the trash.")
+
+
+def _list_of(schema: type[Schema]) -> fields.List:
+    return fields.List(fields.Nested(schema), required=True)
+
+
+MediaEnvelope = envelope_schema("MediaEnvelope", fields.Nested(MediaSchema, required=True))
+MediaPage = envelope_schema(
+    "MediaPage", _list_of(MediaSchema), pagination=fields.Nested(PaginationSchema, required=True)
+)
+MediaList = envelope_schema("MediaList", _list_of(MediaSchema))
+ModelList = envelope_schema("ModelList", _list_of(ModelCountSchema))
+BulkResultEnvelope = envelope_schema(
+    "BulkResultEnvelope", fields.Nested(BulkResultSchema, required=True)
+)
+TrashEmptiedEnvelope = envelope_schema(
+    "TrashEmptiedEnvelope", fields.Nested(TrashEmptiedSchema, required=True)
+)
+PrunedEnvelope = envelope_schema("PrunedEnvelope", fields.Nested(PrunedSchema, required=True))
+ShareEnvelope = envelope_schema("ShareEnvelope", fields.Nested(ShareSchema, required=True))
+ShareList = envelope_schema("ShareList", _list_of(ShareListItemSchema))
+RevokedEnvelope = envelope_schema("RevokedEnvelope", fields.Nested(RevokedSchema, required=True))
+SharedEnvelope = envelope_schema("SharedEnvelope", fields.Nested(SharedMediaSchema, required=True))
+ImportEnvelope = envelope_schema(
+    "ImportEnvelope", fields.Nested(ImportSummarySchema, required=True)
+)
+StatsEnvelope = envelope_schema("StatsEnvelope", fields.Nested(StatsSchema, required=True))
+UserEnvelope = envelope_schema("UserEnvelope", fields.Nested(UserSchema, required=True))
+MeEnvelope = envelope_schema("MeEnvelope", fields.Nested(MeSchema, required=True))
+LoggedOutEnvelope = envelope_schema(
+    "LoggedOutEnvelope", fields.Nested(LoggedOutSchema, required=True)
+)
+
+
+# --- requests the views assemble from more than one input schema -------------------------
+
+
+class DeleteByIdSchema(MediaIdSchema, DeleteArgsSchema):
+    """The seed's delete: `id` (and `permanent`) in the JSON body or the query string."""

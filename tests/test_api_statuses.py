@@ -1,0 +1,178 @@
+"""Every error status the document gives an operation really happens, and no other does.
+
+The operations come from the document itself, so a new route is covered here as soon as it
+is declared; the request tables must name every operation, so one cannot be left out.
+"""
+
+import uuid
+
+import pytest
+
+from mediaapp import create_app
+from mediaapp.api import transfer
+from mediaapp.api.openapi import build_spec
+from mediaapp.extensions import limiter
+from tests.conftest import BASE_CONFIG, image_payload
+from tests.test_outage import _set_connections, outage_app  # noqa: F401  (fixture)
+
+UNSAFE = {"post", "put", "patch", "delete"}
+CREDS = {"email": "statuses@example.com", "password": "long-enough-pw"}
+
+
+def _document() -> dict:
+    app = create_app({**BASE_CONFIG, "SQLALCHEMY_DATABASE_URI": "sqlite://"})
+    with app.app_context():
+        return build_spec()
+
+
+DOCUMENT = _document()
+OPERATIONS = {
+    (method, path): set(map(int, operation["responses"]))
+    for path, item in DOCUMENT["paths"].items()
+    for method, operation in item.items()
+}
+
+
+def _url(path: str) -> str:
+    some_id = str(uuid.uuid4())
+    return (
+        path.replace("{media_id}", some_id).replace("{share_id}", some_id).replace("{token}", "t")
+    )
+
+
+# A request each operation accepts as far as validation goes, so it reaches its service.
+VALID = {
+    ("post", "/api/media/save"): {"json": image_payload()},
+    ("get", "/api/media/list"): {},
+    ("get", "/api/media/models"): {},
+    ("delete", "/api/media/delete"): {"json": {"id": str(uuid.uuid4())}},
+    ("get", "/api/media/{media_id}"): {},
+    ("patch", "/api/media/{media_id}"): {"json": {"favorite": True}},
+    ("delete", "/api/media/{media_id}"): {},
+    ("post", "/api/media/{media_id}/restore"): {},
+    ("post", "/api/media/{media_id}/share"): {},
+    ("get", "/api/media/trash"): {},
+    ("post", "/api/media/trash/empty"): {},
+    ("post", "/api/media/bulk"): {"json": {"action": "delete", "ids": [str(uuid.uuid4())]}},
+    ("post", "/api/media/prune"): {"json": {"confirm": True}},
+    ("get", "/api/media/export"): {},
+    ("post", "/api/media/import"): {"json": {"items": [image_payload()]}},
+    ("get", "/api/media/stats"): {},
+    ("get", "/api/shares"): {},
+    ("delete", "/api/shares/{share_id}"): {},
+    ("get", "/api/shared/{token}"): {},
+    ("post", "/api/auth/register"): {"json": CREDS},
+    ("post", "/api/auth/login"): {"json": {**CREDS, "email": "nobody@example.com"}},
+    ("get", "/api/auth/me"): {},
+    ("post", "/api/auth/logout"): {},
+    ("get", "/api/openapi.json"): {},
+}
+
+# Input each operation that documents 400 refuses.
+INVALID = {
+    ("post", "/api/media/save"): {"json": image_payload(url="javascript:alert(1)")},
+    ("get", "/api/media/list"): {"query_string": {"limit": 0}},
+    ("delete", "/api/media/delete"): {"json": {"id": "nope"}},
+    ("get", "/api/media/{media_id}"): {"url": "/api/media/nope"},
+    ("patch", "/api/media/{media_id}"): {"json": {"favorite": "yes"}},
+    ("delete", "/api/media/{media_id}"): {"query_string": {"permanent": "maybe"}},
+    ("post", "/api/media/{media_id}/restore"): {"url": "/api/media/nope/restore"},
+    ("post", "/api/media/{media_id}/share"): {"json": {"expiresInDays": 0}},
+    ("get", "/api/media/trash"): {"query_string": {"limit": 101}},
+    ("post", "/api/media/bulk"): {"json": {"action": "explode", "ids": []}},
+    ("post", "/api/media/prune"): {"json": {"confirm": False}},
+    ("post", "/api/media/import"): {"json": {"items": []}},
+    ("delete", "/api/shares/{share_id}"): {"url": "/api/shares/nope"},
+    ("post", "/api/auth/register"): {"json": {**CREDS, "password": "short"}},
+    ("post", "/api/auth/login"): {"json": {"email": "not-an-email", "password": "x"}},
+}
+
+
+def _send(client, method: str, path: str, **kwargs):
+    url = kwargs.pop("url", None) or _url(path)
+    return client.open(url, method=method.upper(), **kwargs)
+
+
+def test_the_request_tables_name_every_operation():
+    documenting_400 = {key for key, statuses in OPERATIONS.items() if 400 in statuses}
+
+    assert set(VALID) == set(OPERATIONS)
+    assert set(INVALID) == documenting_400
+
+
+@pytest.mark.parametrize(("method", "path"), sorted(OPERATIONS))
+def test_a_cross_site_request_is_refused_exactly_where_documented(client, method, path):
+    response = _send(client, method, path, headers={"Origin": "https://evil.example"})
+
+    assert (response.status_code == 403) is (403 in OPERATIONS[method, path])
+    assert (method in UNSAFE) is (403 in OPERATIONS[method, path])
+    if response.status_code == 403:
+        assert response.get_json()["code"] == "cross_site_refused"
+
+
+@pytest.mark.parametrize(("method", "path"), sorted(OPERATIONS))
+def test_a_body_that_is_not_json_is_refused_exactly_where_documented(client, method, path):
+    response = _send(client, method, path, data="id=1", content_type="text/plain")
+
+    assert (response.status_code == 415) is (415 in OPERATIONS[method, path])
+
+
+@pytest.mark.parametrize(("method", "path"), sorted(OPERATIONS))
+def test_a_body_too_large_is_refused_exactly_where_documented(make_app, monkeypatch, method, path):
+    monkeypatch.setattr(transfer, "IMPORT_MAX_BYTES", 64)
+    client = make_app(MAX_CONTENT_LENGTH=64).test_client()
+
+    response = _send(client, method, path, json={"pad": "x" * 100})
+
+    assert (response.status_code == 413) is (413 in OPERATIONS[method, path])
+
+
+@pytest.mark.parametrize(("method", "path"), sorted(OPERATIONS))
+def test_rate_limits_apply_exactly_where_documented(make_app, method, path):
+    app = make_app(API_RATE_LIMIT="1 per minute", AUTH_RATE_LIMIT="1 per minute")
+    limiter.reset()
+    client = app.test_client()
+    _send(client, method, path, **VALID[method, path])
+
+    response = _send(client, method, path, **VALID[method, path])
+
+    limiter.reset()
+    assert (response.status_code == 429) is (429 in OPERATIONS[method, path])
+    if response.status_code == 429:
+        assert int(response.headers["Retry-After"]) > 0
+
+
+@pytest.mark.parametrize(("method", "path"), sorted(INVALID))
+def test_invalid_input_answers_400_where_documented(client, method, path):
+    response = _send(client, method, path, **INVALID[method, path])
+
+    assert response.status_code == 400
+    assert response.get_json()["details"]
+
+
+@pytest.mark.parametrize(("method", "path"), sorted(OPERATIONS))
+def test_an_unknown_id_answers_404_exactly_where_documented(client, method, path):
+    response = _send(client, method, path, **VALID[method, path])
+
+    assert (response.status_code == 404) is (404 in OPERATIONS[method, path])
+
+
+@pytest.mark.postgresql_only
+def test_a_database_outage_answers_503_exactly_where_documented(outage_app):  # noqa: F811
+    app, url = outage_app
+    client = app.test_client()
+    client.post("/api/auth/register", json={**CREDS, "email": "in@example.com"})
+    order = sorted(OPERATIONS, key=lambda key: key == ("post", "/api/auth/logout"))
+
+    _set_connections(url, False)
+    answers = {}
+    for method, path in order:
+        response = _send(client, method, path, **VALID[method, path])
+        answers[method, path] = response.status_code
+        response.close()  # export streams: an outage ends its body, it never answers 503
+    _set_connections(url, True)
+
+    assert answers == {
+        key: 503 if 503 in statuses else answers[key] for key, statuses in OPERATIONS.items()
+    }
+    assert all(status != 503 for key, status in answers.items() if 503 not in OPERATIONS[key])
