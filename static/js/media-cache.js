@@ -1,25 +1,19 @@
 /**
  * media-cache.js — the localStorage cache of a person's most recent media, for the gallery
- * and any frontend on the same origin: window.MediaCache. README.md ("The localStorage
- * cache") documents it; each public function's JSDoc below is its contract.
+ * and any frontend on the same origin: window.MediaCache, documented in README.md ("The
+ * localStorage cache"); each public function's JSDoc below is its contract.
  *
- * Settings come from <body>: data-owner-key (opaque, per owner; nothing is cached without
- * it), data-owner-kind ("guest" | "user"), data-api-base (default "/api"), data-page and
- * data-offline ("1" on the server's 503 page). Keys are mediaapp:v1:<ownerKey>:<name>:
- * "image" and "video" (the 10 newest wire records each), "queue" (saves waiting to be sent,
- * oldest first), and names other modules keep (local-import.js: "imported",
- * "import-rejected"). Other owners' keys are purged on start, a form[data-cache-clear]
- * (logout) clears every key, and a guest's keys follow it into the account it signs into.
+ * Settings come from <body>: data-owner-key, data-owner-kind ("guest" | "user"),
+ * data-api-base (default "/api"), data-page and data-offline ("1" on the 503 page). Keys are
+ * mediaapp:v1:<ownerKey>:<name>: "image" and "video" (10 wire records each), "queue" (saves
+ * waiting, oldest first), and names other modules keep (local-import.js). Other owners' keys
+ * are purged on start, a form[data-cache-clear] (logout) clears them all, a guest's keys
+ * follow it into the account it signs into. On the 503 page, or an empty grid with the API
+ * out of reach, cards are clones of the server's <template class="media-card-template">.
  *
- * On the gallery (data-page="gallery" or a #media-grid) it keeps the cache fresh; the
- * server-rendered grid stays the truth. On the 503 page, or when the grid is empty and the
- * API is unreachable, it paints the cache into #media-grid by cloning the server's
- * <template class="media-card-template"> (rendered from partials/media_card.html).
- *
- * Events on document (data in event.detail): mediacache:update {type, items, source:
- * "cache"|"api", offline}, mediacache:offline {queued}, mediacache:online {},
- * mediacache:saved {record, replayed}, mediacache:rejected {payload, status, body},
- * mediacache:painted {grid, items}.
+ * Events on document: mediacache:update {type, items, source: "cache"|"api", offline},
+ * mediacache:offline {queued}, mediacache:online {}, mediacache:saved {record, replayed},
+ * mediacache:rejected {payload, status, body}, mediacache:painted {grid, items}.
  */
 (function () {
   "use strict";
@@ -43,13 +37,8 @@
   let flushTimer = null;
   let flushing = null;
   let isOffline = false;
-  const pendingDeletes = new WeakSet();
   let settleReady = null;
-  const ready = new Promise((resolve) => {
-    settleReady = resolve;
-  });
-
-  // ---------------------------------------------------------------- configuration
+  const ready = new Promise((resolve) => (settleReady = resolve));
 
   /** The settings on <body data-*>, read once <body> exists. */
   function readConfig() {
@@ -72,11 +61,9 @@
 
   /** "guest" or "user": <body data-owner-kind>, else whether the logout form is shown. */
   function ownerKind() {
-    const kind = document.body ? document.body.dataset.ownerKind : "";
-    if (kind === "guest" || kind === "user") {
-      return kind;
-    }
-    return document.querySelector("form[data-cache-clear]") ? "user" : "guest";
+    const kind = document.body.dataset.ownerKind;
+    const shown = document.querySelector("form[data-cache-clear]") ? "user" : "guest";
+    return kind === "guest" || kind === "user" ? kind : shown;
   }
 
   // ---------------------------------------------------------------- storage (never throws)
@@ -126,8 +113,6 @@
     const start = PREFIX + ownerKey + ":";
     return storageKeys().filter((k) => k.startsWith(start)).map((k) => k.slice(start.length));
   }
-
-  // ---------------------------------------------------------------- records and the queue
 
   const isObject = (v) => v !== null && typeof v === "object" && !Array.isArray(v);
   const isRecord = (v) =>
@@ -189,18 +174,11 @@
       return window.crypto.randomUUID();
     }
     // randomUUID exists only in secure contexts; a plain-http LAN deployment still has this.
-    const bytes = window.crypto.getRandomValues(new Uint8Array(16));
-    bytes[6] = (bytes[6] & 0x0f) | 0x40;
-    bytes[8] = (bytes[8] & 0x3f) | 0x80;
-    const hex = Array.from(bytes, (b) => b.toString(16).padStart(2, "0")).join("");
-    return hex.replace(/^(.{8})(.{4})(.{4})(.{4})/, "$1-$2-$3-$4-");
+    return "10000000-1000-4000-8000-100000000000".replace(/[018]/g, (c) =>
+      (c ^ (window.crypto.getRandomValues(new Uint8Array(1))[0] & (15 >> (c / 4)))).toString(16));
   }
 
-  // ---------------------------------------------------------------- events and the notice
-
-  function emit(name, detail) {
-    document.dispatchEvent(new CustomEvent(name, { detail: detail }));
-  }
+  const emit = (name, detail) => document.dispatchEvent(new CustomEvent(name, { detail }));
 
   /** Show (with the number of queued saves) or hide #offline-notice; fire the change. */
   function setOffline(offline) {
@@ -218,8 +196,6 @@
       emit(offline ? "mediacache:offline" : "mediacache:online", offline ? { queued } : {});
     }
   }
-
-  // ---------------------------------------------------------------- HTTP
 
   /** One API call: resolves {ok, status, body, offline} and never rejects. */
   async function call(method, path, payload) {
@@ -300,8 +276,8 @@
 
   /**
    * Show the cache at once, then refresh it from the API: "mediacache:update" fires with
-   * source "cache", then with source "api"; when the API is unreachable or answers 5xx, with
-   * source "cache" and offline: true, and the offline notice shows.
+   * source "cache", then "api" (or "cache" and offline: true, with the notice, when the API
+   * is out of reach or answers 5xx).
    * @param {"image"|"video"} [type] one type; omitted for both.
    * @returns {Promise<Array<Object>>} the records now cached; never rejects for being
    *   offline, rejects with an Error carrying .status/.body when the API refuses (4xx).
@@ -362,8 +338,8 @@
         break;
       }
       dequeue([entry.payload.requestId]);
-      const record = result.ok && isRecord(result.body.data) ? result.body.data : null;
-      if (record) {
+      const record = result.ok ? result.body.data : null;
+      if (isRecord(record)) {
         counts.sent += 1;
         putRecord(record);
         emit("mediacache:saved", { record, replayed: true });
@@ -398,9 +374,8 @@
         flushing = null;
         if (readQueue().length > 0) {
           scheduleFlush();
-        } else if (flushTimer !== null) {
-          clearInterval(flushTimer);
-          flushTimer = null;
+        } else {
+          flushTimer = clearInterval(flushTimer) || null;
         }
       });
     }
@@ -423,8 +398,7 @@
   }
 
   /**
-   * Remove every mediaapp:v1: key, of every owner, from localStorage and sessionStorage
-   * (cache, queue, other modules' keys, the sign-in note). Keys outside it are never touched.
+   * Remove every mediaapp:v1: key, of every owner, from localStorage and sessionStorage.
    * @returns {void}
    */
   function clear() {
@@ -447,8 +421,8 @@
       return false;
     }
     const at = Date.now();
-    const note = { guestKey, at, queue: readQueue(), image: readType("image"),
-      video: readType("video") };
+    const note = { guestKey, at, queue: readQueue(), image: cached("image"),
+      video: cached("video") };
     // Another tab may purge the guest's keys first, hence the copy; if it does not fit, the
     // key alone still finds them when this tab gets there first.
     return storageSet(ADOPT_KEY, note, "sessionStorage") ||
@@ -456,15 +430,12 @@
   }
 
   /**
-   * One API call under the cache's rules (same-origin cookies, JSON, a 10 s timeout), for
-   * modules such as local-import.js: a transient failure shows the offline notice, an
-   * answer from the API hides it.
+   * One API call with the cache's rules (cookies, JSON, a 10 s timeout, the offline notice).
    * @param {string} method "GET", "POST", …
    * @param {string} path below data-api-base, e.g. "/media/import".
    * @param {*} [body] sent as JSON when given.
    * @returns {Promise<{ok: boolean, status: number, body: *, offline: boolean}>} never
-   *   rejects; offline is true for a network failure (status 0), a timeout, 5xx, 408, 429
-   *   and a 2xx answer without the API's envelope.
+   *   rejects; offline: a network failure (status 0), timeout, 5xx, 408, 429 or a non-API 2xx.
    */
   async function request(method, path, body) {
     const result = await call(String(method).toUpperCase(), String(path), body);
@@ -474,17 +445,14 @@
     return result;
   }
 
-  /**
-   * The current owner's queued saves, oldest first.
-   * @returns {Array<{payload: Object, queuedAt: string}>} copies; [] without an owner.
-   */
+  /** @returns {Array<{payload: Object, queuedAt: string}>} the queued saves, oldest first. */
   function queued() {
     return readQueue();
   }
 
   /**
    * Drop queued saves that reached the server another way (an import, say).
-   * @param {Array<string>} requestIds the requestIds to drop.
+   * @param {Array<string>} requestIds
    * @returns {number} how many entries were dropped.
    */
   function dequeue(requestIds) {
@@ -526,10 +494,10 @@
   const isTextList = (value) => Array.isArray(value) && value.every((v) => typeof v === "string");
 
   /**
-   * Runs before the purge: when beforeSignIn() left a note in this tab and this page belongs
-   * to an account, the guest's queue, cache and other keys move into the account's (lists
-   * of strings are merged). A note for this same owner (a failed login), on a guest's page,
-   * or older than 15 minutes moves nothing: one guest's data never reaches another guest.
+   * Before the purge: after beforeSignIn() in this tab, on an account's page, move the
+   * guest's queue, cache and other keys (string lists merged) into the account's. A note for
+   * this same owner (a failed login), on a guest's page, or older than 15 minutes moves
+   * nothing: one guest's data never reaches another guest.
    */
   function adoptFromSignIn() {
     const owner = readConfig().ownerKey;
@@ -538,8 +506,8 @@
       return; // a page that names no owner cannot tell; the next one will
     }
     const guest = isObject(note) && typeof note.guestKey === "string" ? note.guestKey : "";
-    const fresh = typeof note.at === "number" && Date.now() - note.at < ADOPT_MAX_AGE_MS;
-    if (!guest || guest === owner || !fresh || ownerKind() !== "user" || guest.includes(":")) {
+    const stale = !(Date.now() - note.at < ADOPT_MAX_AGE_MS);
+    if (!guest || guest === owner || stale || ownerKind() !== "user" || guest.includes(":")) {
       storageRemove(ADOPT_KEY, "sessionStorage");
       return;
     }
@@ -586,31 +554,29 @@
 
   /** A URL allowed into src/poster: absolute http(s), or a same-origin path ("/…", not "//"). */
   function safeUrl(value) {
-    if (typeof value !== "string" || value === "" || /[\s\u0000-\u001f\u007f\\]/.test(value)) {
+    if (typeof value !== "string" || /[\s\u0000-\u001f\u007f\\]|^\/\//.test(value)) {
       return null;
     }
     if (value.startsWith("/")) {
-      return value.startsWith("//") ? null : value;
+      return value;
     }
     try {
-      const url = new URL(value);
-      return (url.protocol === "http:" || url.protocol === "https:") && url.host ? value : null;
+      const url = new URL(value); // throws for a relative reference
+      return /^https?:$/.test(url.protocol) && url.host ? value : null;
     } catch (_err) {
       return null;
     }
   }
 
   /**
-   * A card for one record: a clone of the server's <template class="media-card-template">
-   * for its variant, the placeholders replaced through setAttribute and text nodes only.
-   * URL attributes only ever get the record's id (a checked uuid) for the placeholder id;
-   * src and poster come from safeUrl() alone. null when the page has no such template.
+   * A clone of the server's <template class="media-card-template"> for the record's variant,
+   * filled through setAttribute and text nodes only: URL attributes only get the record's id
+   * (a checked uuid), src and poster only safeUrl()'s; null when the page has no template.
    */
   function paintCard(record) {
     const src = safeUrl(record.url);
-    const variant = record.type + (src ? "" : "-missing");
-    const template = document.querySelector(
-      'template.media-card-template[data-variant="' + variant + '"]');
+    const template = document.querySelector('template.media-card-template[data-variant="' +
+      record.type + (src ? "" : "-missing") + '"]');
     const placeholder = template ? template.dataset.placeholderId : "";
     if (!placeholder || !template.content.firstElementChild) {
       return null;
@@ -635,12 +601,12 @@
       node.data = filled(node.data);
     }
     const media = card.querySelector("img[src], video[src]");
+    const poster = safeUrl(record.thumbnailUrl);
     if (media) {
       media.setAttribute("src", src);
-      const poster = safeUrl(record.thumbnailUrl);
-      if (media.localName === "video" && poster) {
-        media.setAttribute("poster", poster);
-      }
+    }
+    if (media && media.localName === "video" && poster) {
+      media.setAttribute("poster", poster);
     }
     const time = card.querySelector("time");
     if (time && typeof record.createdAt === "string") {
@@ -692,23 +658,15 @@
 
     window.addEventListener("online", () => flush());
 
-    // htmx swaps the card away before "htmx:afterRequest", and an event on a detached form
-    // no longer bubbles to document: so listen on the form itself, from the moment it sends.
-    document.addEventListener("htmx:beforeRequest", (event) => {
-      const elt = event.detail && event.detail.elt;
-      const form = elt instanceof Element ? elt.closest("form.media-card__delete") : null;
-      const card = form && form.closest(".media-card");
-      const id = card && card.dataset.mediaId;
-      if (!id || pendingDeletes.has(form)) {
-        return;
+    // A card deleted through htmx leaves the cache too. "htmx:beforeSwap" fires on the card
+    // itself while it is still in the page (it is gone by "htmx:afterRequest").
+    document.addEventListener("htmx:beforeSwap", (event) => {
+      const request = event.detail && event.detail.requestConfig;
+      const form = request && request.elt instanceof Element ? request.elt : null;
+      const card = form && form.matches("form.media-card__delete") && form.closest(".media-card");
+      if (card && !event.detail.isError) {
+        dropRecord(card.dataset.mediaId);
       }
-      pendingDeletes.add(form);
-      form.addEventListener("htmx:afterRequest", (done) => {
-        pendingDeletes.delete(form);
-        if (done.detail && done.detail.successful) {
-          dropRecord(id);
-        }
-      }, { once: true });
     });
   }
 
