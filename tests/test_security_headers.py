@@ -67,4 +67,13 @@ def test_scripts_load_deferred_in_the_agreed_order(client):
         "/static/vendor/htmx/2.0.11/htmx.min.js",
         "/static/js/media-cache.js",
         "/static/js/gallery.js",
+        "/static/js/local-import.js",  # the gallery only, after the cache it builds on
     ]
+
+
+def test_pages_other_than_the_gallery_do_not_load_the_import_script(client):
+    html = client.get("/login").get_data(as_text=True)
+
+    scripts = re.findall(r'<script defer src="([^"]+)"></script>', html)
+    assert "/static/js/media-cache.js" in scripts
+    assert "/static/js/local-import.js" not in scripts

@@ -412,6 +412,13 @@
     showFlash(NETWORK_MESSAGE, "error");
   });
 
+  // Cards media-cache.js painted from the browser's cache carry an ISO date until localised.
+  document.addEventListener("mediacache:painted", (event) => {
+    if (event.detail && event.detail.grid instanceof Element) {
+      localiseTimes(event.detail.grid);
+    }
+  });
+
   document.addEventListener("htmx:load", (event) => {
     if (event.detail && event.detail.elt instanceof Element) {
       localiseTimes(event.detail.elt);

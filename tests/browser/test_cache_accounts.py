@@ -84,6 +84,21 @@ def test_a_save_queued_as_a_guest_arrives_in_the_account_exactly_once(
     assert f"mediaapp:v1:{user}:queue" not in storage(page)
 
 
+def test_what_the_guest_remembered_about_imports_follows_it_into_the_account(
+    page, live_server, account
+):
+    queue_a_save_that_cannot_be_sent(page)
+    guest = owner_key(page)
+    page.evaluate(f"() => localStorage.setItem('mediaapp:v1:{guest}:imported', '[\"local-abc\"]')")
+
+    submit_credentials(page, "/login", account, PASSWORD)
+
+    page.wait_for_url(f"{live_server}/")
+    user = owner_key(page)
+    assert storage(page)[f"mediaapp:v1:{user}:imported"] == ["local-abc"]
+    assert not [key for key in storage(page) if guest in key]
+
+
 def test_a_failed_login_leaves_the_queued_save_with_the_guest(page, live_server, account):
     payload = queue_a_save_that_cannot_be_sent(page)
     guest = owner_key(page)

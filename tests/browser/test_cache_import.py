@@ -15,7 +15,7 @@ CARDS = "#media-grid .media-card"
 
 
 def legacy_history(tag: str) -> list[dict]:
-    """What the app wrote before it had a database: two good records and a hostile one."""
+    """What the app wrote before it had a database: two good records and one the API refuses."""
     return [
         {
             "id": f"img_{tag}_1",
@@ -80,15 +80,16 @@ def gallery_with_legacy(page, live_server, tag):
     return page
 
 
-def test_the_gallery_offers_the_valid_legacy_items_and_ignores_the_hostile_one(
+def test_the_gallery_offers_every_legacy_item_and_shows_none_of_their_data(
     gallery_with_legacy,
 ):
     page = gallery_with_legacy
 
     offer = page.locator(OFFER)
 
+    # The browser does not judge the items; the server does when they are sent.
     expect(offer.locator(".import-offer__text")).to_have_text(
-        "This browser holds 2 items that aren't in your history yet."
+        "This browser holds 3 items that aren't in your history yet."
     )
     expect(offer.get_by_role("button", name="Import them")).to_be_visible()
     assert "javascript" not in offer.inner_html()
@@ -102,7 +103,9 @@ def test_importing_adds_the_items_with_their_original_dates_and_says_so(
     page.locator(OFFER).get_by_role("button", name="Import them").click()
 
     result = page.locator(f"{OFFER}.import-offer--done")
-    expect(result).to_have_text("Imported 2 items (0 were already there).")
+    expect(result).to_have_text(
+        "Imported 2 items (0 were already there). 1 item could not be imported."
+    )
     expect(page.locator(OFFER).get_by_role("button")).to_have_count(0)
     records = {r["prompt"]: r for r in listed(page, live_server)}
     fox, boat = (
@@ -136,6 +139,10 @@ def test_after_importing_the_offer_does_not_come_back_and_the_legacy_data_stays(
     expect(page.locator(OFFER)).to_have_count(0)
     kept = page.evaluate(f"() => JSON.parse(localStorage.getItem('{LEGACY_KEY}'))")
     assert kept == legacy_history(tag)
+    refused = storage(page)[f"mediaapp:v1:{owner_key(page)}:import-rejected"]
+    assert refused == [
+        local_request_id(kept[2]["url"], kept[2]["prompt"], "2024-04-24T23:06:40.000Z")
+    ]
     remembered = storage(page)[f"mediaapp:v1:{owner_key(page)}:imported"]
     assert sorted(remembered) == sorted(
         [
@@ -151,14 +158,14 @@ def test_importing_twice_adds_nothing_because_the_server_answers_duplicate(
     gallery_with_legacy, live_server
 ):
     page = gallery_with_legacy
-    first = page.evaluate("() => MediaCache.importLocal()")
+    first = page.evaluate("() => LocalImport.importLocal()")
     page.evaluate(f"() => localStorage.removeItem('mediaapp:v1:{owner_key(page)}:imported')")
 
-    second = page.evaluate("() => MediaCache.importLocal()")
+    second = page.evaluate("() => LocalImport.importLocal()")
 
-    assert first == {"imported": 2, "duplicate": 0, "rejected": 0}
-    assert second == {"imported": 0, "duplicate": 2, "rejected": 0}
-    assert page.evaluate("() => MediaCache.importLocal()") == {
+    assert first == {"imported": 2, "duplicate": 0, "rejected": 1}
+    assert second == {"imported": 0, "duplicate": 2, "rejected": 0}  # the refusal is remembered
+    assert page.evaluate("() => LocalImport.importLocal()") == {
         "imported": 0,
         "duplicate": 0,
         "rejected": 0,
@@ -197,7 +204,7 @@ def test_a_failed_import_says_why_keeps_the_offer_and_remembers_nothing(
     page.unroute("**/api/media/import")
     offer.get_by_role("button", name="Import them").click()
     expect(page.locator(f"{OFFER}.import-offer--done")).to_have_text(
-        "Imported 2 items (0 were already there)."
+        "Imported 2 items (0 were already there). 1 item could not be imported."
     )
 
 
@@ -271,7 +278,7 @@ LEGACY_SHAPES = {
     "htmx-history-cache": [{"url": "/", "content": "<p>x</p>", "title": "t"}],
     "numbers": [1, 2, 3],
     "plain": "not json at all",
-    # media the API would refuse: a video without a frame rate, a data: URL, no model
+    # media-like, but the API refuses it: a video without a frame rate, a data: URL, no model
     "broken": [
         {"videoUrl": "/v.mp4", "prompt": "no frame rate", "settings": {"model": "veo"}},
         {"url": "data:image/png;base64,AAAA", "prompt": "data url", "model": "m"},
@@ -292,10 +299,11 @@ def test_legacy_shapes_are_mapped_onto_the_import_format(page):
     page.goto("/")
     plant(page, LEGACY_SHAPES)
 
-    found = page.evaluate("() => MediaCache.findImportable()")
+    found = page.evaluate("() => LocalImport.findImportable()")
 
     by_prompt = {item["prompt"]: item for item in found}
-    assert sorted(by_prompt) == ["shape a", "shape b"]
+    # Everything media-like is a candidate (the server judges it); what is not media is not.
+    assert sorted(by_prompt) == ["data url", "no frame rate", "no model", "shape a", "shape b"]
     image, video = by_prompt["shape a"], by_prompt["shape b"]
     assert image == {
         "type": "image",
@@ -316,21 +324,101 @@ def test_legacy_shapes_are_mapped_onto_the_import_format(page):
     assert video["createdAt"] == "2023-11-14T22:13:20.000Z"
 
 
-def test_request_ids_are_the_same_where_crypto_subtle_is_missing(page):
+def test_the_import_counts_what_the_server_refuses_as_rejected_with_its_reasons(page, live_server):
+    page.goto("/")
+    plant(
+        page,
+        {
+            "broken": LEGACY_SHAPES["broken"],
+            "ok": [LEGACY_SHAPES["generator-store"]["state"]["images"][0]],
+        },
+    )
+    page.evaluate(
+        """() => { window.__imported = null; document.addEventListener("mediacache:imported",
+            e => { window.__imported = e.detail; }); }"""
+    )
+
+    totals = page.evaluate("() => LocalImport.importLocal()")
+
+    assert totals == {"imported": 1, "duplicate": 0, "rejected": 3}
+    refusals = page.evaluate("() => window.__imported.refusals")
+    fields_refused = sorted(sorted(r["details"]) for r in refusals)
+    assert fields_refused == [["model", "settings"], ["settings"], ["url"]]
+    assert [r["prompt"] for r in listed(page, live_server)] == ["shape a"]
+    assert page.evaluate("() => LocalImport.findImportable()") == []  # nothing offered again
+
+
+def test_the_summary_counts_an_item_only_the_server_knows_it_refuses(page, live_server):
+    page.goto("/")
+    good, too_long = legacy_history("len")[0], dict(legacy_history("len")[1])
+    too_long["prompt"] = "x" * 10_001  # one character past the API's limit
+    plant(page, {LEGACY_KEY: [good, too_long]})
+    page.reload()
+    offer = page.locator(OFFER)
+    expect(offer.locator(".import-offer__text")).to_have_text(
+        "This browser holds 2 items that aren't in your history yet."
+    )
+
+    offer.get_by_role("button", name="Import them").click()
+
+    expect(page.locator(f"{OFFER}.import-offer--done")).to_have_text(
+        "Imported 1 item (0 were already there). 1 item could not be imported."
+    )
+    assert [r["prompt"] for r in listed(page, live_server)] == [good["prompt"]]
+
+
+def test_an_item_refused_only_for_its_thumbnail_is_imported_without_it(page, live_server):
+    page.goto("/")
+    video = dict(LEGACY_SHAPES["generator-store"]["state"]["videos"][0])
+    video["thumbnailUrl"] = "javascript:alert(1)"
+    plant(page, {"videos": [video]})
+
+    totals = page.evaluate("() => LocalImport.importLocal()")
+
+    assert totals == {"imported": 1, "duplicate": 0, "rejected": 0}
+    (record,) = listed(page, live_server)
+    assert (record["prompt"], record["thumbnailUrl"]) == ("shape b", None)
+
+
+def test_legacy_items_without_an_id_wait_for_a_secure_context_where_crypto_subtle_is_missing(
+    page, tag
+):
     page.add_init_script(
         "Object.defineProperty(Crypto.prototype, 'subtle', {get: () => undefined});"
     )
     page.goto("/")
-    plant(page, {"generator-store": LEGACY_SHAPES["generator-store"]})
+    plant(
+        page,
+        {"generator-store": LEGACY_SHAPES["generator-store"], LEGACY_KEY: [legacy_history(tag)[1]]},
+    )
 
-    found = page.evaluate("() => MediaCache.findImportable()")
+    found = page.evaluate("() => LocalImport.findImportable()")
 
     assert page.evaluate("() => window.crypto.subtle") is None
-    assert {item["prompt"]: item["requestId"] for item in found} == {
-        "shape a": local_request_id(
-            "https://cdn.example/a.png", "shape a", "2023-11-14T22:13:20.000Z"
-        ),
-        "shape b": local_request_id(
-            "/static/demo/video-01.mp4", "shape b", "2023-11-14T22:13:20.000Z"
-        ),
-    }
+    # Without SHA-256 there is no deterministic id, and a random one would import twice.
+    assert [(item["prompt"], item["requestId"]) for item in found] == [
+        (f"Legacy {tag}: a paper boat on a puddle", f"legacy-{tag}")
+    ]
+
+
+def test_a_page_other_than_the_gallery_does_not_load_the_import_module(page):
+    page.goto("/login")
+
+    scripts = page.eval_on_selector_all("script[src]", "els => els.map(e => e.src)")
+
+    assert [s for s in scripts if s.endswith("/static/js/media-cache.js")]
+    assert not [s for s in scripts if "local-import" in s]
+    assert page.evaluate("() => [typeof LocalImport, typeof MediaCache.flush]") == [
+        "undefined",
+        "function",
+    ]
+
+
+def test_the_gallery_loads_the_import_module_after_the_cache(page):
+    page.goto("/")
+
+    scripts = page.eval_on_selector_all("script[src]", "els => els.map(e => e.src)")
+
+    names = [s.rsplit("/", 1)[-1] for s in scripts]
+    assert names.index("media-cache.js") < names.index("local-import.js")
+    assert page.evaluate("() => typeof LocalImport.importLocal") == "function"

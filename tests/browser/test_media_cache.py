@@ -7,7 +7,7 @@ from urllib.parse import parse_qs, urlsplit
 import pytest
 from playwright.sync_api import expect
 
-from .conftest import image_payload, seed, storage, video_payload
+from .conftest import database_unavailable, image_payload, seed, storage, video_payload
 
 OWNER_A = "a1a1a1a1a1a1a1a1"
 OWNER_B = "b2b2b2b2b2b2b2b2"
@@ -304,9 +304,10 @@ def test_remove_drops_a_record_the_server_no_longer_has(open_stub):
 
 
 def test_a_hostile_cached_record_is_painted_as_text_and_its_bad_urls_never_reach_the_dom(
-    open_stub,
+    page,
 ):
-    page = open_stub()
+    page.goto("/")  # a fresh guest's gallery: an empty grid, and the card <template>s
+    owner = page.evaluate("() => MediaCache.ownerKey")
     image = cached_record(prompt=HOSTILE_PROMPT, url="javascript:window.__pwned=1")
     protocol_relative = cached_record(
         url="//evil.example/x.png", createdAt="2024-04-30T12:00:00.000Z"
@@ -323,16 +324,15 @@ def test_a_hostile_cached_record_is_painted_as_text_and_its_bad_urls_never_reach
     put_storage(
         page,
         {
-            f"mediaapp:v1:{OWNER_A}:image": [image, protocol_relative, safe, bad_id],
-            f"mediaapp:v1:{OWNER_A}:video": [video],
+            f"mediaapp:v1:{owner}:image": [image, protocol_relative, safe, bad_id],
+            f"mediaapp:v1:{owner}:video": [video],
         },
     )
+    page.route("**/api/**", lambda route: route.abort())  # the API is out of reach
 
-    page.route("**/api/**", lambda route: route.abort())  # the server's database is down
+    page.reload()
 
-    open_stub(offline=True, grid="")
-
-    cards = page.locator("#media-grid .media-card")
+    cards = page.locator("#media-grid .media-card.is-cached")
     expect(cards).to_have_count(4)
     hostile_card = page.locator(f"#media-{image['id']}")
     expect(hostile_card.locator(".media-card__prompt")).to_have_text(HOSTILE_PROMPT)
@@ -345,7 +345,10 @@ def test_a_hostile_cached_record_is_painted_as_text_and_its_bad_urls_never_reach
     expect(hostile_card.locator("a.media-card__link")).to_have_attribute(
         "href", f"/media/{image['id']}"
     )
-    expect(page.locator(f"#media-{video['id']} .media-card__meta")).to_contain_text(video["model"])
+    expect(page.locator(f"#media-{video['id']} .media-card__model")).to_have_text(video["model"])
+    expect(page.locator(f"#media-{video['id']} a.media-card__link")).to_have_attribute(
+        "aria-label", f"Video: {HOSTILE_PROMPT}"
+    )
     assert page.locator("#media-grid script, #media-grid b, #media-grid [onerror]").count() == 0
     sources = page.eval_on_selector_all(
         "#media-grid [src], #media-grid [poster], #media-grid [href]",
@@ -356,6 +359,50 @@ def test_a_hostile_cached_record_is_painted_as_text_and_its_bad_urls_never_reach
     assert "/static/demo/img-02.svg" in sources
     assert page.evaluate("() => window.__pwned") is None
     expect(page.get_by_text("bad id")).to_have_count(0)
+    assert "__prompt__" not in page.locator("#media-grid").inner_html()
+
+
+def outline(page, selector: str):
+    """The element tree of a card (tags and classes), without what only a live card has."""
+    return page.eval_on_selector(
+        selector,
+        """card => {
+            const classes = el => String(el.className.baseVal ?? el.className)
+                .replace("is-cached", "").trim();
+            const walk = el => [el.localName, classes(el),
+                [...el.children].filter(c => !c.matches(
+                    ".media-card__select, .media-card__actions")).map(walk)];
+            return walk(card);
+        }""",
+    )
+
+
+@pytest.mark.parametrize("kind", ["image", "video"])
+def test_a_card_painted_from_the_cache_has_the_markup_of_the_servers_card(page, live_server, kind):
+    payload = image_payload(3) if kind == "image" else video_payload(3)
+    (record,) = seed(page, live_server, [payload])
+    page.goto("/")
+    server_card = outline(page, f"#media-{record['id']}")
+    page.wait_for_function(
+        f"() => MediaCache.cached('{kind}').some(r => r.id === '{record['id']}')"
+    )
+
+    with database_unavailable():  # the server answers its 503 page, the API 503s too
+        page.reload()
+
+        expect(page.locator(f"#media-{record['id']}.is-cached")).to_be_visible()
+        assert outline(page, f"#media-{record['id']}") == server_card
+
+
+def test_a_page_without_the_card_templates_paints_no_cards_but_says_offline(open_stub):
+    page = open_stub()
+    put_storage(page, {f"mediaapp:v1:{OWNER_A}:image": [cached_record()]})
+    page.route("**/api/**", lambda route: route.abort())
+
+    open_stub(offline=True, grid="")
+
+    expect(page.locator("#offline-notice")).to_be_visible()
+    expect(page.locator("#media-grid .media-card")).to_have_count(0)
 
 
 def test_starting_as_another_owner_removes_every_other_owners_keys(open_stub):
