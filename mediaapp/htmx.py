@@ -1,8 +1,9 @@
 """Serving htmx: one URL answers a full page or the fragment that htmx asked for."""
 
+from collections.abc import Callable
 from typing import Any
 
-from flask import Response, make_response, render_template, request
+from flask import Response, flash, make_response, redirect, render_template, request
 
 
 def is_partial_request() -> bool:
@@ -23,3 +24,20 @@ def render_page_or_partial(page: str, partial: str, /, **context: Any) -> Respon
     response = make_response(render_template(template, **context))
     response.vary.add("HX-Request")
     return response
+
+
+def fragment_or_redirect(
+    partial: str,
+    context: Callable[[], dict[str, Any]],
+    *,
+    message: str | dict[str, Any],
+    to: str,
+    category: str = "success",
+) -> Response:
+    """The answer to a form that changed something: htmx gets `partial`, rendered with what
+    `context()` gives (built only then); a plain form gets `message` flashed and a 303 to
+    `to`, so a reload never posts it again."""
+    if is_partial_request():
+        return make_response(render_template(partial, **context()))
+    flash(message, category)
+    return redirect(to, 303)

@@ -1,9 +1,13 @@
 """Marshmallow schemas for the API's input and output, and the envelope helpers."""
 
+import dataclasses
+import hashlib
 import json
 import math
 import uuid
-from datetime import UTC, datetime
+from collections.abc import Callable
+from dataclasses import asdict, dataclass
+from datetime import UTC, date, datetime
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -116,15 +120,27 @@ def json_problems(value: Any, depth: int = 0) -> str | None:
 # --- input -------------------------------------------------------------------------------
 
 
+class BaseSchema(Schema):
+    """Every input schema: keys it does not declare are dropped, never an error (the seed's
+    clients send extra fields such as sessionId)."""
+
+    class Meta:
+        unknown = EXCLUDE
+
+
+class OpenSchema(Schema):
+    """Settings: keys it does not declare are kept as sent (generation settings grow)."""
+
+    class Meta:
+        unknown = INCLUDE
+
+
 def _required_text(max_len: int, data_key: str | None = None) -> CleanString:
     return CleanString(required=True, data_key=data_key, validate=validate.Length(max=max_len))
 
 
-class ImageSettingsSchema(Schema):
+class ImageSettingsSchema(OpenSchema):
     """Image settings; other keys are kept as sent."""
-
-    class Meta:
-        unknown = INCLUDE
 
     model = _required_text(256)
     style = _required_text(256)
@@ -134,11 +150,8 @@ class ImageSettingsSchema(Schema):
     batch_size = StrictNumber(data_key="batchSize", allow_none=True)
 
 
-class VideoSettingsSchema(Schema):
+class VideoSettingsSchema(OpenSchema):
     """Video settings; other keys are kept as sent."""
-
-    class Meta:
-        unknown = INCLUDE
 
     model = _required_text(256)
     style = _required_text(256)
@@ -168,11 +181,8 @@ def _optional_text(data_key: str) -> CleanString:
     )
 
 
-class SaveMediaSchema(Schema):
+class SaveMediaSchema(BaseSchema):
     """The seed's SaveMediaRequest, strict. A client-sent `sessionId` is ignored."""
-
-    class Meta:
-        unknown = EXCLUDE
 
     type = fields.String(required=True, validate=validate.OneOf(MEDIA_TYPES))
     url = CleanString(
@@ -223,19 +233,48 @@ class SaveMediaSchema(Schema):
                 raise ValidationError({"settings": errors})
 
 
-class MediaFiltersSchema(Schema):
-    """Search and filter arguments shared by the list, the gallery and bulk pruning."""
+def _readable_day(day: date) -> str:
+    return f"{day.day} {day:%b %Y}"
 
-    class Meta:
-        unknown = EXCLUDE
 
-    type = fields.String(load_default=None, validate=validate.OneOf(MEDIA_TYPES))
-    q = CleanString(load_default=None, validate=validate.Length(max=200))
-    model = CleanString(load_default=None, validate=validate.Length(max=128))
-    favorite = fields.Boolean(load_default=None, allow_none=True)
-    date_from = fields.Date(data_key="from", load_default=None)
-    date_to = fields.Date(data_key="to", load_default=None)
-    sort = fields.String(load_default="newest", validate=validate.OneOf(("newest", "oldest")))
+def _filter(field: fields.Field, label: str, chip: Callable[[Any], str] | None = None):
+    """A filter field: `label` names it in messages; `chip` words an active value for people
+    (filters without one, such as type and sort, are tabs and menus, not chips)."""
+    field.metadata = {**field.metadata, "label": label, "chip": chip}
+    return field
+
+
+class MediaFiltersSchema(BaseSchema):
+    """The one declaration of the history's filters: the list API, the gallery, its detail
+    view and pruning all load them here. Alone it loads into MediaFilters; a schema that adds
+    fields (paging, a confirmation) loads into {"filters": MediaFilters, **its own fields}."""
+
+    type = _filter(fields.String(load_default=None, validate=validate.OneOf(MEDIA_TYPES)), "Type")
+    q = _filter(
+        CleanString(load_default=None, validate=validate.Length(max=200)),
+        "Search",
+        lambda q: f"“{q}”",
+    )
+    model = _filter(CleanString(load_default=None, validate=validate.Length(max=128)), "Model", str)
+    favorite = _filter(
+        fields.Boolean(load_default=None, allow_none=True),
+        "Favorites",
+        lambda on: "Favorites" if on else "Not favorites",
+    )
+    date_from = _filter(
+        fields.Date(data_key="from", load_default=None),
+        "From date",
+        lambda day: f"From {_readable_day(day)}",
+    )
+    date_to = _filter(
+        fields.Date(data_key="to", load_default=None),
+        "To date",
+        lambda day: f"Until {_readable_day(day)}",
+    )
+    sort = _filter(
+        fields.String(load_default="newest", validate=validate.OneOf(("newest", "oldest"))),
+        "Sort",
+    )
 
     @validates_schema
     def dates_in_order(self, data: dict, **kwargs) -> None:
@@ -243,19 +282,82 @@ class MediaFiltersSchema(Schema):
             raise ValidationError({"from": ["Must not be after 'to'."]})
 
     @post_load
-    def blank_means_unset(self, data: dict, **kwargs) -> dict:
+    def to_filters(self, data: dict, **kwargs):
         # An empty search box or menu arrives as "q=" / "model=": that is no filter at all.
         for key in ("q", "model"):
             if data.get(key) is not None and not data[key].strip():
                 data[key] = None
-        return data
+        filters = MediaFilters(**{key: data.pop(key) for key in FILTER_FIELDS if key in data})
+        return {"filters": filters, **data} if data else filters
 
 
-class PageArgsSchema(Schema):
+FILTER_FIELDS = tuple(MediaFiltersSchema._declared_fields)
+
+
+@dataclass(frozen=True)
+class MediaFilters:
+    """What a history view shows; every field combines with the others and with paging.
+
+    The fields are MediaFiltersSchema's (plus `trashed`, which no URL sets); the schema also
+    gives their URL arguments and the words for their chips, so a new filter is declared
+    once, there, and queried in services/media.py.
+    """
+
+    type: str | None = None
+    q: str | None = None
+    model: str | None = None
+    favorite: bool | None = None
+    date_from: date | None = None
+    date_to: date | None = None
+    sort: str = "newest"
+    trashed: bool = False
+
+    def fingerprint(self) -> str:
+        """Ties a cursor to the query that made it, so another query refuses it."""
+        blob = json.dumps(asdict(self), sort_keys=True, default=str).encode()
+        return hashlib.sha256(blob).hexdigest()[:12]
+
+    def replace(self, **changes: Any) -> "MediaFilters":
+        return dataclasses.replace(self, **changes)
+
+    @property
+    def params(self) -> dict[str, str]:
+        """The URL arguments that reproduce these filters; defaults are left out."""
+        schema = MediaFiltersSchema()
+        params = {}
+        for name in FILTER_FIELDS:
+            value, field = getattr(self, name), schema.fields[name]
+            if value is None or value == field.load_default:
+                continue
+            dumped = field.serialize(name, self)
+            params[field.data_key or name] = (
+                ("true" if dumped else "false") if isinstance(dumped, bool) else str(dumped)
+            )
+        return params
+
+    @property
+    def chips(self) -> list[dict[str, Any]]:
+        """The active filters in words, each with the URL arguments of the view without it."""
+        schema = MediaFiltersSchema()
+        return [
+            {"label": field.metadata["chip"](value), "remove": self.replace(**{name: None}).params}
+            for name in FILTER_FIELDS
+            if (field := schema.fields[name]).metadata.get("chip")
+            and (value := getattr(self, name)) is not None
+        ]
+
+
+def field_labels(schema: Schema) -> dict[str, str]:
+    """How people read each argument of a schema in a message, by its name on the wire."""
+    return {
+        field.data_key or name: field.metadata["label"]
+        for name, field in schema.fields.items()
+        if field.metadata.get("label")
+    }
+
+
+class PageArgsSchema(BaseSchema):
     """Paging arguments: limit, offset (the seed's) and the opaque keyset cursor."""
-
-    class Meta:
-        unknown = EXCLUDE
 
     limit = fields.Integer(load_default=50, validate=validate.Range(min=1, max=100))
     offset = fields.Integer(load_default=0, validate=validate.Range(min=0, max=2**31 - 1))
@@ -271,29 +373,20 @@ class ListMediaArgsSchema(MediaFiltersSchema, PageArgsSchema):
     """Query arguments of GET /api/media/list."""
 
 
-class MediaIdSchema(Schema):
+class MediaIdSchema(BaseSchema):
     """DeleteMediaRequest: the id of one record."""
-
-    class Meta:
-        unknown = EXCLUDE
 
     id = fields.UUID(required=True)
 
 
-class DeleteArgsSchema(Schema):
+class DeleteArgsSchema(BaseSchema):
     """`?permanent=true` destroys instead of moving to the trash."""
-
-    class Meta:
-        unknown = EXCLUDE
 
     permanent = fields.Boolean(load_default=False)
 
 
-class FavoriteSchema(Schema):
+class FavoriteSchema(BaseSchema):
     """PATCH /api/media/<id>: the fields that may change."""
-
-    class Meta:
-        unknown = EXCLUDE
 
     favorite = StrictBoolean(required=True)
 
@@ -301,36 +394,27 @@ class FavoriteSchema(Schema):
 BULK_ACTION_NAMES = ("delete", "restore", "favorite", "unfavorite", "purge")
 
 
-class BulkActionSchema(Schema):
+class BulkActionSchema(BaseSchema):
     """One action on up to 500 records."""
-
-    class Meta:
-        unknown = EXCLUDE
 
     action = fields.String(required=True, validate=validate.OneOf(BULK_ACTION_NAMES))
     ids = fields.List(fields.UUID(), required=True, validate=validate.Length(min=1, max=500))
 
 
-class PruneSchema(Schema):
+class PruneSchema(MediaFiltersSchema):
     """Trash everything except favorites, optionally of one type or within dates."""
 
     class Meta:
-        unknown = EXCLUDE
+        exclude = ("q", "model", "favorite", "sort")
 
-    type = fields.String(load_default=None, validate=validate.OneOf(MEDIA_TYPES))
-    date_from = fields.Date(data_key="from", load_default=None)
-    date_to = fields.Date(data_key="to", load_default=None)
     confirm = StrictBoolean(
         required=True,
         validate=validate.Equal(True, error="Set confirm to true: this trashes many items."),
     )
 
 
-class CreateShareSchema(Schema):
+class CreateShareSchema(BaseSchema):
     """Options of a new share link."""
-
-    class Meta:
-        unknown = EXCLUDE
 
     expires_in_days = fields.Integer(
         data_key="expiresInDays",
@@ -348,11 +432,8 @@ class ImportItemSchema(SaveMediaSchema):
     favorite = StrictBoolean(load_default=False)
 
 
-class ImportSchema(Schema):
+class ImportSchema(BaseSchema):
     """Up to 1,000 items; each is validated on its own and answered on its own."""
-
-    class Meta:
-        unknown = EXCLUDE
 
     items = fields.List(
         # Each item should be an ImportItem; one that is not is answered as rejected.
@@ -362,11 +443,8 @@ class ImportSchema(Schema):
     )
 
 
-class CredentialsSchema(Schema):
+class CredentialsSchema(BaseSchema):
     """Email and password for logging in."""
-
-    class Meta:
-        unknown = EXCLUDE
 
     email = fields.Email(required=True, validate=validate.Length(max=254))
     password = CleanString(required=True, validate=validate.Length(min=1, max=1024))

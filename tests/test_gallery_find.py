@@ -6,7 +6,7 @@ from urllib.parse import parse_qs, urlsplit
 
 import pytest
 
-from mediaapp.gallery.listing import date_group
+from mediaapp.gallery.presenters import date_group
 from tests.conftest import image_payload, save, video_payload
 
 HTMX = {"HX-Request": "true"}

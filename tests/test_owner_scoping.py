@@ -105,7 +105,11 @@ def tour(app, runner) -> None:
     ok(guest.get("/?q=owl&model=flux-1-dev"))
     ok(guest.get(f"/media/{first['id']}"))
     ok(guest.post(f"/media/{first['id']}/favorite", data={"star": "false"}, headers=HTMX))
-    ok(guest.post(f"/media/{first['id']}/star", data={"favorite": "true"}, headers=HTMX))
+    ok(
+        guest.post(
+            f"/media/{first['id']}/favorite", data={"star": "1", "place": "detail"}, headers=HTMX
+        )
+    )
     ok(guest.post(f"/media/{first['id']}/share", data={"expires": "7"}, headers=HTMX))
     ok(guest.post(f"/media/{ids[0]}/delete", headers=HTMX))
     ok(guest.post(f"/media/{ids[0]}/restore", headers=HTMX))

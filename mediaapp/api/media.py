@@ -67,12 +67,6 @@ def page_envelope(page: media_service.Page, **extra):
     )
 
 
-def split_list_args(args: dict) -> tuple[MediaFilters, dict]:
-    """Loaded ListMediaArgsSchema arguments as (filters, paging keywords)."""
-    paging = {key: args.pop(key) for key in ("limit", "offset", "cursor")}
-    return MediaFilters(**args), paging
-
-
 @bp.post("/media/save")
 @operation(
     "Save a generated image or video (idempotent on requestId).",
@@ -107,8 +101,9 @@ def save_media():
 )
 @api_limit
 def list_media():
-    filters, paging = split_list_args(ListMediaArgsSchema().load(request.args))
-    return page_envelope(media_service.list_media(current_owner(), filters, **paging))
+    args = ListMediaArgsSchema().load(request.args)
+    filters = args.pop("filters")
+    return page_envelope(media_service.list_media(current_owner(), filters, **args))
 
 
 @bp.get("/media/models")
@@ -255,7 +250,6 @@ def bulk_action():
 @api_limit
 def prune():
     """Trash everything except favorites (optionally one type, or a date range)."""
-    args = PruneSchema().load(json_object())
-    args.pop("confirm")
-    trashed = media_service.trash_all_except_favorites(current_owner(), MediaFilters(**args))
+    scope = PruneSchema().load(json_object())["filters"]
+    trashed = media_service.trash_all_except_favorites(current_owner(), scope)
     return envelope({"trashed": trashed})

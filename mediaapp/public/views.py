@@ -1,10 +1,8 @@
 """The public page of a share link: the media, and the prompt and settings unless hidden."""
 
-import json
-
 from flask import render_template
 
-from ..gallery.views import ordered_settings
+from ..gallery.presenters import ordered_settings, settings_json
 from ..services import shares
 from . import bp
 
@@ -19,7 +17,7 @@ def shared(token: str):
         "public/shared.html",
         item=item,
         settings=settings,
-        settings_json=json.dumps(dict(settings or {}), indent=2, ensure_ascii=False),
+        settings_json=settings_json(settings),
         page_kind="shared",
     )
     # Unlisted: search engines must not index it, and the link must not leak onwards.

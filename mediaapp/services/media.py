@@ -2,10 +2,9 @@
 
 import base64
 import binascii
-import hashlib
 import json
 import uuid
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 
@@ -18,6 +17,7 @@ from ..extensions import db
 from ..identity import Owner
 from ..models import GeneratedMedia as GM
 from ..models import utcnow
+from ..schemas import MediaFilters
 from .sql import dialect_insert
 
 # The columns a record shows on the wire and in the gallery: one round trip, no ORM objects.
@@ -39,25 +39,6 @@ COLUMNS = (
 )
 LIVE = GM.deleted_at.is_(None)
 TRASHED = GM.deleted_at.is_not(None)
-
-
-@dataclass(frozen=True)
-class MediaFilters:
-    """What a history view shows; every field combines with the others and with paging."""
-
-    type: str | None = None
-    q: str | None = None
-    model: str | None = None
-    favorite: bool | None = None
-    date_from: date | None = None
-    date_to: date | None = None
-    sort: str = "newest"
-    trashed: bool = False
-
-    def fingerprint(self) -> str:
-        """Ties a cursor to the query that made it, so another query refuses it."""
-        blob = json.dumps(asdict(self), sort_keys=True, default=str).encode()
-        return hashlib.sha256(blob).hexdigest()[:12]
 
 
 @dataclass(frozen=True)

@@ -75,6 +75,14 @@ def list_shares(owner: Owner) -> list[Row]:
     return db.session.execute(stmt).all()
 
 
+def find_share(owner: Owner, media_id: uuid.UUID, share_id: uuid.UUID) -> Row | None:
+    """One of the owner's active links to this item (to show again after a plain POST)."""
+    stmt = _joined(owner, sa.select(*SHARE_COLUMNS)).where(
+        ShareLink.id == share_id, ShareLink.media_id == media_id, _active()
+    )
+    return db.session.execute(stmt).first()
+
+
 def revoke_share(owner: Owner, share_id: uuid.UUID) -> None:
     """Revoke one of the owner's links, and commit; NotFound for another owner's or a gone one."""
     result = db.session.execute(

@@ -1,0 +1,136 @@
+"""The history grid: search and filters, infinite scroll, bulk actions, pruning, the demo."""
+
+from flask import current_app, flash, redirect, render_template, request, url_for
+
+from ..extensions import limiter
+from ..htmx import fragment_or_redirect, is_partial_request, render_page_or_partial
+from ..identity import current_owner
+from ..services import media as media_service
+from ..services.demo import seed_demo_history
+from . import bp
+from .forms import (
+    ConfirmPruneSchema,
+    GalleryArgsSchema,
+    GalleryBulkSchema,
+    GalleryFiltersSchema,
+    PruneScopeSchema,
+    load_args,
+)
+from .presenters import (
+    GalleryView,
+    bulk_notice,
+    cards_page,
+    gallery_url,
+    items_phrase,
+    model_choices,
+    notice,
+    restored_notice,
+    summary,
+    trash_link,
+)
+
+
+@bp.get("/")
+def index():
+    """The owner's history as the view asks; htmx gets the results region or the next cards."""
+    args = load_args(GalleryArgsSchema(), request.args, problem="Those filters can’t be used.")
+    view = GalleryView(args["filters"])
+    owner = current_owner()
+    cursor = args["cursor"]
+    partial = is_partial_request()
+    # The scroll sentinel continues the date group the previous page ended with; a page read
+    # on its own (a later page without JavaScript) starts with its heading.
+    context = cards_page(owner, view, cursor=cursor, group=args["group"] if partial else None)
+    if not (partial and cursor):  # the scroll fragment skips the counting queries
+        context.update(summary(owner, view))
+    if not partial:
+        context["models"] = model_choices(media_service.list_model_names(owner), view.filters.model)
+    response = render_page_or_partial(
+        "gallery/index.html",
+        "partials/media_page.html" if cursor else "partials/gallery_results.html",
+        view=view,
+        tab=view.tab,
+        later_page=bool(cursor),
+        **context,
+    )
+    if partial and not cursor:
+        # A search pushes its URL: push the tidy one (no blank controls) for bookmarks.
+        response.headers["HX-Push-Url"] = gallery_url(view)
+    return response
+
+
+@bp.post("/media/bulk")
+def bulk_action():
+    """One action on every ticked card, in one request; htmx changes the cards in place."""
+    args = load_args(GalleryBulkSchema(), request.form)
+    view = GalleryView(load_args(GalleryFiltersSchema(), request.form))
+    owner = current_owner()
+    action = args["action"]
+    changed, missing = media_service.bulk_action(owner, action, args["ids"])
+    if action == "restore":
+        return fragment_or_redirect(
+            "partials/restored.html",
+            lambda: {
+                "notice": restored_notice(changed, missing),
+                "view": view,
+                "tab": view.tab,
+                "later_page": False,
+                **cards_page(owner, view),
+                **summary(owner, view),
+            },
+            message=restored_notice(changed, missing),
+            to=gallery_url(view, anchor=f"media-{changed[0]}" if changed else None),
+        )
+    deleted = action == "delete"
+    return fragment_or_redirect(
+        "partials/cards_changed.html",
+        lambda: {
+            "view": view,
+            "tab": view.tab,
+            "notice": bulk_notice(action, changed, missing, view, for_flash=False),
+            "removed": changed if deleted else [],
+            "starred": []
+            if deleted
+            else [{"id": i, "favorite": action == "favorite"} for i in changed],
+            **summary(owner, view),
+        },
+        message=bulk_notice(action, changed, missing, view, for_flash=True),
+        to=gallery_url(view),
+    )
+
+
+@bp.get("/prune")
+def confirm_prune():
+    """How many items "delete everything except favorites" would trash, before it does."""
+    scope = load_args(PruneScopeSchema(), request.args, problem="Those limits can’t be used.")
+    owner = current_owner()
+    return render_template(
+        "gallery/prune.html",
+        view=GalleryView(scope),
+        doomed=media_service.count_matches(owner, scope.replace(favorite=False)),
+        kept=media_service.count_matches(owner, scope.replace(favorite=True)),
+    )
+
+
+@bp.post("/prune")
+def prune():
+    """Move every non-favorite (of a type, within dates) to the trash, then back to the grid."""
+    scope = load_args(ConfirmPruneSchema(), request.form)["filters"]
+    trashed = media_service.trash_all_except_favorites(current_owner(), scope)
+    text = f"Moved {items_phrase(trashed)} to the trash; your favorites stayed."
+    if trashed:
+        text += " Changed your mind? You can restore them from the Trash."
+    flash(notice(text, link=trash_link() if trashed else None), "success")
+    return redirect(url_for("gallery.index", type=scope.type), 303)
+
+
+@bp.post("/demo")
+@limiter.limit(lambda: current_app.config["AUTH_RATE_LIMIT"])
+def load_demo():
+    """Fill the owner's history with demo items (writes rows, so rate-limited like logins)."""
+    added = seed_demo_history(current_owner())
+    if added:
+        flash(f"Loaded {added} demo items into your history.", "success")
+    else:
+        flash("The demo history is already in your gallery.", "info")
+    return redirect(url_for("gallery.index"), 303)

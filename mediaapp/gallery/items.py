@@ -1,0 +1,137 @@
+"""One item: its detail view, its star, moving it to the trash and back, sharing it."""
+
+import uuid
+
+from flask import render_template, request, url_for
+
+from ..htmx import fragment_or_redirect
+from ..identity import current_owner
+from ..services import media as media_service
+from ..services import shares as share_service
+from . import bp
+from .forms import (
+    DetailArgsSchema,
+    FavoriteFormSchema,
+    GalleryFiltersSchema,
+    ShareFormSchema,
+    load_args,
+)
+from .presenters import (
+    GalleryView,
+    cards_page,
+    gallery_url,
+    neighbour_links,
+    ordered_settings,
+    references,
+    restored_notice,
+    settings_json,
+    share_url,
+    summary,
+    trash_notice,
+)
+
+
+def detail_url(media_id: uuid.UUID, view: GalleryView, **extra) -> str:
+    return url_for("gallery.detail", media_id=media_id, **view.params, **extra)
+
+
+@bp.get("/media/<uuid:media_id>")
+def detail(media_id: uuid.UUID):
+    """One item, with previous/next within the filters of the gallery it was opened from."""
+    args = load_args(DetailArgsSchema(), request.args)
+    view = GalleryView(args["filters"])
+    owner = current_owner()
+    media = media_service.get_media(owner, media_id)
+    newer, older = media_service.neighbours(owner, media, view.filters)
+    previous_item, next_item = neighbour_links(newer, older, view.filters)
+    settings = ordered_settings(media.settings or {})
+    shared = args["shared"]
+    return render_template(
+        "gallery/detail.html",
+        media=media,
+        settings=settings,
+        settings_json=settings_json(settings),
+        references=references(media),
+        view=view,
+        nav=view.params,
+        previous_item=previous_item,
+        next_item=next_item,
+        new_share=share_service.find_share(owner, media_id, shared) if shared else None,
+        share_url=share_url,
+    )
+
+
+@bp.post("/media/<uuid:media_id>/favorite")
+def favorite_card(media_id: uuid.UUID):
+    """Star or unstar, from a card or the detail view: htmx gets that star back in its new
+    state; a plain form, a 303 back to where it was pressed."""
+    form = load_args(FavoriteFormSchema(), request.form)
+    view, star, place = GalleryView(form["filters"]), form["star"], form["place"]
+    media = media_service.set_favorite(current_owner(), media_id, star)
+    back = (
+        detail_url(media_id, view)
+        if place == "detail"
+        else gallery_url(view, anchor=f"media-{media_id}")
+    )
+    return fragment_or_redirect(
+        "partials/detail_favorite.html" if place == "detail" else "partials/favorite_toggle.html",
+        lambda: {"media": media, "view": view},
+        message="Added to favorites." if star else "Removed from favorites.",
+        to=back,
+    )
+
+
+@bp.post("/media/<uuid:media_id>/delete")
+def delete_card(media_id: uuid.UUID):
+    """Move a card to the trash: htmx empties the card's place and shows Undo; a plain form,
+    a 303 whose flash carries the Undo form."""
+    view = GalleryView(load_args(GalleryFiltersSchema(), request.form))
+    owner = current_owner()
+    media_service.delete_media(owner, media_id)
+    return fragment_or_redirect(
+        "partials/cards_changed.html",
+        lambda: {
+            "view": view,
+            "tab": view.tab,
+            "notice": trash_notice([media_id], [], view, for_flash=False),
+            **summary(owner, view),
+        },
+        message=trash_notice([media_id], [], view, for_flash=True),
+        to=gallery_url(view),
+    )
+
+
+@bp.post("/media/<uuid:media_id>/restore")
+def restore_card(media_id: uuid.UUID):
+    """Undo a delete: bring the item back from the trash."""
+    view = GalleryView(load_args(GalleryFiltersSchema(), request.form))
+    owner = current_owner()
+    media_service.restore_media(owner, media_id)
+    done = restored_notice([media_id], [])
+    return fragment_or_redirect(
+        "partials/restored.html",
+        lambda: {
+            "notice": done,
+            "view": view,
+            "tab": view.tab,
+            "later_page": False,
+            **cards_page(owner, view),
+            **summary(owner, view),
+        },
+        message=done,
+        to=gallery_url(view, anchor=f"media-{media_id}"),
+    )
+
+
+@bp.post("/media/<uuid:media_id>/share")
+def share_media(media_id: uuid.UUID):
+    """htmx gets the new link to show (and copy); a plain form, a 303 to the item showing it."""
+    options = load_args(ShareFormSchema(), request.form)
+    view = GalleryView(load_args(GalleryFiltersSchema(), request.args))
+    link = share_service.create_share(current_owner(), media_id, **options)
+    return fragment_or_redirect(
+        "partials/share_created.html",
+        lambda: {"link": link, "url": share_url(link)},
+        message="Share link created.",
+        to=detail_url(media_id, view, shared=link.share_id, _anchor="share"),
+    )

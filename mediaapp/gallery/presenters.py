@@ -1,0 +1,295 @@
+"""What the gallery's pages show, made ready for the templates: the view a page is of, its
+cards under date headings, notices, settings in reading order, and the counts around them."""
+
+import json
+import shlex
+import uuid
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, timedelta
+from typing import Any
+
+from flask import current_app, request, url_for
+
+from ..filters import current_viewer
+from ..identity import Owner
+from ..schemas import MediaFilters
+from ..services import media as media_service
+
+DEFAULT_PAGE_SIZE = 24
+# What `flask media purge-trash` removes by default; the trash page tells people so.
+TRASH_RETENTION_DAYS = 30
+# The settings every generator sends, in the order people read them; other keys follow.
+SETTINGS_ORDER = ("model", "style", "resolution", "shotSize", "duration", "frameRate", "seed")
+# A flashed Undo rides in the session cookie (about 4 KB): past this many ids it points to
+# the Trash instead.
+UNDO_IN_FLASH_MAX = 50
+BULK_DONE = {
+    "delete": "Moved {n} to the trash.",
+    "favorite": "Added {n} to favorites.",
+    "unfavorite": "Removed {n} from favorites.",
+}
+
+
+def page_size() -> int:
+    return current_app.config.get("GALLERY_PAGE_SIZE", DEFAULT_PAGE_SIZE)
+
+
+# --- the view a page shows -----------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class GalleryView:
+    """The filters one gallery page shows, and the URL arguments that reproduce it."""
+
+    filters: MediaFilters = MediaFilters()
+
+    @property
+    def tab(self) -> str | None:
+        return self.filters.type
+
+    @property
+    def params(self) -> dict[str, str]:
+        """URL arguments for url_for and hidden form fields; defaults are left out."""
+        return self.filters.params
+
+    @property
+    def chips(self) -> list[dict[str, Any]]:
+        return self.filters.chips
+
+    @property
+    def narrowed(self) -> bool:
+        """Whether anything beyond the type tab and the order filters the history."""
+        return bool(self.filters.chips)
+
+    def and_(self, **extra: str | None) -> dict[str, str]:
+        """The view's URL arguments followed by more (paging), leaving out empty ones."""
+        return {**self.params, **{key: value for key, value in extra.items() if value}}
+
+    def with_type(self, media_type: str | None) -> dict[str, str]:
+        return self.filters.replace(type=media_type).params
+
+    def cleared(self) -> dict[str, str]:
+        """The same tab and order with every filter removed."""
+        return MediaFilters(type=self.filters.type, sort=self.filters.sort).params
+
+    @property
+    def prune_scope(self) -> dict[str, str]:
+        """What "Delete everything except favorites" offers from here: the tab and dates."""
+        f = self.filters
+        return MediaFilters(type=f.type, date_from=f.date_from, date_to=f.date_to).params
+
+
+def gallery_url(view: GalleryView, anchor: str | None = None) -> str:
+    return url_for("gallery.index", **view.params, _anchor=anchor)
+
+
+def model_choices(models: Iterable[str], current: str | None) -> list[dict]:
+    """The model menu: the owner's models by name, plus the current one if it has no items."""
+    choices = [{"value": model, "label": model} for model in models]
+    if current and current not in models:
+        choices.insert(0, {"value": current, "label": f"{current} (no items)"})
+    return choices
+
+
+# --- counts and pages of cards -------------------------------------------------------------
+
+
+def summary(owner: Owner, view: GalleryView) -> dict[str, Any]:
+    """What the results bar and the empty state show: tab counts, matches, curl examples."""
+    counts = media_service.count_media(owner)
+    matches = (
+        media_service.count_matches(owner, view.filters)
+        if view.narrowed
+        else counts[view.tab or "all"]  # the tab counts already know when nothing narrows
+    )
+    return {"counts": counts, "matches": matches, "examples": api_examples()}
+
+
+def cards_page(
+    owner: Owner, view: GalleryView, *, cursor: str | None = None, group: str | None = None
+) -> dict[str, Any]:
+    """One page of the view's cards under date headings; `group` is the heading before it."""
+    page = media_service.list_media(owner, view.filters, limit=page_size(), cursor=cursor)
+    entries, last_group = dated_entries(page.items, previous=group, now=datetime.now(UTC))
+    return {"page": page, "entries": entries, "last_group": last_group}
+
+
+def trash_cards(rows) -> list[dict]:
+    return [
+        {"media": row, "purge_on": row.deleted_at + timedelta(days=TRASH_RETENTION_DAYS)}
+        for row in rows
+    ]
+
+
+# --- date headings -------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class DateGroup:
+    key: str
+    label: str
+
+
+@dataclass(frozen=True)
+class Entry:
+    """A card, and the heading to show before it when it starts a new date group."""
+
+    media: Any
+    heading: DateGroup | None
+
+
+def date_group(created_at: datetime, today: date) -> DateGroup:
+    """Today, Yesterday, This week (the calendar week, Monday first), then the month; UTC."""
+    day = created_at.astimezone(UTC).date()
+    if day >= today:  # a clock a little ahead still reads as today
+        return DateGroup("today", "Today")
+    if day == today - timedelta(days=1):
+        return DateGroup("yesterday", "Yesterday")
+    if day >= today - timedelta(days=today.weekday()):
+        return DateGroup("week", "This week")
+    return DateGroup(f"{day:%Y-%m}", f"{day:%B %Y}")
+
+
+def dated_entries(
+    rows: Iterable[Any], *, previous: str | None, now: datetime
+) -> tuple[list[Entry], str | None]:
+    """Cards with a heading wherever the group changes; also the last group's key.
+
+    `previous` is the group the page before ended with, so a continued group gets no second
+    heading.
+    """
+    today = now.astimezone(UTC).date()
+    entries, last = [], previous
+    for row in rows:
+        group = date_group(row.created_at, today)
+        entries.append(Entry(row, group if group.key != last else None))
+        last = group.key
+    return entries, last
+
+
+# --- notices -------------------------------------------------------------------------------
+
+
+def items_phrase(n: int) -> str:
+    """One item or several, in words: "1 item", "3 items"."""
+    return f"{n} item" if n == 1 else f"{n} items"
+
+
+def not_found(missing: list) -> str:
+    return f" {items_phrase(len(missing))} could not be found." if missing else ""
+
+
+def notice(text: str, *, undo: dict | None = None, link: dict | None = None) -> dict[str, Any]:
+    """A message for the flash area; a plain dict, so it also survives a flash in the cookie."""
+    return {"text": text, "category": "success", "undo": undo, "link": link}
+
+
+def trash_link() -> dict[str, str]:
+    return {"href": url_for("gallery.trash"), "label": "Open the Trash"}
+
+
+def trash_notice(
+    ids: list[uuid.UUID], missing: list[uuid.UUID], view: GalleryView, *, for_flash: bool
+) -> dict[str, Any]:
+    """A "Moved to trash" notice whose Undo restores exactly these items, back to view."""
+    text = "Moved to trash." if len(ids) == 1 else f"Moved {items_phrase(len(ids))} to the trash."
+    text += not_found(missing)
+    back = list(view.params.items())
+    if not ids:
+        return notice(text)
+    if for_flash and len(ids) > UNDO_IN_FLASH_MAX:
+        return notice(text, link=trash_link())
+    if len(ids) == 1:
+        undo = {"url": url_for("gallery.restore_card", media_id=ids[0]), "fields": back}
+    else:
+        fields_ = [("action", "restore"), *(("ids", str(i)) for i in ids), *back]
+        undo = {"url": url_for("gallery.bulk_action"), "fields": fields_}
+    return notice(text, undo=undo)
+
+
+def bulk_notice(
+    action: str, changed: list, missing: list, view: GalleryView, *, for_flash: bool
+) -> dict[str, Any]:
+    """What a toolbar action did, in words; a delete's notice offers Undo."""
+    if action == "delete":
+        return trash_notice(changed, missing, view, for_flash=for_flash)
+    return notice(BULK_DONE[action].format(n=items_phrase(len(changed))) + not_found(missing))
+
+
+def restored_notice(changed: list, missing: list) -> dict[str, Any]:
+    return notice(f"Restored {items_phrase(len(changed))} from the trash.{not_found(missing)}")
+
+
+# --- one item ------------------------------------------------------------------------------
+
+
+def ordered_settings(settings: dict) -> list[tuple[str, object]]:
+    """Settings as (key, value) pairs, the familiar keys first, then the rest by name."""
+    known = [(key, settings[key]) for key in SETTINGS_ORDER if key in settings]
+    rest = sorted((key, value) for key, value in settings.items() if key not in SETTINGS_ORDER)
+    return known + rest
+
+
+def settings_json(settings: list[tuple[str, object]] | None) -> str:
+    """The settings as "Copy settings" copies them: the familiar keys first, indented."""
+    return json.dumps(dict(settings or {}), indent=2, ensure_ascii=False)
+
+
+def references(media) -> list[tuple[str, str]]:
+    """The optional ids a generator attaches, labelled, leaving out the ones it did not send."""
+    labelled = (
+        ("Project", media.project_id),
+        ("Request", media.request_id),
+        ("File", media.file_id),
+    )
+    return [(label, value) for label, value in labelled if value]
+
+
+def neighbour_links(newer, older, filters: MediaFilters) -> tuple[dict, dict]:
+    """The detail view's previous and next items, in the order of the list it came from."""
+    if filters.sort == "oldest":
+        return {"id": older, "label": "Older"}, {"id": newer, "label": "Newer"}
+    return {"id": newer, "label": "Newer"}, {"id": older, "label": "Older"}
+
+
+def share_url(link) -> str:
+    return url_for("public.shared", token=link.token, _external=True)
+
+
+# --- the empty state's recipe --------------------------------------------------------------
+
+
+def api_examples() -> dict[str, str]:
+    """Copyable curl lines that log in into a cookie jar and save one item on this server."""
+    base = request.host_url.rstrip("/")
+    credentials = {
+        "email": current_viewer().email or "you@example.com",
+        "password": "your-password",
+    }
+    item = {
+        "type": "image",
+        "url": "https://example.com/images/fox.png",
+        "prompt": "A red fox in fresh snow, golden hour",
+        "model": "flux-1-dev",
+        "settings": {
+            "model": "flux-1-dev",
+            "style": "photorealistic",
+            "resolution": "1024x1024",
+            "shotSize": "medium shot",
+        },
+    }
+
+    def curl(jar_flag: str, body: dict, path: str, *, indent: int | None = None) -> str:
+        # Shown indented under `-d`; whitespace inside the JSON is harmless to the server.
+        data = json.dumps(body, indent=indent).replace("\n", "\n  ")
+        return (
+            f"curl {jar_flag} jar -H 'Content-Type: application/json' \\\n"
+            f"  -d {shlex.quote(data)} \\\n"
+            f"  {shlex.quote(base + path)}"
+        )
+
+    return {
+        "login": curl("-c", credentials, "/api/auth/login"),
+        "save": curl("-b", item, "/api/media/save", indent=2),
+    }
