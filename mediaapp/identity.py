@@ -69,9 +69,17 @@ def digest(secret: str) -> str:
     return hashlib.sha256(secret.encode()).hexdigest()
 
 
-def current_owner() -> Owner:
+# Who a page shows to a visitor that has no identity yet: nobody's rows, which are none.
+NOBODY = uuid.UUID(int=0)
+
+
+def current_owner(*, mint: bool = True) -> Owner:
     """The current owner. A visitor without one becomes a guest: a fresh secret in the session
-    cookie, and an owner id minted for its digest (a row in guests, committed)."""
+    cookie, and an owner id minted for its digest (a row in guests, committed).
+
+    A page that only shows (mint=False) leaves such a visitor alone: it sees the empty history
+    of NOBODY and gets neither a cookie nor a row until it saves something.
+    """
     if "owner" in g:
         return g.owner
     user_id = parse_user_id(session.get(USER_KEY))
@@ -80,6 +88,8 @@ def current_owner() -> Owner:
     else:
         secret = session.get(GUEST_KEY)
         if not secret:
+            if not mint:
+                return Owner(id=NOBODY, is_guest=True)
             secret = secrets.token_urlsafe(32)
             session[GUEST_KEY] = secret
             session.permanent = True

@@ -443,17 +443,25 @@ class ImportSchema(BaseSchema):
     )
 
 
+# The account rules, shared with the HTML forms (auth/forms.py).
+EMAIL_MAX = 254
+PASSWORD_MIN = 8
+PASSWORD_MAX = 1024
+
+
 class CredentialsSchema(BaseSchema):
     """Email and password for logging in."""
 
-    email = fields.Email(required=True, validate=validate.Length(max=254))
-    password = CleanString(required=True, validate=validate.Length(min=1, max=1024))
+    email = fields.Email(required=True, validate=validate.Length(max=EMAIL_MAX))
+    password = CleanString(required=True, validate=validate.Length(min=1, max=PASSWORD_MAX))
 
 
 class RegisterSchema(CredentialsSchema):
     """Email and password for a new account."""
 
-    password = CleanString(required=True, validate=validate.Length(min=8, max=1024))
+    password = CleanString(
+        required=True, validate=validate.Length(min=PASSWORD_MIN, max=PASSWORD_MAX)
+    )
 
 
 # --- output ------------------------------------------------------------------------------

@@ -6,7 +6,7 @@ from marshmallow import validate
 from wtforms import EmailField, PasswordField
 from wtforms.validators import InputRequired, Length, ValidationError
 
-from ..schemas import text_problem
+from ..schemas import EMAIL_MAX, PASSWORD_MAX, PASSWORD_MIN, text_problem
 
 _is_email = validate.Email()
 
@@ -33,11 +33,16 @@ class LoginForm(FlaskForm):
     email = EmailField(
         "Email",
         filters=[_strip],
-        validators=[InputRequired("Enter your email."), Length(max=254), storable, email_address],
+        validators=[
+            InputRequired("Enter your email."),
+            Length(max=EMAIL_MAX),
+            storable,
+            email_address,
+        ],
     )
     password = PasswordField(
         "Password",
-        validators=[InputRequired("Enter your password."), Length(max=1024), storable],
+        validators=[InputRequired("Enter your password."), Length(max=PASSWORD_MAX), storable],
     )
 
 
@@ -46,10 +51,14 @@ class RegisterForm(LoginForm):
 
     password = PasswordField(
         "Password",
-        description="At least 8 characters.",
+        description=f"At least {PASSWORD_MIN} characters.",
         validators=[
             InputRequired("Choose a password."),
-            Length(min=8, max=1024, message="Use at least 8 characters."),
+            Length(
+                min=PASSWORD_MIN,
+                max=PASSWORD_MAX,
+                message=f"Use at least {PASSWORD_MIN} characters.",
+            ),
             storable,
         ],
     )

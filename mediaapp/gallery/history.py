@@ -32,7 +32,11 @@ from .presenters import (
 
 @bp.get("/")
 def index():
-    """The owner's history as the view asks; htmx gets the results region or the next cards."""
+    """The owner's history as the view asks; htmx gets the results region or the next cards.
+
+    The one page that gives a new visitor its guest identity: it is where the cache script
+    keeps (and queues) that owner's items, under a key that must not change after first paint.
+    """
     args = load_args(GalleryArgsSchema(), request.args, problem="Those filters can’t be used.")
     view = GalleryView(args["filters"])
     owner = current_owner()
@@ -103,7 +107,7 @@ def bulk_action():
 def confirm_prune():
     """How many items "delete everything except favorites" would trash, before it does."""
     scope = load_args(PruneScopeSchema(), request.args, problem="Those limits can’t be used.")
-    owner = current_owner()
+    owner = current_owner(mint=False)
     return render_template(
         "gallery/prune.html",
         view=GalleryView(scope),

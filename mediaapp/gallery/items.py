@@ -40,7 +40,7 @@ def detail(media_id: uuid.UUID):
     """One item, with previous/next within the filters of the gallery it was opened from."""
     args = load_args(DetailArgsSchema(), request.args)
     view = GalleryView(args["filters"])
-    owner = current_owner()
+    owner = current_owner(mint=False)
     media = media_service.get_media(owner, media_id)
     newer, older = media_service.neighbours(owner, media, view.filters)
     previous_item, next_item = neighbour_links(newer, older, view.filters)

@@ -13,7 +13,7 @@ from .presenters import share_url
 
 @bp.get("/shares")
 def shares():
-    links = share_service.list_shares(current_owner())
+    links = share_service.list_shares(current_owner(mint=False))
     return render_template("gallery/shares.html", links=links, share_url=share_url)
 
 

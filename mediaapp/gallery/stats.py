@@ -9,7 +9,7 @@ from . import bp, charts
 
 @bp.get("/stats")
 def stats():
-    numbers = stats_service.media_stats(current_owner())
+    numbers = stats_service.media_stats(current_owner(mint=False))
     return render_template(
         "gallery/stats.html",
         totals=charts.totals(numbers),

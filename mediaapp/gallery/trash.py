@@ -19,7 +19,7 @@ IN_TRASH = MediaFilters(trashed=True)
 def trash():
     """The owner's trash, most recently trashed first; htmx's scroll sentinel gets more."""
     cursor = load_args(TrashArgsSchema(), request.args)["cursor"]
-    owner = current_owner()
+    owner = current_owner(mint=False)
     page = media_service.list_media(owner, IN_TRASH, limit=page_size(), cursor=cursor)
     # The count only appears on the full page; the scroll fragment skips the extra query.
     count = None if is_partial_request() else media_service.count_matches(owner, IN_TRASH)
