@@ -7,6 +7,7 @@ import sqlalchemy as sa
 from mediaapp.extensions import db
 from mediaapp.models import GeneratedMedia as GM
 from mediaapp.models import User
+from mediaapp.services.demo import demo_manifest
 
 STATIC = Path(__file__).resolve().parent.parent / "static"
 
@@ -46,6 +47,18 @@ def test_every_demo_file_exists_locally(runner, app):
             if url:
                 assert url.startswith("/static/")
                 assert (STATIC / url.removeprefix("/static/")).is_file(), url
+
+
+def test_every_file_the_demo_manifest_names_exists_under_static(app):
+    with app.app_context():
+        manifest = demo_manifest()
+
+    assert len(manifest["images"]) == 24
+    assert len(manifest["videos"]) == 6
+    named = [item["file"] for item in manifest["images"]]
+    named += [path for item in manifest["videos"] for path in (item["file"], item["poster"])]
+    for path in named:
+        assert (STATIC / path).is_file(), path
 
 
 def test_seeding_twice_adds_nothing_the_second_time(runner, app):
