@@ -120,3 +120,21 @@ def test_the_cli_refuses_an_unknown_email(runner, tmp_path):
 
     assert result.exit_code == 1
     assert "No account" in result.output
+
+
+def test_the_cli_imports_in_batches_and_numbers_items_across_them(
+    app, runner, tmp_path, monkeypatch
+):
+    client = app.test_client()
+    client.post("/api/auth/register", json={"email": "a@example.com", "password": "long-pass"})
+    monkeypatch.setattr(transfer, "IMPORT_BATCH", 2)
+    items = [image_payload(), image_payload(), image_payload(), {"type": "image"}, image_payload()]
+    path = tmp_path / "items.json"
+    path.write_text(json.dumps({"data": items}))
+
+    result = runner.invoke(args=["media", "import", "--email", "a@example.com", str(path)])
+
+    assert result.exit_code == 0, result.output
+    assert "4 imported, 0 duplicate, 1 rejected" in result.output
+    assert "item 3: " in result.output
+    assert len(client.get("/api/media/list").get_json()["data"]) == 4

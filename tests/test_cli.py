@@ -1,5 +1,6 @@
 """`flask seed-demo` fills an account with a demo history whose files ship with the app."""
 
+import ast
 from pathlib import Path
 
 import sqlalchemy as sa
@@ -9,7 +10,8 @@ from mediaapp.models import GeneratedMedia as GM
 from mediaapp.models import User
 from mediaapp.services.demo import demo_manifest
 
-STATIC = Path(__file__).resolve().parent.parent / "static"
+ROOT = Path(__file__).resolve().parent.parent
+STATIC = ROOT / "static"
 
 
 def _history(app):
@@ -79,3 +81,18 @@ def test_the_demo_account_can_log_in_with_the_printed_password(runner, client):
 
     assert response.status_code == 200
     assert len(client.get("/api/media/list").get_json()["data"]) == 5
+
+
+def test_the_cli_imports_services_not_blueprints():
+    tree = ast.parse((ROOT / "mediaapp" / "cli.py").read_text())
+    modules = [
+        ("." * node.level) + (node.module or "")
+        for node in ast.walk(tree)
+        if isinstance(node, ast.ImportFrom)
+    ]
+    modules += [
+        a.name for node in ast.walk(tree) if isinstance(node, ast.Import) for a in node.names
+    ]
+
+    forbidden = (".api", ".gallery", "mediaapp.api", "mediaapp.gallery")
+    assert [m for m in modules if m.startswith(forbidden)] == []
