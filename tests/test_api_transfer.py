@@ -3,9 +3,11 @@
 import json
 
 import pytest
+import sqlalchemy as sa
 
+from mediaapp.extensions import db
 from mediaapp.services import transfer
-from tests.conftest import guest_owner, image_payload, save, video_payload
+from tests.conftest import count_rows, guest_owner, image_payload, save, video_payload
 
 
 def _export(client):
@@ -93,6 +95,19 @@ def test_bad_import_requests_answer_400(client, body):
     response = client.post("/api/media/import", json=body)
 
     assert response.status_code == 400
+
+
+def test_importing_into_an_account_deleted_meanwhile_answers_401(app, client):
+    client.post("/api/auth/register", json={"email": "gone@example.com", "password": "long-pass"})
+    with app.app_context():
+        db.session.execute(sa.text("DELETE FROM users"))
+        db.session.commit()
+
+    response = client.post("/api/media/import", json={"items": [image_payload()]})
+
+    assert response.status_code == 401
+    assert response.get_json()["code"] == "unauthorized"
+    assert count_rows(app) == 0
 
 
 def test_the_cli_exports_and_imports_by_email(app, runner, tmp_path):

@@ -40,7 +40,13 @@ def export_media():
     "in `results`, a known one as duplicate. The body may be up to 32 MiB.",
     body=ImportSchema,
     responses={200: ("One result per item.", ImportEnvelope)},
-    errors=(400, 403, *BODY_ERRORS, *MEDIA_ERRORS),
+    errors=(
+        400,
+        (401, "The logged-in account no longer exists; log in again (code unauthorized)."),
+        403,
+        *BODY_ERRORS,
+        *MEDIA_ERRORS,
+    ),
 )
 @api_limit
 def import_media():

@@ -8,7 +8,9 @@ from typing import Any
 import sqlalchemy as sa
 from marshmallow import ValidationError
 from sqlalchemy.engine import Row
+from sqlalchemy.exc import IntegrityError
 
+from ..errors import Unauthorized
 from ..extensions import db
 from ..identity import Owner
 from ..models import GeneratedMedia as GM
@@ -72,7 +74,8 @@ def import_media(owner: Owner, items: Sequence[Any], *, start: int = 0) -> list[
     Each result is {index, status: imported|duplicate|rejected, id?, details?}, the index
     counting from `start`. Idempotent: an item whose requestId the owner already has (trashed
     or not), or that has no requestId but the same url, prompt and date as an existing one, is
-    a duplicate and changes nothing.
+    a duplicate and changes nothing. Raises Unauthorized, importing nothing of this batch, if
+    the logged-in account is gone.
     """
     schema, results = ImportItemSchema(), []
     for index, raw in enumerate(items, start):
@@ -102,9 +105,13 @@ def import_media(owner: Owner, items: Sequence[Any], *, start: int = 0) -> list[
             **owner.owner_columns(),
             "created_at": item.get("created_at") or utcnow(),
         }
-        new_id = db.session.execute(
-            dialect_insert(GM).values(**values).on_conflict_do_nothing().returning(GM.id)
-        ).scalar()
+        try:
+            new_id = db.session.execute(
+                dialect_insert(GM).values(**values).on_conflict_do_nothing().returning(GM.id)
+            ).scalar()
+        except IntegrityError as exc:  # only the owner FK is left: the account was deleted
+            db.session.rollback()
+            raise Unauthorized("Your account no longer exists; log in again.") from exc
         if new_id is None:
             existing = db.session.execute(
                 owner.scope(sa.select(GM.id)).where(GM.request_id == item["request_id"])
