@@ -6,8 +6,8 @@ from datetime import UTC, datetime, timedelta
 import pytest
 
 from tests.conftest import image_payload, video_payload
+from tests.helpers import HTMX
 
-HTMX = {"HX-Request": "true"}
 STEP = re.compile(r'href="/media/([0-9a-f-]{36})(\?[^"]*)?" rel="(prev|next)"')
 
 

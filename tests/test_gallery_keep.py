@@ -6,17 +6,7 @@ import uuid
 import pytest
 
 from tests.conftest import image_payload, save, video_payload
-
-HTMX = {"HX-Request": "true"}
-# Cards on show: the <template>s media-cache.js paints offline cards from carry a placeholder.
-CARD_ID = re.compile(
-    r'<article class="media-card" id="media-'
-    r'(?!00000000-0000-4000-8000-000000000000)([0-9a-f-]{36})"'
-)
-
-
-def saved_id(response) -> str:
-    return response.get_json()["data"]["id"]
+from tests.helpers import CARD_ID, HTMX, saved_id
 
 
 def card_ids(client, query: str = "") -> list[str]:
