@@ -8,7 +8,6 @@ import click
 from flask import Flask
 from flask.cli import AppGroup
 
-from .api.transfer import export_chunks
 from .identity import Owner
 from .services import accounts, media, transfer
 from .services.demo import seed_demo_history
@@ -70,7 +69,7 @@ def register(app: Flask) -> None:
     def export(email: str, output) -> None:
         """Write an account's whole history as JSON (the API's export format)."""
         owner = Owner.account(_user_or_exit(email).id)
-        for chunk in export_chunks(transfer.iter_export(owner)):
+        for chunk in transfer.export_json(owner):
             output.write(chunk)
         output.write("\n")
 
@@ -86,14 +85,9 @@ def register(app: Flask) -> None:
         )
         if not isinstance(items, list):
             raise click.ClickException('Expected a list of items, or {"data": [...]}.')
-        results = []
-        for start in range(0, len(items), 1000):
-            results += transfer.import_media(owner, items[start : start + 1000])
-        counts = {
-            s: sum(r["status"] == s for r in results) for s in ("imported", "duplicate", "rejected")
-        }
-        click.echo(", ".join(f"{n} {s}" for s, n in counts.items()))
-        for result in results:
+        outcome = transfer.import_history(owner, items)
+        click.echo(", ".join(f"{outcome[s]} {s}" for s in transfer.IMPORT_STATUSES))
+        for result in outcome["results"]:
             if result["status"] == "rejected":
                 click.echo(f"item {result['index']}: {json.dumps(result['details'])}", err=True)
 

@@ -152,6 +152,12 @@ def runner(app):
 
 
 @pytest.fixture
+def small_pages(make_app, app):
+    """A client of an app whose gallery pages hold two cards (same database as `app`)."""
+    return make_app(GALLERY_PAGE_SIZE=2).test_client()
+
+
+@pytest.fixture
 def backend(database_url) -> str:
     return "postgresql" if database_url.startswith("postgresql") else "sqlite"
 

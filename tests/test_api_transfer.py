@@ -3,9 +3,11 @@
 import json
 
 import pytest
+import sqlalchemy as sa
 
+from mediaapp.extensions import db
 from mediaapp.services import transfer
-from tests.conftest import guest_owner, image_payload, save, video_payload
+from tests.conftest import count_rows, guest_owner, image_payload, save, video_payload
 
 
 def _export(client):
@@ -95,6 +97,19 @@ def test_bad_import_requests_answer_400(client, body):
     assert response.status_code == 400
 
 
+def test_importing_into_an_account_deleted_meanwhile_answers_401(app, client):
+    client.post("/api/auth/register", json={"email": "gone@example.com", "password": "long-pass"})
+    with app.app_context():
+        db.session.execute(sa.text("DELETE FROM users"))
+        db.session.commit()
+
+    response = client.post("/api/media/import", json={"items": [image_payload()]})
+
+    assert response.status_code == 401
+    assert response.get_json()["code"] == "unauthorized"
+    assert count_rows(app) == 0
+
+
 def test_the_cli_exports_and_imports_by_email(app, runner, tmp_path):
     client = app.test_client()
     client.post("/api/auth/register", json={"email": "a@example.com", "password": "long-pass"})
@@ -120,3 +135,21 @@ def test_the_cli_refuses_an_unknown_email(runner, tmp_path):
 
     assert result.exit_code == 1
     assert "No account" in result.output
+
+
+def test_the_cli_imports_in_batches_and_numbers_items_across_them(
+    app, runner, tmp_path, monkeypatch
+):
+    client = app.test_client()
+    client.post("/api/auth/register", json={"email": "a@example.com", "password": "long-pass"})
+    monkeypatch.setattr(transfer, "IMPORT_BATCH", 2)
+    items = [image_payload(), image_payload(), image_payload(), {"type": "image"}, image_payload()]
+    path = tmp_path / "items.json"
+    path.write_text(json.dumps({"data": items}))
+
+    result = runner.invoke(args=["media", "import", "--email", "a@example.com", str(path)])
+
+    assert result.exit_code == 0, result.output
+    assert "4 imported, 0 duplicate, 1 rejected" in result.output
+    assert "item 3: " in result.output
+    assert len(client.get("/api/media/list").get_json()["data"]) == 4

@@ -9,10 +9,7 @@ import sqlalchemy as sa
 from mediaapp.extensions import db
 from mediaapp.models import utcnow
 from tests.conftest import count_rows, image_payload, save
-
-
-def _ids(client, path="/api/media/list"):
-    return [m["id"] for m in client.get(path).get_json()["data"]]
+from tests.helpers import listed_ids
 
 
 def test_patch_marks_and_unmarks_a_favorite(client):
@@ -39,8 +36,8 @@ def test_the_favorite_filter_lists_only_favorites(client):
     liked, other = (save(client).get_json()["data"]["id"] for _ in range(2))
     client.patch(f"/api/media/{liked}", json={"favorite": True})
 
-    assert _ids(client, "/api/media/list?favorite=true") == [liked]
-    assert _ids(client, "/api/media/list?favorite=false") == [other]
+    assert listed_ids(client, "/api/media/list?favorite=true") == [liked]
+    assert listed_ids(client, "/api/media/list?favorite=false") == [other]
 
 
 def test_patching_another_owners_media_answers_404(app, client):
@@ -55,13 +52,13 @@ def test_delete_moves_to_the_trash_and_restore_brings_it_back(client):
     record = save(client).get_json()["data"]
 
     deleted = client.delete(f"/api/media/{record['id']}").get_json()["data"]
-    in_trash = _ids(client, "/api/media/trash")
+    in_trash = listed_ids(client, "/api/media/trash")
     restored = client.post(f"/api/media/{record['id']}/restore")
 
     assert deleted["deletedAt"] is not None
     assert in_trash == [record["id"]]
     assert restored.status_code == 200 and restored.get_json()["data"]["deletedAt"] is None
-    assert _ids(client) == [record["id"]] and _ids(client, "/api/media/trash") == []
+    assert listed_ids(client) == [record["id"]] and listed_ids(client, "/api/media/trash") == []
 
 
 def test_restoring_a_live_item_answers_404(client):
@@ -96,7 +93,7 @@ def test_emptying_the_trash_destroys_only_trashed_items(client, app):
     response = client.post("/api/media/trash/empty")
 
     assert response.get_json()["data"] == {"deleted": 1}
-    assert _ids(client) == [keep] and count_rows(app) == 1
+    assert listed_ids(client) == [keep] and count_rows(app) == 1
 
 
 def test_replaying_a_save_whose_item_is_in_the_trash_answers_409_without_a_copy(client, app):
@@ -108,7 +105,7 @@ def test_replaying_a_save_whose_item_is_in_the_trash_answers_409_without_a_copy(
     assert replay.status_code == 409
     body = replay.get_json()
     assert body["code"] == "in_trash" and body["details"]["id"] == record["id"]
-    assert count_rows(app) == 1 and _ids(client) == []
+    assert count_rows(app) == 1 and listed_ids(client) == []
 
 
 def test_purge_trash_removes_only_items_trashed_long_enough(client, app, runner):
@@ -128,7 +125,7 @@ def test_purge_trash_removes_only_items_trashed_long_enough(client, app, runner)
     result = runner.invoke(args=["media", "purge-trash", "--older-than", "30"])
 
     assert "Purged 1 items" in result.output, result.output
-    assert _ids(client, "/api/media/trash") == [recent]
+    assert listed_ids(client, "/api/media/trash") == [recent]
 
 
 def test_bulk_actions_report_changed_and_not_found(app, client):
@@ -143,7 +140,7 @@ def test_bulk_actions_report_changed_and_not_found(app, client):
     data = response.get_json()["data"]
     assert sorted(data["changed"]) == sorted(mine)
     assert sorted(data["notFound"]) == sorted([theirs, missing])
-    assert _ids(client, "/api/media/list?favorite=true") != []
+    assert listed_ids(client, "/api/media/list?favorite=true") != []
 
 
 def test_bulk_delete_then_restore_round_trips(client):
@@ -155,7 +152,7 @@ def test_bulk_delete_then_restore_round_trips(client):
     assert sorted(trashed.get_json()["data"]["changed"]) == sorted(ids[:3])
     assert sorted(restored.get_json()["data"]["changed"]) == sorted(ids[:3])
     assert restored.get_json()["data"]["notFound"] == [ids[3]]
-    assert len(_ids(client)) == 4
+    assert len(listed_ids(client)) == 4
 
 
 @pytest.mark.parametrize(
@@ -173,7 +170,7 @@ def test_bad_bulk_requests_answer_400_and_change_nothing(client, body):
     response = client.post("/api/media/bulk", json=body)
 
     assert response.status_code == 400
-    assert len(_ids(client)) == 1
+    assert len(listed_ids(client)) == 1
 
 
 def test_prune_trashes_everything_but_favorites(client):
@@ -185,8 +182,8 @@ def test_prune_trashes_everything_but_favorites(client):
     response = client.post("/api/media/prune", json={"confirm": True})
 
     assert response.get_json()["data"] == {"trashed": 3}
-    assert _ids(client) == [keep]
-    assert len(_ids(client, "/api/media/trash")) == 3
+    assert listed_ids(client) == [keep]
+    assert len(listed_ids(client, "/api/media/trash")) == 3
 
 
 def test_prune_can_be_limited_to_a_type(client):
@@ -197,8 +194,8 @@ def test_prune_can_be_limited_to_a_type(client):
 
     client.post("/api/media/prune", json={"confirm": True, "type": "video"})
 
-    assert _ids(client) == [image]
-    assert _ids(client, "/api/media/trash") == [video]
+    assert listed_ids(client) == [image]
+    assert listed_ids(client, "/api/media/trash") == [video]
 
 
 def test_prune_without_confirm_answers_400(client):
@@ -207,4 +204,4 @@ def test_prune_without_confirm_answers_400(client):
     response = client.post("/api/media/prune", json={})
 
     assert response.status_code == 400
-    assert len(_ids(client)) == 1
+    assert len(listed_ids(client)) == 1

@@ -5,12 +5,9 @@ import sqlalchemy as sa
 
 from mediaapp.extensions import db, limiter
 from tests.conftest import count_rows, image_payload, save
+from tests.helpers import listed_ids
 
 CREDS = {"email": "Person@Example.com", "password": "correct horse battery"}
-
-
-def _ids(client):
-    return [m["id"] for m in client.get("/api/media/list").get_json()["data"]]
 
 
 def test_registering_answers_201_and_logs_in(client):
@@ -84,7 +81,7 @@ def test_logging_out_makes_the_next_request_a_fresh_guest(client):
 
     assert response.status_code == 200
     assert client.get("/api/auth/me").get_json()["data"]["user"] is None
-    assert _ids(client) == []
+    assert listed_ids(client) == []
 
 
 def test_registering_adopts_the_guests_media(client):
@@ -92,7 +89,7 @@ def test_registering_adopts_the_guests_media(client):
 
     client.post("/api/auth/register", json=CREDS)
 
-    assert sorted(_ids(client)) == sorted(saved)
+    assert sorted(listed_ids(client)) == sorted(saved)
 
 
 def test_logging_in_adopts_the_guests_media_into_the_existing_account(app):
@@ -105,7 +102,7 @@ def test_logging_in_adopts_the_guests_media_into_the_existing_account(app):
     response = guest.post("/api/auth/login", json=CREDS)
 
     assert response.status_code == 200
-    assert sorted(_ids(guest)) == sorted([old, new])
+    assert sorted(listed_ids(guest)) == sorted([old, new])
     assert all(m["userId"] for m in guest.get("/api/media/list").get_json()["data"])
 
 
@@ -118,7 +115,7 @@ def test_the_same_media_saved_as_guest_and_account_merges_on_login(app):
 
     guest.post("/api/auth/login", json=CREDS)
 
-    assert _ids(guest) == [kept["id"]]
+    assert listed_ids(guest) == [kept["id"]]
     assert count_rows(app) == 1
 
 
@@ -148,7 +145,7 @@ def test_logging_in_leaves_other_guests_media_alone(app):
 
     guest.post("/api/auth/register", json=CREDS)
 
-    assert _ids(bystander) == [theirs]
+    assert listed_ids(bystander) == [theirs]
 
 
 def test_adoption_keeps_ids_dates_favorites_trash_and_share_links(app):

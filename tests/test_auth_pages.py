@@ -4,6 +4,7 @@ import re
 
 from mediaapp.extensions import limiter
 from tests.conftest import image_payload, save
+from tests.helpers import csrf_token
 
 EMAIL = "ada@example.com"
 PASSWORD = "correct horse battery"
@@ -158,10 +159,6 @@ def test_login_attempts_over_the_limit_answer_429(make_app, app):
     limiter.reset()
 
 
-def _csrf_token(html: str) -> str:
-    return re.search(r'name="csrf_token"[^>]*value="([^"]+)"', html).group(1)
-
-
 def test_with_csrf_on_a_login_without_the_token_is_refused(make_app, app):
     client = make_app(WTF_CSRF_ENABLED=True).test_client()
     register(app.test_client())
@@ -175,7 +172,7 @@ def test_with_csrf_on_a_login_without_the_token_is_refused(make_app, app):
 def test_with_csrf_on_a_login_with_the_forms_token_works(make_app, app):
     client = make_app(WTF_CSRF_ENABLED=True).test_client()
     register(app.test_client())
-    token = _csrf_token(client.get("/login").get_data(as_text=True))
+    token = csrf_token(client.get("/login").get_data(as_text=True))
 
     response = client.post(
         "/login", data={"email": EMAIL, "password": PASSWORD, "csrf_token": token}

@@ -1,5 +1,6 @@
 """`flask seed-demo` fills an account with a demo history whose files ship with the app."""
 
+import ast
 from pathlib import Path
 
 import sqlalchemy as sa
@@ -7,8 +8,10 @@ import sqlalchemy as sa
 from mediaapp.extensions import db
 from mediaapp.models import GeneratedMedia as GM
 from mediaapp.models import User
+from mediaapp.services.demo import demo_manifest
 
-STATIC = Path(__file__).resolve().parent.parent / "static"
+ROOT = Path(__file__).resolve().parent.parent
+STATIC = ROOT / "static"
 
 
 def _history(app):
@@ -48,6 +51,18 @@ def test_every_demo_file_exists_locally(runner, app):
                 assert (STATIC / url.removeprefix("/static/")).is_file(), url
 
 
+def test_every_file_the_demo_manifest_names_exists_under_static(app):
+    with app.app_context():
+        manifest = demo_manifest()
+
+    assert len(manifest["images"]) == 24
+    assert len(manifest["videos"]) == 6
+    named = [item["file"] for item in manifest["images"]]
+    named += [path for item in manifest["videos"] for path in (item["file"], item["poster"])]
+    for path in named:
+        assert (STATIC / path).is_file(), path
+
+
 def test_seeding_twice_adds_nothing_the_second_time(runner, app):
     runner.invoke(args=["seed-demo", "--count", "10"])
 
@@ -66,3 +81,18 @@ def test_the_demo_account_can_log_in_with_the_printed_password(runner, client):
 
     assert response.status_code == 200
     assert len(client.get("/api/media/list").get_json()["data"]) == 5
+
+
+def test_the_cli_imports_services_not_blueprints():
+    tree = ast.parse((ROOT / "mediaapp" / "cli.py").read_text())
+    modules = [
+        ("." * node.level) + (node.module or "")
+        for node in ast.walk(tree)
+        if isinstance(node, ast.ImportFrom)
+    ]
+    modules += [
+        a.name for node in ast.walk(tree) if isinstance(node, ast.Import) for a in node.names
+    ]
+
+    forbidden = (".api", ".gallery", "mediaapp.api", "mediaapp.gallery")
+    assert [m for m in modules if m.startswith(forbidden)] == []

@@ -5,8 +5,8 @@ import re
 from html.parser import HTMLParser
 
 from tests.conftest import image_payload, save, video_payload
+from tests.helpers import HTMX, csrf_token, saved_id
 
-HTMX = {"HX-Request": "true"}
 VOID = {"input", "br", "img", "meta", "link", "hr", "source"}
 
 
@@ -35,10 +35,6 @@ def top_level(html: str) -> TopLevel:
     parser = TopLevel()
     parser.feed(html)
     return parser
-
-
-def saved_id(response) -> str:
-    return response.get_json()["data"]["id"]
 
 
 def is_listed(client, media_id: str) -> bool:
@@ -138,10 +134,6 @@ def test_deleting_by_get_is_not_allowed(client):
     assert is_listed(client, media_id)
 
 
-def _csrf_token(html: str) -> str:
-    return re.search(r'name="csrf_token" value="([^"]+)"', html).group(1)
-
-
 def test_with_csrf_on_a_delete_without_the_token_is_refused(make_app, app):
     client = make_app(WTF_CSRF_ENABLED=True).test_client()
     media_id = saved_id(save(client))
@@ -156,7 +148,7 @@ def test_with_csrf_on_a_delete_without_the_token_is_refused(make_app, app):
 def test_with_csrf_on_a_delete_with_the_pages_token_works(make_app, app):
     client = make_app(WTF_CSRF_ENABLED=True).test_client()
     media_id = saved_id(save(client))
-    token = _csrf_token(client.get("/").get_data(as_text=True))
+    token = csrf_token(client.get("/").get_data(as_text=True))
 
     response = client.post(f"/media/{media_id}/delete", data={"csrf_token": token})
 

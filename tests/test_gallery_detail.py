@@ -6,10 +6,7 @@ import sqlalchemy as sa
 
 from mediaapp.extensions import db
 from tests.conftest import image_payload, save, video_payload
-
-
-def saved_id(response) -> str:
-    return response.get_json()["data"]["id"]
+from tests.helpers import saved_id
 
 
 def test_the_detail_view_shows_prompt_model_and_settings(client):

@@ -6,10 +6,10 @@ from datetime import UTC, datetime, timedelta
 import pytest
 
 from tests.conftest import image_payload, video_payload
+from tests.helpers import HTMX
 
 # The detail view's star posts to the one favorite endpoint, saying where it was pressed.
 STAR_ON = {"star": "true", "place": "detail"}
-HTMX = {"HX-Request": "true"}
 STEP = re.compile(r'href="/media/([0-9a-f-]{36})(\?[^"]*)?" rel="(prev|next)"')
 
 

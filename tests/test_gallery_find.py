@@ -8,23 +8,10 @@ import pytest
 
 from mediaapp.gallery.presenters import date_group
 from tests.conftest import image_payload, save, video_payload
+from tests.helpers import HTMX, card_ids, saved_id
 
-HTMX = {"HX-Request": "true"}
-# Cards on show: the <template>s media-cache.js paints offline cards from carry a placeholder.
-CARD_ID = re.compile(
-    r'<article class="media-card" id="media-'
-    r'(?!00000000-0000-4000-8000-000000000000)([0-9a-f-]{36})"'
-)
 SENTINEL = re.compile(r'<div class="load-more" hx-get="([^"]+)"')
 HEADING = re.compile(r'<h2 class="date-heading" id="group-[\w-]+">([^<]+)</h2>')
-
-
-def saved_id(response) -> str:
-    return response.get_json()["data"]["id"]
-
-
-def card_ids(response) -> list[str]:
-    return CARD_ID.findall(response.get_data(as_text=True))
 
 
 def match_count(response) -> str:
@@ -47,12 +34,6 @@ def import_at(client, *dated: tuple[str, dict]) -> list[str]:
     results = client.post("/api/media/import", json={"items": items}).get_json()["data"]
     assert results["imported"] == len(items), results
     return [r["id"] for r in results["results"]]
-
-
-@pytest.fixture
-def small_pages(make_app, app):
-    """A client of an app whose gallery pages hold two cards (same database as `app`)."""
-    return make_app(GALLERY_PAGE_SIZE=2).test_client()
 
 
 # --- search and filters ------------------------------------------------------------------

@@ -6,31 +6,13 @@ import pytest
 
 from mediaapp.extensions import db
 from tests.conftest import image_payload, save, video_payload
+from tests.helpers import card_ids, saved_id
 
-# Cards on show: the <template>s media-cache.js paints offline cards from carry a placeholder.
-CARD_ID = re.compile(
-    r'<article class="media-card" id="media-'
-    r'(?!00000000-0000-4000-8000-000000000000)([0-9a-f-]{36})"'
-)
 NEXT_LINK = re.compile(r'class="button button--secondary load-more__link" href="([^"]+)"')
-
-
-def card_ids(response) -> list[str]:
-    return CARD_ID.findall(response.get_data(as_text=True))
 
 
 def next_link(response) -> str:
     return NEXT_LINK.search(response.get_data(as_text=True)).group(1).replace("&amp;", "&")
-
-
-def saved_id(response) -> str:
-    return response.get_json()["data"]["id"]
-
-
-@pytest.fixture
-def small_pages(make_app, app):
-    """A client of an app whose gallery pages hold two cards (same database as `app`)."""
-    return make_app(GALLERY_PAGE_SIZE=2).test_client()
 
 
 def test_the_gallery_lists_saved_items_newest_first(client):

@@ -8,14 +8,10 @@ import sqlalchemy as sa
 
 from mediaapp.extensions import db
 from tests.conftest import image_payload, save
+from tests.helpers import HTMX, csrf_token, saved_id
 
-HTMX = {"HX-Request": "true"}
 SHARE_ROW = re.compile(r'<li class="share-row" id="share-([0-9a-f-]{36})"')
 TOKEN = re.compile(r"http://localhost/s/([\w-]{43,})")
-
-
-def saved_id(response) -> str:
-    return response.get_json()["data"]["id"]
 
 
 def share(client, media_id: str, **form) -> str:
@@ -229,10 +225,6 @@ def test_revoking_an_unknown_link_answers_404(client):
     assert response.status_code == 404
 
 
-def _csrf_token(html: str) -> str:
-    return re.search(r'name="csrf_token" value="([^"]+)"', html).group(1)
-
-
 def test_with_csrf_on_sharing_without_the_token_is_refused(make_app, app):
     client = make_app(WTF_CSRF_ENABLED=True).test_client()
     media_id = saved_id(save(client))
@@ -246,7 +238,7 @@ def test_with_csrf_on_sharing_without_the_token_is_refused(make_app, app):
 def test_with_csrf_on_revoking_without_the_token_is_refused(make_app, app):
     client = make_app(WTF_CSRF_ENABLED=True).test_client()
     media_id = saved_id(save(client))
-    token = _csrf_token(client.get(f"/media/{media_id}").get_data(as_text=True))
+    token = csrf_token(client.get(f"/media/{media_id}").get_data(as_text=True))
     client.post(f"/media/{media_id}/share", data={"expires": "never", "csrf_token": token})
     share_id = SHARE_ROW.findall(client.get("/shares").get_data(as_text=True))[0]
 

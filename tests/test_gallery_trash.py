@@ -6,14 +6,10 @@ import uuid
 import pytest
 
 from tests.conftest import image_payload, save, video_payload
+from tests.helpers import HTMX, csrf_token, saved_id
 
-HTMX = {"HX-Request": "true"}
 TRASH_CARD = re.compile(r'<article class="trash-card" id="trash-([0-9a-f-]{36})"')
 OOB_ELEMENT = re.compile(r'<(\w+) [^>]*id="[\w-]+"[^>]*hx-swap-oob="true"[^>]*>.*?</\1>', re.S)
-
-
-def saved_id(response) -> str:
-    return response.get_json()["data"]["id"]
 
 
 def trash_ids(client) -> list[str]:
@@ -199,10 +195,6 @@ def test_the_trash_card_swaps_itself_out_in_place(client):
         assert 'hx-target="closest .trash-card" hx-swap="outerHTML"' in form.group(0)
 
 
-def _csrf_token(html: str) -> str:
-    return re.search(r'name="csrf_token" value="([^"]+)"', html).group(1)
-
-
 @pytest.mark.parametrize("path", ["/trash/{id}/restore", "/trash/{id}/delete", "/trash/empty"])
 def test_with_csrf_on_a_trash_action_without_the_token_is_refused(make_app, app, path):
     client = make_app(WTF_CSRF_ENABLED=True).test_client()
@@ -218,7 +210,7 @@ def test_with_csrf_on_a_trash_action_without_the_token_is_refused(make_app, app,
 def test_with_csrf_on_a_restore_with_the_pages_token_works(make_app, app):
     client = make_app(WTF_CSRF_ENABLED=True).test_client()
     media_id = trashed(client)
-    token = _csrf_token(client.get("/trash").get_data(as_text=True))
+    token = csrf_token(client.get("/trash").get_data(as_text=True))
 
     response = client.post(f"/trash/{media_id}/restore", data={"csrf_token": token})
 

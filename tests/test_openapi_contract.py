@@ -5,9 +5,9 @@ import json
 import pytest
 from werkzeug.exceptions import ImATeapot
 
-from mediaapp.api import transfer
 from mediaapp.schemas import media_to_wire
 from mediaapp.services import media as media_service
+from mediaapp.services import transfer
 from tests.conftest import save
 
 MEDIA_ENVELOPE = {"$ref": "#/components/schemas/MediaEnvelope"}

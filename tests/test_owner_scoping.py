@@ -15,6 +15,7 @@ import sqlalchemy as sa
 from mediaapp.extensions import db
 from mediaapp.models import OWNER_SCOPED_TABLES
 from tests.conftest import image_payload, video_payload
+from tests.helpers import HTMX
 
 TABLES = "|".join(OWNER_SCOPED_TABLES)
 # A table named where rows are read or changed (an INSERT's own target is checked apart).
@@ -32,7 +33,6 @@ EXCEPTIONS = {
         re.IGNORECASE,
     ),
 }
-HTMX = {"HX-Request": "true"}
 
 
 def unscoped(statement: str) -> str | None:

@@ -1,26 +1,17 @@
 """Export the whole history as streamed JSON; import items in the save format; stats."""
 
-import json
 from datetime import UTC, datetime
 
 from flask import Response, request, stream_with_context
 
 from ..identity import current_owner
-from ..schemas import ImportSchema, envelope, json_object, media_to_wire
+from ..schemas import ImportSchema, envelope, json_object
 from ..services import stats, transfer
 from . import bp
 from .contract import ImportEnvelope, MediaList, StatsEnvelope, operation
 from .media import BODY_ERRORS, MEDIA_ERRORS, api_limit
 
 IMPORT_MAX_BYTES = 32 * 1024 * 1024
-
-
-def export_chunks(rows) -> iter:
-    """The success envelope, written one record at a time."""
-    yield '{"success": true, "data": ['
-    for index, row in enumerate(rows):
-        yield ("," if index else "") + json.dumps(media_to_wire(row), separators=(",", ":"))
-    yield "]}"
 
 
 @bp.get("/media/export")
@@ -33,10 +24,10 @@ def export_chunks(rows) -> iter:
 )
 @api_limit
 def export_media():
-    rows = transfer.iter_export(current_owner())
+    chunks = transfer.export_json(current_owner())
     filename = f"mediaapp-export-{datetime.now(UTC):%Y%m%d}.json"
     return Response(
-        stream_with_context(export_chunks(rows)),
+        stream_with_context(chunks),
         mimetype="application/json",
         headers={"Content-Disposition": f'attachment; filename="{filename}"'},
     )
@@ -49,18 +40,19 @@ def export_media():
     "in `results`, a known one as duplicate. The body may be up to 32 MiB.",
     body=ImportSchema,
     responses={200: ("One result per item.", ImportEnvelope)},
-    errors=(400, 403, *BODY_ERRORS, *MEDIA_ERRORS),
+    errors=(
+        400,
+        (401, "The logged-in account no longer exists; log in again (code unauthorized)."),
+        403,
+        *BODY_ERRORS,
+        *MEDIA_ERRORS,
+    ),
 )
 @api_limit
 def import_media():
     request.max_content_length = IMPORT_MAX_BYTES  # 1,000 items with their settings
     items = ImportSchema().load(json_object())["items"]
-    results = transfer.import_media(current_owner(), items)
-    totals = {
-        status: sum(r["status"] == status for r in results)
-        for status in ("imported", "duplicate", "rejected")
-    }
-    return envelope({**totals, "results": results})
+    return envelope(transfer.import_history(current_owner(), items))
 
 
 @bp.get("/media/stats")

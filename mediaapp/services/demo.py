@@ -1,12 +1,15 @@
 """A realistic demo history built from the media files shipped under static/demo/."""
 
+import json
 import random
 import uuid
 from datetime import timedelta
+from functools import cache
+from pathlib import Path
+from typing import Any
 
 from flask import current_app
 
-from ..demo_data import DEMO_IMAGES, DEMO_VIDEOS
 from ..extensions import db
 from ..identity import Owner
 from ..models import GeneratedMedia as GM
@@ -14,6 +17,23 @@ from ..models import utcnow
 from .sql import dialect_insert
 
 DEFAULT_COUNT = 60
+MANIFEST = Path("demo") / "manifest.json"  # under the static folder, beside the files
+
+
+@cache
+def _load_manifest(path: str) -> dict[str, tuple[dict[str, Any], ...]]:
+    with open(path, encoding="utf-8") as fh:
+        document = json.load(fh)
+    return {kind: tuple(document[kind]) for kind in ("images", "videos")}
+
+
+def demo_manifest() -> dict[str, tuple[dict[str, Any], ...]]:
+    """The demo items, `{"images": (...), "videos": (...)}`, each with `file` (a path under
+    the static folder), `prompt`, `model`, `settings` and, for a video, `poster`.
+
+    Read from static/demo/manifest.json once per process.
+    """
+    return _load_manifest(str(Path(current_app.static_folder) / MANIFEST))
 
 
 def seed_demo_history(owner: Owner, *, count: int = DEFAULT_COUNT, days: int = 42) -> int:
@@ -22,6 +42,8 @@ def seed_demo_history(owner: Owner, *, count: int = DEFAULT_COUNT, days: int = 4
     Idempotent: every item has a fixed requestId (`demo-<n>`), so running it again adds
     nothing. Returns how many items were added.
     """
+    manifest = demo_manifest()
+    images, videos = manifest["images"], manifest["videos"]
     rng = random.Random(7)  # the same history every time
     static = current_app.static_url_path
     now = utcnow()
@@ -29,10 +51,10 @@ def seed_demo_history(owner: Owner, *, count: int = DEFAULT_COUNT, days: int = 4
     for n in range(count):
         # Roughly one video in five, as in a typical image-heavy generation history.
         if n % 5 == 4:
-            item = DEMO_VIDEOS[(n // 5) % len(DEMO_VIDEOS)]
+            item = videos[(n // 5) % len(videos)]
             thumbnail = f"{static}/{item['poster']}"
         else:
-            item = DEMO_IMAGES[(n - n // 5) % len(DEMO_IMAGES)]
+            item = images[(n - n // 5) % len(images)]
             thumbnail = None
         kind = "video" if "poster" in item else "image"
         settings = {**item["settings"], "seed": rng.randrange(1, 2**31)}
