@@ -3,7 +3,7 @@
 from flask import Blueprint, current_app, request
 
 from ..errors import Forbidden
-from ..extensions import csrf
+from ..extensions import csrf, limiter
 
 bp = Blueprint("api", __name__, url_prefix="/api")
 # The JSON API is protected by the Origin / Sec-Fetch-Site rule below plus the JSON content
@@ -35,6 +35,23 @@ def refuse_cross_site_writes() -> None:
             code="cross_site_refused",
             details={"secFetchSite": site},
         )
+
+
+def _api_limit() -> str:
+    return current_app.config["API_RATE_LIMIT"] or "1 per second"
+
+
+def _api_unlimited() -> bool:
+    return not current_app.config["API_RATE_LIMIT"]
+
+
+# The media API is unlimited unless MEDIAAPP_API_RATE_LIMIT is set: a frontend saves in bursts.
+api_limit = limiter.limit(_api_limit, exempt_when=_api_unlimited)
+
+# What every rate-limited route that reads the database can answer; and a route with a body.
+MEDIA_ERRORS = (429, 503)
+BODY_ERRORS = (413, 415)
+NOT_FOUND_OR_TRASHED = "No such live record for this owner (code not_found)."
 
 
 from . import auth, media, openapi, shares, transfer  # noqa: E402,F401  (routes register on bp)

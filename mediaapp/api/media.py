@@ -1,8 +1,7 @@
 """Media routes: save, list and search, fetch, favorite, trash, restore and bulk actions."""
 
-from flask import current_app, request
+from flask import request
 
-from ..extensions import limiter
 from ..identity import current_owner
 from ..schemas import (
     BulkActionSchema,
@@ -20,7 +19,7 @@ from ..schemas import (
 )
 from ..services import media as media_service
 from ..services.media import MediaFilters
-from . import bp
+from . import BODY_ERRORS, MEDIA_ERRORS, NOT_FOUND_OR_TRASHED, api_limit, bp
 from .contract import (
     BulkResultEnvelope,
     DeleteByIdSchema,
@@ -32,22 +31,6 @@ from .contract import (
     operation,
 )
 
-
-def _api_limit() -> str:
-    return current_app.config["API_RATE_LIMIT"] or "1 per second"
-
-
-def _api_unlimited() -> bool:
-    return not current_app.config["API_RATE_LIMIT"]
-
-
-# The media API is unlimited unless MEDIAAPP_API_RATE_LIMIT is set: a frontend saves in bursts.
-api_limit = limiter.limit(_api_limit, exempt_when=_api_unlimited)
-
-# What every rate-limited route that reads the database can answer; and a route with a body.
-MEDIA_ERRORS = (429, 503)
-BODY_ERRORS = (413, 415)
-NOT_FOUND_OR_TRASHED = "No such live record for this owner (code not_found)."
 NOT_FOUND_TO_DELETE = (
     "No such record for this owner, or (unless permanent) it is already in the trash "
     "(code not_found)."

@@ -5,9 +5,8 @@ from flask import url_for
 from ..identity import current_owner
 from ..schemas import CreateShareSchema, envelope, iso_utc, json_object, parse_uuid, shared_to_wire
 from ..services import shares
-from . import bp
+from . import BODY_ERRORS, MEDIA_ERRORS, NOT_FOUND_OR_TRASHED, api_limit, bp
 from .contract import RevokedEnvelope, SharedEnvelope, ShareEnvelope, ShareList, operation
-from .media import BODY_ERRORS, MEDIA_ERRORS, NOT_FOUND_OR_TRASHED, api_limit
 
 
 def share_to_wire(link) -> dict:

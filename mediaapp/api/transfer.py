@@ -7,9 +7,8 @@ from flask import Response, request, stream_with_context
 from ..identity import current_owner
 from ..schemas import ImportSchema, envelope, json_object
 from ..services import stats, transfer
-from . import bp
+from . import BODY_ERRORS, MEDIA_ERRORS, api_limit, bp
 from .contract import ImportEnvelope, MediaList, StatsEnvelope, operation
-from .media import BODY_ERRORS, MEDIA_ERRORS, api_limit
 
 IMPORT_MAX_BYTES = 32 * 1024 * 1024
 
