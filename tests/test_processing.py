@@ -1,0 +1,208 @@
+"""mediaapp.processing: sniffing types from bytes."""
+
+import io
+import os
+import pathlib
+import shutil
+import struct
+import subprocess
+
+import pytest
+from PIL import Image, features
+
+from mediaapp.processing import sniff
+
+AVIF = features.check("avif")
+
+
+# --- fixtures: every file is made here, none is checked in ------------------------------------
+
+
+def image_bytes(fmt: str, size=(64, 32), **save_args) -> bytes:
+    buffer = io.BytesIO()
+    image = Image.new("RGB", size, (200, 40, 40))
+    image.paste((40, 40, 200), (0, 0, size[0] // 2, size[1]))  # two halves: not a flat colour
+    image.save(buffer, format=fmt, **save_args)
+    return buffer.getvalue()
+
+
+def animated_gif() -> bytes:
+    frames = [Image.new("P", (40, 20), colour) for colour in (1, 2, 3)]
+    buffer = io.BytesIO()
+    frames[0].save(buffer, format="GIF", save_all=True, append_images=frames[1:], duration=100)
+    return buffer.getvalue()
+
+
+def ftyp(major: bytes, *compatible: bytes) -> bytes:
+    body = major + b"\x00\x00\x02\x00" + b"".join(compatible)
+    return struct.pack(">I", 8 + len(body)) + b"ftyp" + body + b"\x00" * 64
+
+
+def ebml_header(doctype: bytes) -> bytes:
+    # EBMLVersion 1, then DocType; sizes as one-byte vints (0x80 | n).
+    children = b"\x42\x86\x81\x01" + b"\x42\x82" + bytes([0x80 | len(doctype)]) + doctype
+    return b"\x1a\x45\xdf\xa3" + bytes([0x80 | len(children)]) + children + b"\x18\x53\x80\x67"
+
+
+def write(tmp_path: pathlib.Path, name: str, data: bytes) -> pathlib.Path:
+    path = tmp_path / name
+    path.write_bytes(data)
+    return path
+
+
+def head_of(path: pathlib.Path) -> bytes:
+    with path.open("rb") as file:
+        return file.read(512)
+
+
+def ffmpeg_encoders() -> str:
+    result = subprocess.run(
+        ["ffmpeg", "-hide_banner", "-encoders"], capture_output=True, text=True, timeout=30
+    )
+    return result.stdout
+
+
+@pytest.fixture(scope="session")
+def ffmpeg() -> str:
+    """The encoders list; in CI a missing ffmpeg fails, elsewhere the video tests skip."""
+    if not (shutil.which("ffmpeg") and shutil.which("ffprobe")):
+        (pytest.fail if os.environ.get("CI") else pytest.skip)("ffmpeg/ffprobe not on PATH")
+    return ffmpeg_encoders()
+
+
+def make_video(
+    directory: pathlib.Path, name: str, codec_args: list[str], duration=2
+) -> pathlib.Path:
+    path = directory / name
+    source = f"testsrc=duration={duration}:size=320x240:rate=10"
+    subprocess.run(
+        ["ffmpeg", "-nostdin", "-v", "error", "-y", "-f", "lavfi", "-i", source]
+        + codec_args
+        + [str(path)],
+        check=True,
+        timeout=60,
+    )
+    return path
+
+
+@pytest.fixture(scope="session")
+def videos(ffmpeg, tmp_path_factory) -> dict[str, pathlib.Path]:
+    """MIME type -> a 2 s, 320×240 clip of that type (WebM only when libvpx is there)."""
+    directory = tmp_path_factory.mktemp("videos")
+    h264 = ["-c:v", "libx264", "-pix_fmt", "yuv420p"] if "libx264" in ffmpeg else ["-c:v", "mpeg4"]
+    made = {
+        "video/mp4": make_video(directory, "clip.mp4", h264),
+        "video/quicktime": make_video(directory, "clip.mov", ["-c:v", "mpeg4"]),
+    }
+    if "libvpx" in ffmpeg:
+        vp = "libvpx-vp9" if "libvpx-vp9" in ffmpeg else "libvpx"
+        made["video/webm"] = make_video(directory, "clip.webm", ["-c:v", vp, "-b:v", "200k"])
+    return made
+
+
+def video(videos, mime: str) -> pathlib.Path:
+    if mime not in videos:
+        if os.environ.get("CI"):
+            pytest.fail(f"no encoder for {mime} in this ffmpeg")
+        pytest.skip(f"no encoder for {mime} in this ffmpeg")
+    return videos[mime]
+
+
+# --- sniff -----------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("data", "expected"),
+    [
+        (image_bytes("PNG"), "image/png"),
+        (image_bytes("JPEG"), "image/jpeg"),
+        (image_bytes("WEBP"), "image/webp"),
+        (image_bytes("GIF"), "image/gif"),
+        (b"GIF87a" + b"\x00" * 32, "image/gif"),
+        (animated_gif(), "image/gif"),
+        (ftyp(b"avif", b"mif1", b"miaf"), "image/avif"),
+        (ftyp(b"mif1", b"avif", b"miaf"), "image/avif"),
+        (ftyp(b"avis", b"msf1"), "image/avif"),
+        (ftyp(b"isom", b"isom", b"iso2", b"avc1", b"mp41"), "video/mp4"),
+        (ftyp(b"mp42", b"mp42", b"isom"), "video/mp4"),
+        (ftyp(b"M4V ", b"M4V ", b"mp42"), "video/mp4"),
+        (ftyp(b"dash", b"iso6"), "video/mp4"),
+        (ftyp(b"qt  ", b"qt  "), "video/quicktime"),
+        (b"\x00\x00\x00\x20moov" + b"\x00" * 64, "video/quicktime"),
+        (b"\x00\x00\x00\x08wide\x00\x10\x00\x00mdat", "video/quicktime"),
+        (ebml_header(b"webm"), "video/webm"),
+    ],
+    ids=lambda value: value if isinstance(value, str) else None,
+)
+def test_sniff_names_each_accepted_type_from_its_bytes(data, expected):
+    assert sniff(data[:512]) == expected
+
+
+@pytest.mark.skipif(not AVIF, reason="this Pillow cannot write AVIF")
+def test_sniff_recognises_an_avif_written_by_pillow():
+    data = image_bytes("AVIF")
+
+    assert sniff(data[:512]) == "image/avif"
+
+
+@pytest.mark.parametrize("mime", ["video/mp4", "video/quicktime", "video/webm"])
+def test_sniff_recognises_videos_made_by_ffmpeg(videos, mime):
+    path = video(videos, mime)
+
+    assert sniff(head_of(path)) == mime
+
+
+@pytest.mark.parametrize(
+    "data",
+    [
+        b'<svg xmlns="http://www.w3.org/2000/svg"><script>alert(1)</script></svg>',
+        b'\xef\xbb\xbf<?xml version="1.0" encoding="UTF-8"?>\n<!-- made by hand -->\n<svg>',
+        b'<?xml version="1.0"?><!DOCTYPE svg PUBLIC "-//W3C//DTD SVG 1.1//EN" '
+        b'"http://www.w3.org/Graphics/SVG/1.1/DTD/svg11.dtd">\n<svg width="1"/>',
+        b"  \n<!-- a --><!-- b -->\t<SVG viewBox='0 0 1 1'>",
+    ],
+)
+def test_sniff_recognises_svg_after_its_prolog(data):
+    assert sniff(data) == "image/svg+xml"
+
+
+@pytest.mark.parametrize(
+    "data",
+    [
+        b"<!DOCTYPE html><title>x</title>",
+        b"<!doctype html>\n<html lang=en>",
+        b"\xef\xbb\xbf  <html><body>hi</body></html>",
+        b"<!-- saved page -->\n<HTML>",
+        b'<?xml version="1.0"?>\n<html xmlns="http://www.w3.org/1999/xhtml">',
+        b"<script>alert(1)</script>",
+    ],
+)
+def test_sniff_recognises_html(data):
+    assert sniff(data) == "text/html"
+
+
+@pytest.mark.parametrize(
+    "data",
+    [
+        b"",
+        b"\x00" * 512,
+        b"just some text, nothing more",
+        b"RIFF is a container format, and this text file starts with its name",
+        b"RIFF\x24\x00\x00\x00WAVEfmt ",
+        ebml_header(b"matroska"),
+        ftyp(b"heic", b"mif1", b"heic"),
+        ftyp(b"M4A ", b"M4A ", b"mp42"),
+        b"\x89PNG",  # cut before the signature ends
+        b"<svgx>not an svg</svgx>",
+        b"<!-- a comment that never ends <svg>",
+        b"%PDF-1.7\n",
+    ],
+)
+def test_sniff_answers_none_for_anything_else(data):
+    assert sniff(data) is None
+
+
+def test_sniff_goes_by_bytes_not_by_the_name(tmp_path):
+    path = write(tmp_path, "photo.jpg", image_bytes("PNG"))
+
+    assert sniff(head_of(path)) == "image/png"
