@@ -1,8 +1,19 @@
-"""Know what a media file is from its bytes.
+"""Know what a media file is from its bytes, and make the thumbnail and placeholder the grid shows.
 
 Self-contained on purpose: no Flask app, database or models, so the archive job and the upload
-endpoint can both call it.
+endpoint can both call it. Images go through Pillow; videos are not measured yet.
 """
+
+import io
+import logging
+import pathlib
+import warnings
+from dataclasses import dataclass
+
+import blurhash
+from PIL import Image, ImageOps, features
+
+logger = logging.getLogger(__name__)
 
 ACCEPTED = {
     "image/png",
@@ -17,6 +28,17 @@ ACCEPTED = {
 # Recognised so that callers can name them, but never served as themselves on our origin:
 # both can carry script.
 ACTIVE = {"image/svg+xml", "text/html"}
+
+THUMBNAIL_MAX_SIDE = 512
+
+# Pillow decoders allowed per type: opening a PNG never lets another plugin try to parse it.
+_PILLOW_FORMATS = {
+    "image/png": "PNG",
+    "image/jpeg": "JPEG",
+    "image/webp": "WEBP",
+    "image/gif": "GIF",
+    "image/avif": "AVIF",
+}
 
 _AVIF_BRANDS = {b"avif", b"avis"}
 _MP4_BRANDS = {
@@ -46,6 +68,31 @@ _EBML_DOCTYPE_ID = 0x4282
 _HTML_OPENINGS = (b"<!doctype html", b"<html", b"<head", b"<body", b"<script", b"<iframe")
 
 _TAG_ENDS = {b" ", b"\t", b"\n", b"\r", b"\x0c", b"/", b">"}
+
+_logged_once: set[str] = set()
+
+
+class ProcessingError(Exception):
+    """A file that cannot be described. `code` is machine-readable: 'unsupported_type',
+    'too_many_pixels' or 'corrupt'; `message` is a sentence for people."""
+
+    def __init__(self, code: str, message: str) -> None:
+        super().__init__(f"{code}: {message}")
+        self.code = code
+        self.message = message
+
+
+@dataclass(frozen=True)
+class MediaInfo:
+    """What describe() learned. Dimensions are as displayed (EXIF orientation applied); any
+    field is None when it could not be measured safely."""
+
+    mime: str
+    width: int | None
+    height: int | None
+    duration_ms: int | None
+    thumbnail: bytes | None  # WebP, longest side <= 512 px, never upscaled
+    placeholder: str | None  # a blurhash of the thumbnail
 
 
 # --- sniffing ------------------------------------------------------------------------------
@@ -158,3 +205,103 @@ def _sniff_markup(head: bytes) -> str | None:
 def _opens_tag(text: bytes, opening: bytes) -> bool:
     """Whether text opens with the tag `opening` and not a longer name (<svgx is not <svg)."""
     return text.startswith(opening) and text[len(opening) : len(opening) + 1] in _TAG_ENDS
+
+
+# --- describing ----------------------------------------------------------------------------
+
+
+def describe(path: pathlib.Path, mime: str, *, max_pixels: int = 100_000_000) -> MediaInfo:
+    """Measure the file at path, whose type `mime` the caller has sniffed, and make its
+    thumbnail and placeholder.
+
+    Raises ProcessingError: 'unsupported_type' for a type outside ACCEPTED (ACTIVE types
+    included: there is nothing to measure without running them), 'too_many_pixels' when the
+    header claims more than max_pixels (checked before any pixel is decoded), 'corrupt' when
+    the file does not decode.
+
+    Degrades rather than fails where the machine lacks a capability: AVIF without Pillow's AVIF
+    support gives a MediaInfo whose measured fields are None, and the log says why (once per
+    process). Videos are not measured yet: their MediaInfo carries only the type.
+    """
+    if mime not in ACCEPTED:
+        raise ProcessingError("unsupported_type", f"{mime} is not a type we keep")
+    if mime.startswith("video/"):
+        return MediaInfo(mime, None, None, None, None, None)  # not measured yet
+    return _describe_image(path, mime, max_pixels)
+
+
+def _log_once(key: str, message: str) -> None:
+    if key not in _logged_once:
+        _logged_once.add(key)
+        logger.warning(message)
+
+
+def _describe_image(path: pathlib.Path, mime: str, max_pixels: int) -> MediaInfo:
+    if mime == "image/avif" and not features.check("avif"):
+        _log_once("avif", "Pillow has no AVIF support here; AVIF files are kept unmeasured")
+        return MediaInfo(mime, None, None, None, None, None)
+    try:
+        with Image.open(path, formats=[_PILLOW_FORMATS[mime]]) as image:
+            # Image.open has read only the header; refuse a bomb before load() decodes it.
+            _check_pixels(*image.size, max_pixels)
+            width, height = _displayed_size(image)
+            thumbnail = _thumbnail_image(image)
+    except FileNotFoundError:
+        raise  # the caller's mistake, not a property of the file
+    except Image.DecompressionBombError as error:
+        # Pillow's own, larger limit (MAX_IMAGE_PIXELS) tripped while reading the header.
+        raise ProcessingError("too_many_pixels", str(error)) from error
+    except (OSError, SyntaxError, ValueError, EOFError) as error:
+        # Pillow signals unreadable and truncated files with any of these.
+        raise ProcessingError("corrupt", f"the {mime} file does not decode: {error}") from error
+    return MediaInfo(mime, width, height, None, *_encode_thumbnail(thumbnail))
+
+
+def _check_pixels(width: int, height: int, max_pixels: int) -> None:
+    if width * height > max_pixels:
+        raise ProcessingError(
+            "too_many_pixels", f"{width}×{height} is more than {max_pixels} pixels"
+        )
+
+
+def _displayed_size(image: Image.Image) -> tuple[int, int]:
+    """The size as shown: EXIF orientations 5–8 turn the picture a quarter, swapping sides."""
+    width, height = image.size
+    if image.getexif().get(0x0112) in (5, 6, 7, 8):  # 0x0112: the Orientation tag
+        return height, width
+    return width, height
+
+
+def _thumbnail_image(image: Image.Image) -> Image.Image:
+    """The first frame, shrunk to fit THUMBNAIL_MAX_SIDE (never enlarged), turned upright."""
+    # thumbnail() lets the JPEG decoder scale down while decoding, so shrink before turning:
+    # the bounding box is square, so the order does not change the result. An animation is
+    # positioned on its first frame when opened, and only that frame is decoded.
+    image.thumbnail((THUMBNAIL_MAX_SIDE, THUMBNAIL_MAX_SIDE))
+    upright = ImageOps.exif_transpose(image)
+    has_alpha = upright.mode in ("RGBA", "LA", "PA") or "transparency" in upright.info
+    return upright.convert("RGBA" if has_alpha else "RGB")
+
+
+def _encode_thumbnail(thumbnail: Image.Image) -> tuple[bytes, str]:
+    """The thumbnail as WebP bytes, and its blurhash placeholder."""
+    buffer = io.BytesIO()
+    thumbnail.save(buffer, format="WEBP", quality=80, method=4)
+    return buffer.getvalue(), _placeholder(thumbnail)
+
+
+def _placeholder(thumbnail: Image.Image) -> str:
+    """A blurhash of the thumbnail: 4 components along the long side, 3 along the short."""
+    small = thumbnail.copy()
+    small.thumbnail((32, 32))  # a blurhash only keeps a few frequencies; 32 px is plenty
+    if small.mode == "RGBA":
+        # Blurhash has no alpha; show transparent parts as white rather than their hidden colour.
+        backdrop = Image.new("RGB", small.size, (255, 255, 255))
+        backdrop.paste(small, mask=small.getchannel("A"))
+        small = backdrop
+    x, y = (4, 3) if small.width >= small.height else (3, 4)
+    with warnings.catch_warnings():
+        # blurhash-python 1.2.2 reads pixels with Image.getdata(), deprecated in Pillow 13
+        # (removed in 14); pinned versions keep it working until the library catches up.
+        warnings.filterwarnings("ignore", "Image.Image.getdata", DeprecationWarning)
+        return blurhash.encode(small, x_components=x, y_components=y)

@@ -1,4 +1,4 @@
-"""mediaapp.processing: sniffing types from bytes."""
+"""mediaapp.processing: sniffing types from bytes, measuring files, thumbnails and placeholders."""
 
 import io
 import os
@@ -6,11 +6,13 @@ import pathlib
 import shutil
 import struct
 import subprocess
+import zlib
 
 import pytest
-from PIL import Image, features
+from PIL import Image, ImageFile, features
 
-from mediaapp.processing import sniff
+from mediaapp import processing
+from mediaapp.processing import ProcessingError, describe, sniff
 
 AVIF = features.check("avif")
 
@@ -31,6 +33,21 @@ def animated_gif() -> bytes:
     buffer = io.BytesIO()
     frames[0].save(buffer, format="GIF", save_all=True, append_images=frames[1:], duration=100)
     return buffer.getvalue()
+
+
+def png_chunk(kind: bytes, data: bytes) -> bytes:
+    return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data))
+
+
+def png_claiming(width: int, height: int) -> bytes:
+    """A valid-looking PNG whose header claims width×height, with a few bytes of pixel data."""
+    header = struct.pack(">IIBBBBB", width, height, 8, 2, 0, 0, 0)
+    return (
+        b"\x89PNG\r\n\x1a\n"
+        + png_chunk(b"IHDR", header)
+        + png_chunk(b"IDAT", zlib.compress(b"\x00" * 16))
+        + png_chunk(b"IEND", b"")
+    )
 
 
 def ftyp(major: bytes, *compatible: bytes) -> bytes:
@@ -106,6 +123,12 @@ def video(videos, mime: str) -> pathlib.Path:
             pytest.fail(f"no encoder for {mime} in this ffmpeg")
         pytest.skip(f"no encoder for {mime} in this ffmpeg")
     return videos[mime]
+
+
+def thumbnail_of(info: processing.MediaInfo) -> Image.Image:
+    image = Image.open(io.BytesIO(info.thumbnail))
+    image.load()
+    return image
 
 
 # --- sniff -----------------------------------------------------------------------------------
@@ -206,3 +229,157 @@ def test_sniff_goes_by_bytes_not_by_the_name(tmp_path):
     path = write(tmp_path, "photo.jpg", image_bytes("PNG"))
 
     assert sniff(head_of(path)) == "image/png"
+
+
+# --- describe: images ------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("fmt", "mime"),
+    [
+        ("PNG", "image/png"),
+        ("JPEG", "image/jpeg"),
+        ("WEBP", "image/webp"),
+        ("GIF", "image/gif"),
+        pytest.param(
+            "AVIF",
+            "image/avif",
+            marks=pytest.mark.skipif(not AVIF, reason="this Pillow has no AVIF"),
+        ),
+    ],
+)
+def test_describe_measures_an_image_and_makes_a_webp_thumbnail(tmp_path, fmt, mime):
+    path = write(tmp_path, "image", image_bytes(fmt, size=(300, 200)))
+
+    info = describe(path, mime)
+
+    assert (info.mime, info.width, info.height, info.duration_ms) == (mime, 300, 200, None)
+    assert sniff(info.thumbnail) == "image/webp"
+    assert thumbnail_of(info).size == (300, 200)
+
+
+def test_a_large_image_gets_a_thumbnail_at_most_512_on_its_longest_side(tmp_path):
+    path = write(tmp_path, "large.png", image_bytes("PNG", size=(2000, 1000)))
+
+    info = describe(path, "image/png")
+
+    assert (info.width, info.height) == (2000, 1000)
+    assert thumbnail_of(info).size == (512, 256)
+
+
+def test_a_small_image_keeps_its_size_in_the_thumbnail(tmp_path):
+    path = write(tmp_path, "small.jpg", image_bytes("JPEG", size=(100, 50)))
+
+    info = describe(path, "image/jpeg")
+
+    assert thumbnail_of(info).size == (100, 50)
+
+
+def test_an_exif_rotated_jpeg_is_measured_and_thumbnailed_upright(tmp_path):
+    exif = Image.Exif()
+    exif[0x0112] = 6  # stored landscape, shown turned a quarter clockwise
+    path = write(tmp_path, "rotated.jpg", image_bytes("JPEG", size=(200, 100), exif=exif))
+
+    info = describe(path, "image/jpeg")
+
+    assert (info.width, info.height) == (100, 200)
+    assert thumbnail_of(info).size == (100, 200)
+
+
+def test_an_animated_gif_is_described_from_its_first_frame(tmp_path):
+    path = write(tmp_path, "animated.gif", animated_gif())
+
+    info = describe(path, "image/gif")
+
+    assert (info.width, info.height) == (40, 20)
+    assert thumbnail_of(info).size == (40, 20)
+
+
+def test_the_placeholder_is_a_short_blurhash_of_the_thumbnail(tmp_path):
+    path = write(tmp_path, "image.png", image_bytes("PNG", size=(300, 200)))
+
+    info = describe(path, "image/png")
+
+    assert isinstance(info.placeholder, str)
+    assert 6 <= len(info.placeholder) <= 40
+
+
+def test_a_transparent_png_keeps_its_alpha_in_the_thumbnail(tmp_path):
+    buffer = io.BytesIO()
+    Image.new("RGBA", (50, 50), (255, 0, 0, 0)).save(buffer, format="PNG")
+    path = write(tmp_path, "clear.png", buffer.getvalue())
+
+    info = describe(path, "image/png")
+
+    assert thumbnail_of(info).mode == "RGBA"
+    assert info.placeholder
+
+
+@pytest.fixture
+def decoding_forbidden(monkeypatch):
+    """Any attempt to decode pixels fails the test."""
+
+    def refuse(self, *args, **kwargs):
+        raise AssertionError("pixels were decoded")
+
+    monkeypatch.setattr(ImageFile.ImageFile, "load", refuse)
+
+
+def test_a_png_claiming_50000_by_50000_is_refused_without_decoding(tmp_path, decoding_forbidden):
+    path = write(tmp_path, "bomb.png", png_claiming(50_000, 50_000))
+
+    with pytest.raises(ProcessingError) as raised:
+        describe(path, "image/png")
+
+    assert raised.value.code == "too_many_pixels"
+
+
+def test_an_image_over_max_pixels_is_refused_without_decoding(tmp_path, decoding_forbidden):
+    path = write(tmp_path, "large.png", image_bytes("PNG", size=(2000, 1000)))
+
+    with pytest.raises(ProcessingError) as raised:
+        describe(path, "image/png", max_pixels=1_000_000)
+
+    assert raised.value.code == "too_many_pixels"
+
+
+def test_a_truncated_png_is_corrupt(tmp_path):
+    noise = Image.frombytes("RGB", (200, 200), os.urandom(200 * 200 * 3))
+    buffer = io.BytesIO()
+    noise.save(buffer, format="PNG")
+    path = write(tmp_path, "cut.png", buffer.getvalue()[: len(buffer.getvalue()) // 2])
+
+    with pytest.raises(ProcessingError) as raised:
+        describe(path, "image/png")
+
+    assert raised.value.code == "corrupt"
+
+
+def test_bytes_that_are_not_the_claimed_type_are_corrupt(tmp_path):
+    path = write(tmp_path, "fake.png", image_bytes("JPEG"))
+
+    with pytest.raises(ProcessingError) as raised:
+        describe(path, "image/png")
+
+    assert raised.value.code == "corrupt"
+
+
+@pytest.mark.parametrize("mime", ["image/svg+xml", "text/html", "application/pdf"])
+def test_types_outside_accepted_are_unsupported(tmp_path, mime):
+    path = write(tmp_path, "file", b"<svg></svg>")
+
+    with pytest.raises(ProcessingError) as raised:
+        describe(path, mime)
+
+    assert raised.value.code == "unsupported_type"
+
+
+def test_without_avif_support_an_avif_is_kept_unmeasured_and_logged(tmp_path, monkeypatch, caplog):
+    monkeypatch.setattr(processing, "_logged_once", set())
+    monkeypatch.setattr(processing.features, "check", lambda feature: False)
+    path = write(tmp_path, "image.avif", ftyp(b"avif", b"mif1"))
+
+    info = describe(path, "image/avif")
+
+    assert (info.width, info.height, info.thumbnail, info.placeholder) == (None,) * 4
+    assert "AVIF" in caplog.text
