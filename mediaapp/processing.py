@@ -1,14 +1,19 @@
 """Know what a media file is from its bytes, and make the thumbnail and placeholder the grid shows.
 
 Self-contained on purpose: no Flask app, database or models, so the archive job and the upload
-endpoint can both call it. Images go through Pillow; videos are not measured yet.
+endpoint can both call it. Images go through Pillow; videos through ffprobe and ffmpeg, which are
+optional (DESIGN: `make run` works without them; videos are then kept without posters).
 """
 
 import io
+import json
 import logging
 import pathlib
+import shutil
+import subprocess
 import warnings
 from dataclasses import dataclass
+from typing import Any
 
 import blurhash
 from PIL import Image, ImageOps, features
@@ -30,6 +35,9 @@ ACCEPTED = {
 ACTIVE = {"image/svg+xml", "text/html"}
 
 THUMBNAIL_MAX_SIDE = 512
+SUBPROCESS_TIMEOUT_S = 30
+# A clip longer than this gets its poster from here rather than from a (often black) first frame.
+POSTER_AT_S = 1.0
 
 # Pillow decoders allowed per type: opening a PNG never lets another plugin try to parse it.
 _PILLOW_FORMATS = {
@@ -39,6 +47,8 @@ _PILLOW_FORMATS = {
     "image/gif": "GIF",
     "image/avif": "AVIF",
 }
+# The demuxer forced per type, so ffprobe never guesses (a guessed playlist format could fetch).
+_FFMPEG_DEMUXERS = {"video/mp4": "mov", "video/quicktime": "mov", "video/webm": "matroska"}
 
 _AVIF_BRANDS = {b"avif", b"avis"}
 _MP4_BRANDS = {
@@ -74,7 +84,7 @@ _logged_once: set[str] = set()
 
 class ProcessingError(Exception):
     """A file that cannot be described. `code` is machine-readable: 'unsupported_type',
-    'too_many_pixels' or 'corrupt'; `message` is a sentence for people."""
+    'too_many_pixels', 'corrupt' or 'timeout'; `message` is a sentence for people."""
 
     def __init__(self, code: str, message: str) -> None:
         super().__init__(f"{code}: {message}")
@@ -84,8 +94,8 @@ class ProcessingError(Exception):
 
 @dataclass(frozen=True)
 class MediaInfo:
-    """What describe() learned. Dimensions are as displayed (EXIF orientation applied); any
-    field is None when it could not be measured safely."""
+    """What describe() learned. Dimensions are as displayed (EXIF orientation or video
+    rotation applied); any field is None when it could not be measured safely."""
 
     mime: str
     width: int | None
@@ -217,17 +227,23 @@ def describe(path: pathlib.Path, mime: str, *, max_pixels: int = 100_000_000) ->
     Raises ProcessingError: 'unsupported_type' for a type outside ACCEPTED (ACTIVE types
     included: there is nothing to measure without running them), 'too_many_pixels' when the
     header claims more than max_pixels (checked before any pixel is decoded), 'corrupt' when
-    the file does not decode.
+    the file does not decode, 'timeout' when ffprobe or ffmpeg takes too long.
 
     Degrades rather than fails where the machine lacks a capability: AVIF without Pillow's AVIF
-    support gives a MediaInfo whose measured fields are None, and the log says why (once per
-    process). Videos are not measured yet: their MediaInfo carries only the type.
+    support, or a video without ffmpeg/ffprobe on PATH, gives a MediaInfo whose measured fields
+    are None, and the log says why (once per process).
     """
     if mime not in ACCEPTED:
         raise ProcessingError("unsupported_type", f"{mime} is not a type we keep")
     if mime.startswith("video/"):
-        return MediaInfo(mime, None, None, None, None, None)  # not measured yet
+        return _describe_video(path, mime, max_pixels)
     return _describe_image(path, mime, max_pixels)
+
+
+def ffmpeg_available() -> bool:
+    """Whether both ffprobe and ffmpeg are on PATH (looked up on each call, so a changed PATH
+    takes effect at once)."""
+    return shutil.which("ffprobe") is not None and shutil.which("ffmpeg") is not None
 
 
 def _log_once(key: str, message: str) -> None:
@@ -305,3 +321,139 @@ def _placeholder(thumbnail: Image.Image) -> str:
         # (removed in 14); pinned versions keep it working until the library catches up.
         warnings.filterwarnings("ignore", "Image.Image.getdata", DeprecationWarning)
         return blurhash.encode(small, x_components=x, y_components=y)
+
+
+def _describe_video(path: pathlib.Path, mime: str, max_pixels: int) -> MediaInfo:
+    if not ffmpeg_available():
+        _log_once(
+            "ffmpeg",
+            "ffprobe/ffmpeg not found on PATH; videos are kept without size, duration or poster",
+        )
+        return MediaInfo(mime, None, None, None, None, None)
+    probe = _ffprobe(path, mime)
+    streams = probe.get("streams") or []
+    if not streams:
+        raise ProcessingError("unsupported_type", f"the {mime} file has no video stream")
+    stream = streams[0]
+    width, height = _video_size(stream)
+    if width and height:
+        _check_pixels(width, height, max_pixels)
+    duration_ms = _duration_ms(probe)
+    poster = _poster(path, mime, duration_ms)
+    if poster is None:
+        return MediaInfo(mime, width, height, duration_ms, None, None)
+    return MediaInfo(mime, width, height, duration_ms, *_encode_thumbnail(poster))
+
+
+def _media_input(path: pathlib.Path, mime: str) -> list[str]:
+    """ffmpeg/ffprobe input arguments for path: the demuxer forced, only local files allowed,
+    and the path as an absolute `file:` URL so it can never read as an option or a protocol."""
+    return [
+        "-f",
+        _FFMPEG_DEMUXERS[mime],
+        "-protocol_whitelist",
+        "file",
+        "-i",
+        f"file:{path.resolve()}",
+    ]
+
+
+def _run(args: list[str]) -> subprocess.CompletedProcess[bytes]:
+    """Run a tool with an argument list (never a shell) and a timeout."""
+    try:
+        return subprocess.run(args, capture_output=True, timeout=SUBPROCESS_TIMEOUT_S, check=False)
+    except subprocess.TimeoutExpired as error:
+        raise ProcessingError("timeout", f"{args[0]} took over {SUBPROCESS_TIMEOUT_S} s") from error
+
+
+def _ffprobe(path: pathlib.Path, mime: str) -> dict[str, Any]:
+    result = _run(
+        [
+            "ffprobe",
+            "-v",
+            "error",
+            "-print_format",
+            "json",
+            "-show_entries",
+            "format=duration:stream=width,height,duration:stream_tags=rotate"
+            ":stream_side_data=rotation",
+            "-select_streams",
+            "v:0",
+            *_media_input(path, mime),
+        ]
+    )
+    if result.returncode != 0:
+        message = result.stderr.decode(errors="replace").strip()[:200]
+        raise ProcessingError("corrupt", f"ffprobe cannot read the {mime} file: {message}")
+    try:
+        return json.loads(result.stdout)
+    except ValueError as error:
+        raise ProcessingError("corrupt", "ffprobe gave no readable answer") from error
+
+
+def _video_size(stream: dict[str, Any]) -> tuple[int | None, int | None]:
+    """The displayed size: a phone's portrait clip is stored landscape with a rotation."""
+    width, height = stream.get("width"), stream.get("height")
+    rotations = [side.get("rotation") for side in stream.get("side_data_list", [])]
+    rotations.append(stream.get("tags", {}).get("rotate"))
+    for rotation in rotations:
+        try:
+            if round(float(rotation)) % 180 != 0:
+                return height, width
+        except (TypeError, ValueError):
+            continue  # absent or unreadable: not a reason to fail
+    return width, height
+
+
+def _duration_ms(probe: dict[str, Any]) -> int | None:
+    """Duration from the container, else from the video stream."""
+    candidates = [probe.get("format", {}).get("duration")]
+    candidates += [stream.get("duration") for stream in probe.get("streams", [])]
+    for value in candidates:
+        try:
+            return round(float(value) * 1000)
+        except (TypeError, ValueError):
+            continue
+    return None
+
+
+def _poster(path: pathlib.Path, mime: str, duration_ms: int | None) -> Image.Image | None:
+    """A frame at POSTER_AT_S (the first frame for shorter clips), upright and shrunk like an
+    image thumbnail; None, logged, when ffmpeg cannot produce one."""
+    long_enough = duration_ms is None or duration_ms > POSTER_AT_S * 1000
+    for seek in [POSTER_AT_S, 0.0] if long_enough else [0.0]:
+        frame = _extract_frame(path, mime, seek)
+        if frame is not None:
+            return frame
+    logger.warning("ffmpeg produced no poster frame for %s", path.name)
+    return None
+
+
+def _extract_frame(path: pathlib.Path, mime: str, seek: float) -> Image.Image | None:
+    # -ss before -i seeks the input (fast); ffmpeg applies the stream's rotation itself.
+    result = _run(
+        [
+            "ffmpeg",
+            "-nostdin",
+            "-v",
+            "error",
+            "-ss",
+            f"{seek:.3f}",
+            *_media_input(path, mime),
+            "-frames:v",
+            "1",
+            "-f",
+            "image2pipe",
+            "-c:v",
+            "png",
+            "pipe:1",
+        ]
+    )
+    if result.returncode != 0 or not result.stdout:
+        return None
+    try:
+        with Image.open(io.BytesIO(result.stdout), formats=["PNG"]) as frame:
+            return _thumbnail_image(frame)
+    except (OSError, SyntaxError, ValueError) as error:
+        logger.warning("ffmpeg's poster frame for %s does not decode: %s", path.name, error)
+        return None

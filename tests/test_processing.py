@@ -1,6 +1,7 @@
 """mediaapp.processing: sniffing types from bytes, measuring files, thumbnails and placeholders."""
 
 import io
+import logging
 import os
 import pathlib
 import shutil
@@ -383,3 +384,67 @@ def test_without_avif_support_an_avif_is_kept_unmeasured_and_logged(tmp_path, mo
 
     assert (info.width, info.height, info.thumbnail, info.placeholder) == (None,) * 4
     assert "AVIF" in caplog.text
+
+
+# --- describe: videos ------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("mime", ["video/mp4", "video/quicktime", "video/webm"])
+def test_describe_measures_a_video_and_makes_a_poster(videos, mime):
+    path = video(videos, mime)
+
+    info = describe(path, mime)
+
+    assert (info.mime, info.width, info.height) == (mime, 320, 240)
+    assert abs(info.duration_ms - 2000) <= 100
+    assert sniff(info.thumbnail) == "image/webp"
+    assert thumbnail_of(info).size == (320, 240)
+    assert info.placeholder
+
+
+def test_a_rotated_video_is_measured_as_displayed(videos, tmp_path):
+    path = tmp_path / "portrait.mp4"
+    subprocess.run(
+        ["ffmpeg", "-nostdin", "-v", "error", "-i", str(videos["video/mp4"]), "-c", "copy"]
+        + ["-metadata:s:v:0", "rotate=90", str(path)],
+        check=True,
+        timeout=60,
+    )
+
+    info = describe(path, "video/mp4")
+
+    assert (info.width, info.height) == (240, 320)
+    assert thumbnail_of(info).size == (240, 320)
+
+
+def test_a_clip_shorter_than_a_second_gets_its_first_frame_as_poster(ffmpeg, tmp_path):
+    path = make_video(tmp_path, "short.mp4", ["-c:v", "mpeg4"], duration=0.5)
+
+    info = describe(path, "video/mp4")
+
+    assert info.duration_ms < 1000
+    assert sniff(info.thumbnail) == "image/webp"
+
+
+def test_a_corrupt_video_is_corrupt(ffmpeg, tmp_path):
+    path = write(tmp_path, "broken.mp4", ftyp(b"isom", b"isom") + b"\xde\xad" * 100)
+
+    with pytest.raises(ProcessingError) as raised:
+        describe(path, "video/mp4")
+
+    assert raised.value.code == "corrupt"
+
+
+def test_without_ffmpeg_a_video_is_kept_unmeasured_and_the_log_says_why(
+    tmp_path, monkeypatch, caplog
+):
+    monkeypatch.setattr(processing, "_logged_once", set())
+    monkeypatch.setenv("PATH", str(tmp_path / "empty"))
+    path = write(tmp_path, "clip.mp4", ftyp(b"isom", b"isom") + b"\x00" * 100)
+    caplog.set_level(logging.WARNING, logger="mediaapp.processing")
+
+    info = describe(path, "video/mp4")
+
+    assert not processing.ffmpeg_available()
+    assert info == processing.MediaInfo("video/mp4", None, None, None, None, None)
+    assert "ffmpeg" in caplog.text
