@@ -3,6 +3,7 @@
 import gzip
 import hashlib
 import socket
+import ssl
 import threading
 import time
 from collections.abc import Iterator
@@ -12,6 +13,7 @@ from pathlib import Path
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
+import trustme
 
 from mediaapp import fetching
 from mediaapp.fetching import FetchError, fetch
@@ -134,12 +136,18 @@ class Handler(BaseHTTPRequestHandler):
         self.send_body(b"nope", status=int(path.rsplit("/", 1)[1]))
 
 
+class QuietServer(ThreadingHTTPServer):
+    daemon_threads = True
+
+    def handle_error(self, request, client_address):
+        pass  # hung-up clients and refused TLS handshakes are expected here
+
+
 @pytest.fixture(scope="module")
 def server() -> Iterator[Origin]:
-    httpd = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    httpd = QuietServer(("127.0.0.1", 0), Handler)
     origin = Origin(port=httpd.server_address[1])
     httpd.RequestHandlerClass = type("BoundHandler", (Handler,), {"origin": origin})
-    httpd.daemon_threads = True
     thread = threading.Thread(target=httpd.serve_forever, daemon=True)
     thread.start()
     yield origin
@@ -451,6 +459,68 @@ def test_each_redirect_hop_is_resolved_once_and_checked(origin, dest, monkeypatc
     assert error.code == "refused_address"
     assert calls == ["gen.lan", "gen.lan"]
     assert len(origin.requests) == 1
+
+
+# --- HTTPS: the pinned address, with the host name for SNI and certificate checks -----------
+
+
+@pytest.fixture(scope="module")
+def tls_ca() -> trustme.CA:
+    return trustme.CA()
+
+
+@pytest.fixture(scope="module")
+def tls_server(tls_ca) -> Iterator[tuple[Origin, list[str]]]:
+    """An HTTPS origin on 127.0.0.1 whose certificate names gen.lan only; records SNI names."""
+    context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
+    tls_ca.issue_cert("gen.lan").configure_cert(context)
+    server_names: list[str] = []
+    context.sni_callback = lambda _sock, name, _ctx: server_names.append(name)
+    httpd = QuietServer(("127.0.0.1", 0), Handler)
+    httpd.socket = context.wrap_socket(httpd.socket, server_side=True)
+    origin = Origin(port=httpd.server_address[1])
+    httpd.RequestHandlerClass = type("BoundHandler", (Handler,), {"origin": origin})
+    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
+    thread.start()
+    yield origin, server_names
+    httpd.shutdown()
+    httpd.server_close()
+
+
+@pytest.fixture
+def trusting(tls_ca, tmp_path_factory, monkeypatch):
+    """Make the test CA the one trusted (OpenSSL reads SSL_CERT_FILE for its default paths)."""
+    bundle = tmp_path_factory.mktemp("ca") / "ca.pem"
+    tls_ca.cert_pem.write_to_path(str(bundle))
+    monkeypatch.setenv("SSL_CERT_FILE", str(bundle))
+
+
+def test_https_connects_to_the_checked_address_and_verifies_the_host_name(
+    tls_server, trusting, dest, monkeypatch
+):
+    origin, server_names = tls_server
+    origin.requests.clear()
+    server_names.clear()
+    calls = resolve_to(monkeypatch, {"gen.lan": ["127.0.0.1"]}, then={"gen.lan": ["127.0.0.2"]})
+    url = f"https://gen.lan:{origin.port}/big"
+
+    fetched = fetch_local(url, dest)
+
+    assert fetched.sha256 == hashlib.sha256(BODY).hexdigest()
+    assert calls == ["gen.lan"]
+    assert server_names == ["gen.lan"]
+    assert origin.requests[0]["host"] == f"gen.lan:{origin.port}"
+
+
+def test_https_refuses_a_certificate_for_another_name(tls_server, trusting, dest):
+    origin, _ = tls_server
+    origin.requests.clear()
+
+    error = refused(f"https://127.0.0.1:{origin.port}/big", dest)
+
+    assert error.code == "network"
+    assert "certificate" in error.message.lower()
+    assert origin.requests == []
 
 
 # --- helpers ----------------------------------------------------------------------------------
