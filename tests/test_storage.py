@@ -5,13 +5,19 @@ from __future__ import annotations
 import hashlib
 import os
 import pathlib
+import socket
 import stat
 import threading
+import urllib.error
+import urllib.parse
+import urllib.request
+import uuid
 
 import pytest
 
 from mediaapp.storage import BlobMissing, BlobStore, StoreUnavailable, from_url
 from mediaapp.storage.filesystem import FileStore
+from mediaapp.storage.s3 import S3Store
 
 DATA = b"The quick brown fox jumps over the lazy dog.\n" * 100
 SHA = hashlib.sha256(DATA).hexdigest()
@@ -28,7 +34,8 @@ BAD_KEYS = [
     pytest.param("", id="empty"),
 ]
 
-BACKENDS = ["filesystem"]
+BACKENDS = ["filesystem", "s3"]
+BUCKET = "mediaapp-test"
 
 
 def sha256_of(data: bytes) -> str:
@@ -42,6 +49,65 @@ def read_all(store: BlobStore, sha256: str, start: int = 0, end: int | None = No
 @pytest.fixture(params=BACKENDS)
 def backend(request) -> str:
     return request.param
+
+
+@pytest.fixture(scope="session")
+def moto_endpoint():
+    """A moto S3 server on 127.0.0.1 for the whole session, with dummy credentials.
+
+    Starting it is checked with a timeout because ThreadedMotoServer.start() waits forever
+    if its thread dies. In CI a server that won't start fails the run rather than skip S3.
+    """
+    fail_or_skip = pytest.fail if os.environ.get("CI") else pytest.skip
+    try:
+        from moto.server import ThreadedMotoServer
+    except ImportError as exc:
+        fail_or_skip(f"moto[server] is not installed: {exc}")
+    with pytest.MonkeyPatch.context() as env:
+        env.setenv("AWS_ACCESS_KEY_ID", "testing")
+        env.setenv("AWS_SECRET_ACCESS_KEY", "testing")
+        env.setenv("AWS_DEFAULT_REGION", "us-east-1")
+        # Nothing from a developer's own AWS setup may steer the tests elsewhere.
+        for name in ("AWS_SESSION_TOKEN", "AWS_PROFILE", "AWS_ENDPOINT_URL", "AWS_ENDPOINT_URL_S3"):
+            env.delenv(name, raising=False)
+        env.setenv("AWS_CONFIG_FILE", os.devnull)
+        env.setenv("AWS_SHARED_CREDENTIALS_FILE", os.devnull)
+        env.setenv("NO_PROXY", "127.0.0.1,localhost")
+        # Without credentials boto3 would next ask the instance metadata address; never.
+        env.setenv("AWS_EC2_METADATA_DISABLED", "true")
+        server = ThreadedMotoServer(ip_address="127.0.0.1", port=0, verbose=False)
+        starter = threading.Thread(target=server.start, daemon=True)
+        starter.start()
+        starter.join(timeout=30)
+        if starter.is_alive():
+            fail_or_skip("moto's S3 server did not start on 127.0.0.1 within 30 s")
+        host, port = server.get_host_and_port()
+        endpoint = f"http://{host}:{port}"
+        try:
+            import boto3
+
+            boto3.session.Session().client(
+                "s3", endpoint_url=endpoint, region_name="us-east-1"
+            ).create_bucket(Bucket=BUCKET)
+            yield endpoint
+        finally:
+            server.stop()
+
+
+@pytest.fixture(scope="session")
+def s3_client(moto_endpoint):
+    """A plain boto3 client, to look at what the store wrote without going through it."""
+    import boto3
+
+    return boto3.session.Session().client("s3", endpoint_url=moto_endpoint, region_name="us-east-1")
+
+
+@pytest.fixture
+def s3_store(moto_endpoint) -> BlobStore:
+    """A store under a fresh prefix in the session's bucket, so tests can't see each other."""
+    prefix = f"t/{uuid.uuid4().hex}"
+    query = urllib.parse.urlencode({"endpoint_url": moto_endpoint, "region": "us-east-1"})
+    return from_url(f"s3://{BUCKET}/{prefix}?{query}", instance_path=pathlib.Path("/unused"))
 
 
 @pytest.fixture
@@ -79,6 +145,18 @@ def test_stored_bytes_read_back_equal(store):
     body = read_all(store, SHA)
 
     assert body == DATA
+
+
+def test_an_empty_blob_is_stored_and_reads_back_empty(store):
+    store.put_bytes(sha256_of(b""), b"", content_type="text/plain")
+
+    found = (
+        store.size(sha256_of(b"")),
+        read_all(store, sha256_of(b"")),
+        read_all(store, sha256_of(b""), 0, 10),
+    )
+
+    assert found == (0, b"", b"")
 
 
 def test_a_blob_never_stored_does_not_exist(store):
@@ -386,8 +464,137 @@ def test_a_file_url_stores_blobs_at_its_path(tmp_path):
         pytest.param("s3://key:secret@bucket/prefix", id="s3-with-credentials"),
         pytest.param("s3://bucket/prefix?regoin=us-east-1", id="s3-unknown-option"),
         pytest.param("s3://bucket?region=a&region=b", id="s3-repeated-option"),
+        pytest.param("s3://bucket?endpoint_url=ftp://x", id="s3-endpoint-not-http"),
+        pytest.param("s3://bucket?addressing_style=sideways", id="s3-bad-addressing-style"),
+        pytest.param("s3://Not_A_Bucket/prefix", id="s3-bad-bucket-name"),
     ],
 )
 def test_from_url_refuses_what_it_cannot_build_with_a_sentence(url, tmp_path):
     with pytest.raises(ValueError, match=r"[A-Z].*\.$"):
         from_url(url, instance_path=tmp_path)
+
+
+def test_an_s3_url_builds_a_store_for_its_bucket_prefix_endpoint_and_region(tmp_path):
+    url = "s3://media/archive/v1/?endpoint_url=http://127.0.0.1:9000&region=eu-west-1"
+
+    store = from_url(url, instance_path=tmp_path)
+
+    assert isinstance(store, S3Store)
+    assert (store.bucket, store.prefix, store.endpoint_url, store.region) == (
+        "media",
+        "archive/v1",
+        "http://127.0.0.1:9000",
+        "eu-west-1",
+    )
+
+
+# The S3 store ------------------------------------------------------------------------------
+
+
+def fetch(url: str) -> tuple[bytes, dict[str, str]]:
+    # No proxy: the moto server is on this machine's loopback.
+    opener = urllib.request.build_opener(urllib.request.ProxyHandler({}))
+    with opener.open(url, timeout=10) as response:
+        return response.read(), {k.lower(): v for k, v in response.headers.items()}
+
+
+def test_the_s3_store_keeps_blobs_under_prefix_fan_out_and_digest_with_their_type(
+    s3_store, s3_client
+):
+    s3_store.put_bytes(SHA, DATA, content_type="text/plain")
+
+    head = s3_client.head_object(Bucket=BUCKET, Key=f"{s3_store.prefix}/{SHA[:2]}/{SHA}")
+
+    assert (head["ContentLength"], head["ContentType"]) == (len(DATA), "text/plain")
+
+
+def test_the_s3_store_uploads_a_big_file_in_parts_with_its_type(s3_store, s3_client, tmp_path):
+    data = os.urandom(9 * 1024 * 1024)
+    path = tmp_path / "video.mp4"
+    path.write_bytes(data)
+    s3_store.put_file(sha256_of(data), path, content_type="video/mp4")
+
+    head = s3_client.head_object(Bucket=BUCKET, Key=s3_store.object_key(sha256_of(data)))
+
+    # A multipart object's ETag ends in -<number of parts>.
+    assert head["ContentType"] == "video/mp4" and head["ETag"].strip('"').endswith("-2")
+
+
+def test_the_s3_store_has_no_local_path(s3_store):
+    s3_store.put_bytes(SHA, DATA, content_type="text/plain")
+
+    path = s3_store.local_path(SHA)
+
+    assert path is None
+
+
+@pytest.mark.parametrize(
+    ("attachment", "disposition"),
+    [
+        (False, "inline; filename=\"cat.txt\"; filename*=UTF-8''cat.txt"),
+        (True, "attachment; filename=\"cat.txt\"; filename*=UTF-8''cat.txt"),
+    ],
+)
+def test_a_presigned_url_downloads_the_bytes_with_the_asked_headers(
+    s3_store, attachment, disposition
+):
+    s3_store.put_bytes(SHA, DATA, content_type="application/octet-stream")
+    url = s3_store.presigned_url(
+        SHA, filename="cat.txt", content_type="text/plain; charset=utf-8", attachment=attachment
+    )
+
+    body, headers = fetch(url)
+
+    assert body == DATA
+    assert headers["content-type"] == "text/plain; charset=utf-8"
+    assert headers["content-disposition"] == disposition
+
+
+def test_a_presigned_url_names_a_non_ascii_file_safely(s3_store):
+    s3_store.put_bytes(SHA, DATA, content_type="image/png")
+    url = s3_store.presigned_url(SHA, filename='chat "noir".png', content_type="image/png")
+
+    _, headers = fetch(url)
+
+    assert headers["content-disposition"] == (
+        "inline; filename=\"chat _noir_.png\"; filename*=UTF-8''chat%20%22noir%22.png"
+    )
+
+
+def test_a_presigned_url_is_signed_for_the_asked_lifetime(s3_store):
+    url = s3_store.presigned_url(SHA, filename="a.txt", content_type="text/plain", expires=60)
+
+    signed = urllib.parse.parse_qs(urllib.parse.urlsplit(url).query)
+
+    assert signed["X-Amz-Expires"] == ["60"]
+
+
+def test_the_s3_store_fails_its_check_when_the_bucket_does_not_exist(moto_endpoint, tmp_path):
+    query = urllib.parse.urlencode({"endpoint_url": moto_endpoint, "region": "us-east-1"})
+    store = from_url(f"s3://no-such-bucket/p?{query}", instance_path=tmp_path)
+
+    with pytest.raises(StoreUnavailable, match="does not exist"):
+        store.check()
+
+
+def test_the_s3_store_fails_its_check_when_the_endpoint_is_down(moto_endpoint, tmp_path):
+    with socket.socket() as probe:  # a port that was free a moment ago has no listener now
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    store = from_url(
+        f"s3://{BUCKET}/p?endpoint_url=http://127.0.0.1:{port}&region=us-east-1",
+        instance_path=tmp_path,
+    )
+
+    with pytest.raises(StoreUnavailable, match="unreachable"):
+        store.check()
+
+
+def test_the_s3_store_fails_its_check_without_credentials(moto_endpoint, tmp_path, monkeypatch):
+    monkeypatch.delenv("AWS_ACCESS_KEY_ID")
+    monkeypatch.delenv("AWS_SECRET_ACCESS_KEY")
+    query = urllib.parse.urlencode({"endpoint_url": moto_endpoint, "region": "us-east-1"})
+    store = from_url(f"s3://{BUCKET}/p?{query}", instance_path=tmp_path)
+
+    with pytest.raises(StoreUnavailable, match="credentials"):
+        store.check()

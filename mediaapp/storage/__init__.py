@@ -61,6 +61,12 @@ def validate_key(sha256: object) -> str:
     return sha256
 
 
+def require_digest(expected: str, actual: str) -> None:
+    """Raise ValueError unless the digest of the bytes at hand is the key they'd be put under."""
+    if actual != expected:
+        raise ValueError(f"Content does not match its key: expected {expected}, got {actual}.")
+
+
 def clamp_range(start: int, end: int | None, size: int) -> tuple[int, int]:
     """Turn the half-open range [start, end) into offsets inside a blob of `size` bytes.
 

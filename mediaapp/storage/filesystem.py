@@ -15,6 +15,7 @@ from mediaapp.storage import (
     ChunkStream,
     StoreUnavailable,
     clamp_range,
+    require_digest,
     validate_key,
     validate_presign_args,
 )
@@ -60,14 +61,14 @@ class FileStore(BlobStore):
             if target.exists():
                 # Still read the source: a caller that names the wrong digest has a bug
                 # worth hearing about even when the blob happens to be here already.
-                _require_digest(sha256, _sha256_of(chunks))
+                require_digest(sha256, _sha256_of(chunks))
                 return
             self._write(sha256, target, chunks)
 
     def put_bytes(self, sha256: str, data: bytes, *, content_type: str) -> None:
         """Store `data` under its digest; see BlobStore.put_file."""
         target = self._path(sha256)
-        _require_digest(sha256, hashlib.sha256(data).hexdigest())
+        require_digest(sha256, hashlib.sha256(data).hexdigest())
         if target.exists():
             return
         self._write(sha256, target, [data])
@@ -90,7 +91,7 @@ class FileStore(BlobStore):
                     out.write(chunk)
                 out.flush()
                 os.fsync(out.fileno())
-            _require_digest(sha256, digest.hexdigest())
+            require_digest(sha256, digest.hexdigest())
             # mkstemp makes 0o600 files; the web server (X-Sendfile) must be able to read it.
             os.chmod(temp, _FILE_MODE)
             # A concurrent put of the same digest may have won meanwhile. Replacing its file
@@ -190,11 +191,6 @@ def _sha256_of(chunks: Iterable[bytes]) -> str:
     for chunk in chunks:
         digest.update(chunk)
     return digest.hexdigest()
-
-
-def _require_digest(expected: str, actual: str) -> None:
-    if actual != expected:
-        raise ValueError(f"Content does not match its key: expected {expected}, got {actual}.")
 
 
 def _fsync_dir(directory: pathlib.Path) -> None:
