@@ -241,6 +241,18 @@ def test_a_wrong_digest_is_refused_even_when_the_key_is_already_stored(store, tm
     assert read_all(store, OTHER) == b"other"
 
 
+@pytest.mark.parametrize("method", ["put_file", "put_bytes"])
+def test_a_content_type_that_could_split_a_header_is_refused(store, source_file, method):
+    with pytest.raises(ValueError, match="content_type"):
+        getattr(store, method)(
+            SHA,
+            source_file if method == "put_file" else DATA,
+            content_type="text/plain\r\nSet-Cookie: x=1",
+        )
+
+    assert store.exists(SHA) is False
+
+
 KEY_METHODS = {
     "put_file": lambda s, k, f: s.put_file(k, f, content_type="text/plain"),
     "put_bytes": lambda s, k, f: s.put_bytes(k, DATA, content_type="text/plain"),

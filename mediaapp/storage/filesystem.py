@@ -16,6 +16,7 @@ from mediaapp.storage import (
     StoreUnavailable,
     clamp_range,
     require_digest,
+    validate_header_value,
     validate_key,
     validate_presign_args,
 )
@@ -56,6 +57,8 @@ class FileStore(BlobStore):
         changes while it is read can't be stored under the wrong name.
         """
         target = self._path(sha256)
+        # Not stored here, but checked so a bad value fails alike on every backend.
+        validate_header_value("content_type", content_type)
         with open(path, "rb") as source:
             chunks = iter(lambda: source.read(_COPY_CHUNK), b"")
             if target.exists():
@@ -68,6 +71,7 @@ class FileStore(BlobStore):
     def put_bytes(self, sha256: str, data: bytes, *, content_type: str) -> None:
         """Store `data` under its digest; see BlobStore.put_file."""
         target = self._path(sha256)
+        validate_header_value("content_type", content_type)
         require_digest(sha256, hashlib.sha256(data).hexdigest())
         if target.exists():
             return
