@@ -25,6 +25,8 @@ def account(playwright_instance, live_server) -> str:
 
 
 def owner_key(page) -> str:
+    # After a navigation the new page's deferred scripts may not have run yet.
+    page.wait_for_function("() => window.MediaCache !== undefined")
     key = page.evaluate("() => MediaCache.ownerKey")
     assert key
     return key

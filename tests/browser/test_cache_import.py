@@ -54,6 +54,8 @@ def local_request_id(url: str, prompt: str, created_at: str) -> str:
 
 
 def owner_key(page) -> str:
+    # After a navigation the new page's deferred scripts may not have run yet.
+    page.wait_for_function("() => window.MediaCache !== undefined")
     key = page.evaluate("() => MediaCache.ownerKey")
     assert key
     return key

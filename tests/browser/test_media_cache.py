@@ -306,6 +306,9 @@ def test_remove_drops_a_record_the_server_no_longer_has(open_stub):
 def test_a_hostile_cached_record_is_painted_as_text_and_its_bad_urls_never_reach_the_dom(
     page,
 ):
+    # The API is out of reach from the start: otherwise the first page's own refresh could
+    # land after put_storage below and replace the hostile records with the empty history.
+    page.route("**/api/**", lambda route: route.abort())
     page.goto("/")  # a fresh guest's gallery: an empty grid, and the card <template>s
     owner = page.evaluate("() => MediaCache.ownerKey")
     image = cached_record(prompt=HOSTILE_PROMPT, url="javascript:window.__pwned=1")
@@ -328,12 +331,12 @@ def test_a_hostile_cached_record_is_painted_as_text_and_its_bad_urls_never_reach
             f"mediaapp:v1:{owner}:video": [video],
         },
     )
-    page.route("**/api/**", lambda route: route.abort())  # the API is out of reach
 
     page.reload()
 
     cards = page.locator("#media-grid .media-card.is-cached")
-    expect(cards).to_have_count(4)
+    # Painting waits for the aborted API call to fail; allow a loaded machine its time.
+    expect(cards).to_have_count(4, timeout=15_000)
     hostile_card = page.locator(f"#media-{image['id']}")
     expect(hostile_card.locator(".media-card__prompt")).to_have_text(HOSTILE_PROMPT)
     expect(hostile_card.locator(".media-card__media--missing")).to_have_attribute(
