@@ -33,6 +33,7 @@ def create_app(overrides: Mapping[str, Any] | None = None) -> Flask:
     if os.environ.get("MEDIAAPP_PROXY_FIX") == "1":
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=1, x_proto=1, x_host=1)
     init_extensions(app)
+    init_storage(app)
     register_blueprints(app)
     register_template_helpers(app)
     register_security_headers(app)
@@ -91,9 +92,28 @@ def init_extensions(app: Flask) -> None:
             sa.event.listen(db.engine, "connect", _enable_sqlite_foreign_keys)
 
 
+def init_storage(app: Flask) -> None:
+    """The blob store the archive keeps files in, and the worker that fills it.
+
+    The embedded worker (a thread of the web process) starts with the first request, so
+    `flask db upgrade` and other commands never start one; tests drive jobs themselves.
+    """
+    from . import jobs
+    from .services import archive  # noqa: F401  (registers the archive job's handler)
+    from .storage import from_url
+
+    app.extensions["blob_store"] = from_url(
+        app.config["STORAGE_URL"], instance_path=Path(app.instance_path)
+    )
+    app.config["USE_X_SENDFILE"] = app.config["SENDFILE"] == "x-sendfile"
+    if app.config["EMBEDDED_WORKER"] and not app.testing:
+        app.before_request(lambda: jobs.start_embedded_worker(app))
+
+
 def register_blueprints(app: Flask) -> None:
     from .api import bp as api_bp
     from .auth import bp as auth_bp
+    from .files import bp as files_bp
     from .gallery import bp as gallery_bp
     from .public import bp as public_bp
 
@@ -101,6 +121,7 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(gallery_bp)
     app.register_blueprint(auth_bp)
     app.register_blueprint(public_bp)
+    app.register_blueprint(files_bp)
 
 
 def register_cli(app: Flask) -> None:

@@ -1,15 +1,18 @@
 """Command-line tools, registered in the factory."""
 
 import json
+import signal
 import sys
+import threading
 from datetime import timedelta
 
 import click
 from flask import Flask
 from flask.cli import AppGroup
 
+from . import jobs
 from .identity import Owner
-from .services import accounts, media, transfer
+from .services import accounts, archive, media, transfer
 from .services.demo import seed_demo_history
 
 DEMO_EMAIL = "demo@mediaapp.local"
@@ -62,6 +65,32 @@ def register(app: Flask) -> None:
         """Destroy, for every owner, items that have been in the trash longer than DAYS."""
         removed = media.purge_trash(timedelta(days=days))
         click.echo(f"Purged {removed} items trashed more than {days} days ago.")
+
+    @media_cli.command("worker")
+    @click.option(
+        "--once", is_flag=True, help="Run the jobs that are due, then exit (for cron or tests)."
+    )
+    def worker(once: bool) -> None:
+        """Run background jobs (archiving) until stopped; start as many as you like."""
+        if once:
+            click.echo(f"Ran {jobs.run_due()} jobs.")
+            return
+        stop = threading.Event()
+        for signum in (signal.SIGTERM, signal.SIGINT):
+            signal.signal(signum, lambda *_: stop.set())
+        click.echo("Worker running; stop it with Ctrl+C or SIGTERM.")
+        jobs.work(app, stop)
+
+    @media_cli.command("archive")
+    @click.option(
+        "--backfill",
+        is_flag=True,
+        required=True,
+        help="Queue every record that has no stored copy yet.",
+    )
+    def archive_(backfill: bool) -> None:
+        """Queue archive jobs for records without a stored copy (the worker runs them)."""
+        click.echo(f"Queued {archive.backfill()} records to archive.")
 
     @media_cli.command("export")
     @click.option("--email", required=True, help="Whose history.")

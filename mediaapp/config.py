@@ -40,3 +40,21 @@ class Config:
     RATELIMIT_HEADERS_ENABLED = True
 
     WTF_CSRF_TIME_LIMIT = None
+
+    # Keeping the media (services/archive.py). '' keeps blobs in instance/blobs;
+    # 's3://bucket/prefix?endpoint_url=…&region=…' keeps them in S3-compatible storage.
+    STORAGE_URL = os.environ.get("MEDIAAPP_STORAGE_URL", "")
+    # Hosts or CIDR ranges the archiver may fetch from although they are private (a LAN
+    # generator); empty: only public addresses.
+    FETCH_ALLOW = os.environ.get("MEDIAAPP_FETCH_ALLOW", "")
+    FETCH_TIMEOUT = float(os.environ.get("MEDIAAPP_FETCH_TIMEOUT", "120"))
+    MAX_IMAGE_BYTES = _int("MEDIAAPP_MAX_IMAGE_BYTES", 50 * 1024 * 1024)
+    MAX_VIDEO_BYTES = _int("MEDIAAPP_MAX_VIDEO_BYTES", 500 * 1024 * 1024)
+    # Run the job worker inside the web process (the embedded default); production runs
+    # `flask --app app media worker` processes instead.
+    EMBEDDED_WORKER = (
+        os.environ.get("MEDIAAPP_EMBEDDED_WORKER", "0" if ENV_NAME == "production" else "1") == "1"
+    )
+    # How stored files leave: '' streams them from Flask; 'x-sendfile' or
+    # 'x-accel-redirect:/internal-prefix/' hands filesystem blobs to the front server.
+    SENDFILE = os.environ.get("MEDIAAPP_SENDFILE", "")

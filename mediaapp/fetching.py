@@ -66,11 +66,15 @@ class FetchError(Exception):
     and 429 are retryable; refusals, other 4xx and ``too_large`` are not.
     """
 
-    def __init__(self, code: str, message: str, *, retryable: bool = False) -> None:
+    def __init__(
+        self, code: str, message: str, *, retryable: bool = False, status: int | None = None
+    ) -> None:
         super().__init__(message)
         self.code = code
         self.message = message
         self.retryable = retryable
+        # The HTTP status of an 'http_status' failure, so a caller can tell "gone" from others.
+        self.status = status
 
     def __repr__(self) -> str:
         return f"FetchError({self.code!r}, {self.message!r}, retryable={self.retryable})"
@@ -469,6 +473,7 @@ def _get(
                 "http_status",
                 f"{target.url} answered HTTP {response.status}.",
                 retryable=response.status >= 500 or response.status in RETRYABLE_STATUSES,
+                status=response.status,
             )
         _refuse_encodings(response)
         _refuse_announced_size(response, max_bytes)

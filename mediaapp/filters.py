@@ -2,11 +2,12 @@
 
 import json
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from flask import Flask, session
+from flask import Flask, session, url_for
 
 from .identity import EMAIL_KEY, USER_KEY, cache_key, guest_digest, parse_user_id
 from .schemas import is_safe_media_url, iso_utc
@@ -56,6 +57,41 @@ def media_src(url: str | None) -> str:
     return url if is_safe_media_url(url) else ""
 
 
+@dataclass(frozen=True)
+class Sources:
+    """Where a card, the detail view or a share page loads an item's media from."""
+
+    original: str  # the full file
+    preview: str  # what a grid shows of an image: a thumbnail when there is one
+    poster: str  # a video's still
+    missing: str  # what to say where there is nothing to show
+
+
+def media_sources(media: Any, share_token: str | None = None) -> Sources:
+    """The stored copy when mediaapp has one (its thumbnail in grids), else the record's own
+    URL while it may still answer; a source that expired before it was kept shows nothing.
+    URLs with refused schemes never come out of here. `media` is a record, or a mapping
+    with the same keys (the card templates the cache script fills)."""
+
+    def field(name: str):
+        return media.get(name) if isinstance(media, Mapping) else getattr(media, name, None)
+
+    status = field("archive_status")
+    own = media_src(field("url")) if status != "expired" else ""
+    poster = media_src(field("thumbnail_url"))
+    missing = "Source expired" if status == "expired" else "Preview unavailable"
+    if status != "stored":
+        return Sources(own, own, poster, missing)
+    if share_token:
+        file_url = url_for("files.shared_original", token=share_token)
+        thumb = url_for("files.shared_thumbnail", token=share_token)
+    else:
+        file_url = url_for("files.original", media_id=field("id"))
+        thumb = url_for("files.thumbnail", media_id=field("id"))
+    thumb = thumb if field("archive_thumb_sha256") else ""
+    return Sources(file_url, thumb or file_url, thumb or poster, missing)
+
+
 def setting_label(key: str) -> str:
     """`shotSize` or `shot_size` reads as "Shot size"."""
     words = re.sub(r"(?<=[a-z0-9])(?=[A-Z])", " ", str(key)).replace("_", " ").strip()
@@ -87,6 +123,7 @@ def register_template_helpers(app: Flask) -> None:
     app.add_template_filter(media_src)
     app.add_template_filter(setting_label)
     app.add_template_filter(setting_value)
+    app.add_template_global(media_sources)
 
     @app.context_processor
     def inject_viewer() -> dict[str, Any]:

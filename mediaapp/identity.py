@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from flask import g, session
 
 from .models import GeneratedMedia
-from .services.accounts import guest_owner_id
+from .services.guests import guest_owner_id
 
 GUEST_KEY = "guest"
 USER_KEY = "user_id"

@@ -123,6 +123,25 @@ class GeneratedMedia(db.Model):
         _owned_index(
             "trash", sa.text("deleted_at DESC"), sa.text("id DESC"), where="deleted_at IS NOT NULL"
         ),
+        # "Source expired" and "failed" cards, for archive=missing.
+        _owned_index(
+            "archive_missing",
+            *NEWEST,
+            where="deleted_at IS NULL AND archive_status IN ('failed', 'expired')",
+        ),
+        # Which records still hold a blob, asked before its bytes are deleted.
+        sa.Index(
+            "ix_generated_media_archive_sha256",
+            "archive_sha256",
+            postgresql_where=sa.text("archive_sha256 IS NOT NULL"),
+            sqlite_where=sa.text("archive_sha256 IS NOT NULL"),
+        ),
+        sa.Index(
+            "ix_generated_media_archive_thumb_sha256",
+            "archive_thumb_sha256",
+            postgresql_where=sa.text("archive_thumb_sha256 IS NOT NULL"),
+            sqlite_where=sa.text("archive_thumb_sha256 IS NOT NULL"),
+        ),
         # Case-insensitive substring search of prompts (ILIKE '%q%'), PostgreSQL only.
         sa.Index(
             "ix_generated_media_prompt_trgm",
@@ -150,6 +169,22 @@ class GeneratedMedia(db.Model):
     favorite: Mapped[bool] = mapped_column(sa.Boolean, default=False, server_default=sa.false())
     # Set when the item is moved to the trash; NULL for every item in the normal views.
     deleted_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+    # The copy mediaapp keeps (services/archive.py): pending until a job stores it, then
+    # stored, or failed / expired with the reason. The bytes live in the blob store under
+    # archive_sha256, shared by every record with the same bytes.
+    archive_status: Mapped[str] = mapped_column(
+        sa.String(16), default="pending", server_default="pending"
+    )
+    archive_error: Mapped[str | None] = mapped_column(sa.Text)
+    archive_sha256: Mapped[str | None] = mapped_column(sa.String(64))
+    archive_bytes: Mapped[int | None] = mapped_column(sa.BigInteger)
+    archive_mime: Mapped[str | None] = mapped_column(sa.String(64))
+    archive_width: Mapped[int | None] = mapped_column(sa.Integer)
+    archive_height: Mapped[int | None] = mapped_column(sa.Integer)
+    archive_duration_ms: Mapped[int | None] = mapped_column(sa.Integer)
+    archive_thumb_sha256: Mapped[str | None] = mapped_column(sa.String(64))
+    archive_placeholder: Mapped[str | None] = mapped_column(sa.String(128))
 
 
 class ShareLink(db.Model):
@@ -188,6 +223,44 @@ class ShareToken(db.Model):
 
     token: Mapped[str] = mapped_column(sa.String(64), primary_key=True)
     owner_id: Mapped[uuid.UUID] = mapped_column(sa.Uuid)
+
+
+class Blob(db.Model):
+    """Bytes mediaapp keeps, by SHA-256: one row per blob in the store, whoever holds it.
+
+    The row is what the archiver and the collector lock, so bytes are never deleted while a
+    record is being pointed at them (services/archive.py).
+    """
+
+    __tablename__ = "blobs"
+
+    sha256: Mapped[str] = mapped_column(sa.String(64), primary_key=True)
+    bytes: Mapped[int] = mapped_column(sa.BigInteger)
+    mime: Mapped[str] = mapped_column(sa.String(64))
+    created_at: Mapped[datetime] = _created_at()
+
+
+class Job(db.Model):
+    """A durable unit of background work (jobs.py): claimed with a lease, retried with backoff."""
+
+    __tablename__ = "jobs"
+    __table_args__ = (
+        sa.UniqueConstraint("kind", "owner_id", "media_id", name="uq_jobs_kind_media"),
+        sa.Index("ix_jobs_run_at", "run_at"),
+    )
+
+    id: Mapped[int] = mapped_column(
+        sa.BigInteger().with_variant(sa.Integer, "sqlite"), primary_key=True, autoincrement=True
+    )
+    kind: Mapped[str] = mapped_column(sa.String(32))
+    owner_id: Mapped[uuid.UUID] = mapped_column(sa.Uuid)
+    media_id: Mapped[uuid.UUID] = mapped_column(sa.Uuid)
+    run_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    attempts: Mapped[int] = mapped_column(sa.Integer, default=0, server_default="0")
+    # While a worker holds the job; a worker that dies lets it run again once this passes.
+    locked_until: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    last_error: Mapped[str | None] = mapped_column(sa.Text)
+    created_at: Mapped[datetime] = _created_at()
 
 
 # The tables whose every statement must name an owner (tests/test_owner_scoping.py checks it).

@@ -11,7 +11,7 @@ from datetime import UTC, date, datetime
 from typing import Any
 from urllib.parse import urlsplit
 
-from flask import jsonify, request
+from flask import has_request_context, jsonify, request
 from marshmallow import (
     EXCLUDE,
     INCLUDE,
@@ -275,6 +275,11 @@ class MediaFiltersSchema(BaseSchema):
         fields.String(load_default="newest", validate=validate.OneOf(("newest", "oldest"))),
         "Sort",
     )
+    archive = _filter(
+        fields.String(load_default=None, validate=validate.OneOf(("missing",))),
+        "Archive",
+        lambda _: "Files not kept",
+    )
 
     @validates_schema
     def dates_in_order(self, data: dict, **kwargs) -> None:
@@ -310,6 +315,8 @@ class MediaFilters:
     date_from: date | None = None
     date_to: date | None = None
     sort: str = "newest"
+    # "missing": only records whose file mediaapp could not keep (failed or expired).
+    archive: str | None = None
     trashed: bool = False
 
     def fingerprint(self) -> str:
@@ -405,7 +412,7 @@ class PruneSchema(MediaFiltersSchema):
     """Trash everything except favorites, optionally of one type or within dates."""
 
     class Meta:
-        exclude = ("q", "model", "favorite", "sort")
+        exclude = ("q", "model", "favorite", "sort", "archive")
 
     confirm = StrictBoolean(
         required=True,
@@ -423,6 +430,17 @@ class CreateShareSchema(BaseSchema):
         validate=validate.Range(min=1, max=3650),
     )
     hide_prompt = StrictBoolean(data_key="hidePrompt", load_default=False)
+
+
+class UploadMetadataSchema(SaveMediaSchema):
+    """The save fields that come with an uploaded file; `url` (where it came from) is optional
+    there, since the file itself is what is kept."""
+
+    url = CleanString(
+        load_default=None,
+        allow_none=True,
+        validate=[validate.Length(min=1, max=2048), validate_media_url],
+    )
 
 
 class ImportItemSchema(SaveMediaSchema):
@@ -480,6 +498,62 @@ class IsoUtc(fields.Field):
         return None if value is None else iso_utc(value)
 
 
+ARCHIVE_STATUSES = ("pending", "stored", "failed", "expired")
+
+
+def file_urls(m: Any) -> tuple[str | None, str | None]:
+    """Where the stored copy and its thumbnail are served (None until there is one)."""
+    if m.archive_status != "stored":
+        return None, None
+    base = f"{request.script_root if has_request_context() else ''}/files/{m.id}"
+    return base, f"{base}/thumbnail" if m.archive_thumb_sha256 else None
+
+
+class ArchiveSchema(Schema):
+    """The copy mediaapp keeps of a record's media (the record's own url is where it came
+    from): its state and, once stored, what it is and where to fetch it."""
+
+    status = fields.String(
+        required=True, attribute="archive_status", validate=validate.OneOf(ARCHIVE_STATUSES)
+    )
+    error = fields.String(required=True, attribute="archive_error", allow_none=True)
+    bytes = fields.Integer(required=True, attribute="archive_bytes", allow_none=True)
+    mime = fields.String(required=True, attribute="archive_mime", allow_none=True)
+    width = fields.Integer(required=True, attribute="archive_width", allow_none=True)
+    height = fields.Integer(required=True, attribute="archive_height", allow_none=True)
+    duration_ms = fields.Integer(
+        required=True, attribute="archive_duration_ms", data_key="durationMs", allow_none=True
+    )
+    sha256 = fields.String(required=True, attribute="archive_sha256", allow_none=True)
+    file_url = fields.Function(
+        lambda m: file_urls(m)[0],
+        required=True,
+        data_key="fileUrl",
+        allow_none=True,
+        metadata={"type": "string", "nullable": True, "description": "The stored file."},
+    )
+    thumbnail_url = fields.Function(
+        lambda m: file_urls(m)[1],
+        required=True,
+        data_key="thumbnailUrl",
+        allow_none=True,
+        metadata={"type": "string", "nullable": True, "description": "A WebP, ≤ 512 px."},
+    )
+    placeholder = fields.String(
+        required=True,
+        attribute="archive_placeholder",
+        allow_none=True,
+        metadata={"description": "A blurhash to paint before the thumbnail arrives."},
+    )
+
+
+class OfTheRecord(fields.Nested):
+    """A nested object built from the record's own columns (not from one attribute)."""
+
+    def serialize(self, attr, obj, accessor=None, **kwargs):
+        return self._serialize(obj, attr, obj, **kwargs)
+
+
 class MediaSchema(Schema):
     """A media record on the wire. The guest session digest is never sent.
 
@@ -505,6 +579,7 @@ class MediaSchema(Schema):
         allow_none=True,
         metadata={"description": "When it was moved to the trash; null when live."},
     )
+    archive = OfTheRecord(ArchiveSchema, required=True)
 
 
 class PaginationSchema(Schema):
@@ -536,6 +611,25 @@ def media_to_wire(m: Any) -> dict:
         "userId": str(m.user_id) if m.user_id else None,
         "favorite": bool(m.favorite),
         "deletedAt": iso_utc(m.deleted_at) if m.deleted_at else None,
+        "archive": archive_to_wire(m),
+    }
+
+
+def archive_to_wire(m: Any) -> dict:
+    """Fast path for ArchiveSchema().dump()."""
+    file_url, thumbnail_url = file_urls(m)
+    return {
+        "status": m.archive_status,
+        "error": m.archive_error,
+        "bytes": m.archive_bytes,
+        "mime": m.archive_mime,
+        "width": m.archive_width,
+        "height": m.archive_height,
+        "durationMs": m.archive_duration_ms,
+        "sha256": m.archive_sha256,
+        "fileUrl": file_url,
+        "thumbnailUrl": thumbnail_url,
+        "placeholder": m.archive_placeholder,
     }
 
 
@@ -578,17 +672,23 @@ def json_object(*, required: bool = True) -> dict:
             "Send the body as JSON with 'Content-Type: application/json'.",
             details={"contentType": request.mimetype or None},
         )
+    return loads_object(raw)
+
+
+def loads_object(raw: bytes | str, *, part: str = "body") -> dict:
+    """A JSON object, strictly parsed (no NaN or Infinity); 400 naming `part` otherwise."""
     try:
-        value = json.loads(raw.decode("utf-8"), parse_constant=_refuse_constant)
+        text = raw.decode("utf-8") if isinstance(raw, bytes) else raw
+        value = json.loads(text, parse_constant=_refuse_constant)
     except (UnicodeDecodeError, ValueError) as exc:
         raise ValidationFailed(
-            "The body is not valid JSON.", code="malformed_json", details={"body": [str(exc)]}
+            f"The {part} is not valid JSON.", code="malformed_json", details={part: [str(exc)]}
         ) from exc
     if not isinstance(value, dict):
         raise ValidationFailed(
-            "The body must be a JSON object.",
+            f"The {part} must be a JSON object.",
             code="not_an_object",
-            details={"body": [f"Expected an object, got {type(value).__name__}."]},
+            details={part: [f"Expected an object, got {type(value).__name__}."]},
         )
     return value
 

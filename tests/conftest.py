@@ -23,6 +23,9 @@ BASE_CONFIG = {
     "PASSWORD_HASH_METHOD": "pbkdf2:sha256:1000",  # the real default (scrypt) is slow on purpose
     "AUTH_RATE_LIMIT": "100000 per minute",
     "API_RATE_LIMIT": None,
+    # Tests run jobs themselves (jobs.run_due); a worker thread would take them from under
+    # a test, even in an app built with TESTING off.
+    "EMBEDDED_WORKER": False,
 }
 
 
@@ -82,10 +85,13 @@ def database_url(request, tmp_path_factory):
 def make_app(database_url, tmp_path_factory):
     """Build an app on the session's database with extra config (the schema already exists)."""
 
+    blobs = tmp_path_factory.mktemp("blobs")
+
     def factory(**overrides):
         config = {
             **BASE_CONFIG,
             "SQLALCHEMY_DATABASE_URI": database_url,
+            "STORAGE_URL": f"file://{blobs}",
             **overrides,
         }
         return create_app(config)
@@ -99,6 +105,10 @@ def app(make_app):
     with app.app_context():
         flask_migrate.upgrade()
     return app
+
+
+# Emptied after each test, children first.
+TABLES = ("jobs", "blobs", "share_tokens", "share_links", "generated_media", "guests", "users")
 
 
 @pytest.fixture(autouse=True)
@@ -115,7 +125,7 @@ def clean_tables(request):
     with app.app_context():
         db.session.remove()
         with db.engine.begin() as conn:
-            for table in ("share_tokens", "share_links", "generated_media", "guests", "users"):
+            for table in TABLES:
                 conn.execute(sa.text(f"DELETE FROM {table}"))
 
 

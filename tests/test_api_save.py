@@ -24,6 +24,7 @@ WIRE_FIELDS = {
     "userId",
     "favorite",
     "deletedAt",
+    "archive",  # the copy mediaapp keeps (issue 8); the seed's fields above are unchanged
 }
 
 

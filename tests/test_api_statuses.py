@@ -4,9 +4,13 @@ The operations come from the document itself, so a new route is covered here as 
 is declared; the request tables must name every operation, so one cannot be left out.
 """
 
+import json
+import tempfile
 import uuid
+from pathlib import Path
 
 import pytest
+from PIL import Image
 
 from mediaapp import create_app
 from mediaapp.api import transfer
@@ -26,6 +30,9 @@ def _document() -> dict:
 
 
 DOCUMENT = _document()
+# A real PNG to upload (a path, since the test client reads it afresh for every request).
+UPLOAD = Path(tempfile.mkdtemp()) / "fox.png"
+Image.new("RGB", (8, 8), (200, 80, 40)).save(UPLOAD, "PNG")
 OPERATIONS = {
     (method, path): set(map(int, operation["responses"]))
     for path, item in DOCUMENT["paths"].items()
@@ -43,6 +50,10 @@ def _url(path: str) -> str:
 # A request each operation accepts as far as validation goes, so it reaches its service.
 VALID = {
     ("post", "/api/media/save"): {"json": image_payload()},
+    ("post", "/api/media/upload"): {
+        "data": {"file": (str(UPLOAD), "fox.png"), "metadata": json.dumps(image_payload())},
+        "content_type": "multipart/form-data",
+    },
     ("get", "/api/media/list"): {},
     ("get", "/api/media/models"): {},
     ("delete", "/api/media/delete"): {"json": {"id": str(uuid.uuid4())}},
@@ -71,6 +82,10 @@ VALID = {
 # Input each operation that documents 400 refuses.
 INVALID = {
     ("post", "/api/media/save"): {"json": image_payload(url="javascript:alert(1)")},
+    ("post", "/api/media/upload"): {
+        "data": {"file": (str(UPLOAD), "fox.png"), "metadata": "[]"},
+        "content_type": "multipart/form-data",
+    },
     ("get", "/api/media/list"): {"query_string": {"limit": 0}},
     ("delete", "/api/media/delete"): {"json": {"id": "nope"}},
     ("get", "/api/media/{media_id}"): {"url": "/api/media/nope"},
@@ -120,7 +135,8 @@ def test_a_body_that_is_not_json_is_refused_exactly_where_documented(client, met
 @pytest.mark.parametrize(("method", "path"), sorted(OPERATIONS))
 def test_a_body_too_large_is_refused_exactly_where_documented(make_app, monkeypatch, method, path):
     monkeypatch.setattr(transfer, "IMPORT_MAX_BYTES", 64)
-    client = make_app(MAX_CONTENT_LENGTH=64).test_client()
+    # An upload's limit is its own (the larger type cap plus the normal body limit).
+    client = make_app(MAX_CONTENT_LENGTH=64, MAX_IMAGE_BYTES=16, MAX_VIDEO_BYTES=16).test_client()
 
     response = _send(client, method, path, json={"pad": "x" * 100})
 

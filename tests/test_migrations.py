@@ -40,7 +40,7 @@ def _pending_changes(app) -> list:
             if not (
                 isinstance(d, tuple)
                 and d[0] in ("add_index", "remove_index")
-                and d[1].name.endswith(("_recent", "_trash", "_trgm"))
+                and d[1].name.endswith(("_recent", "_trash", "_trgm", "_missing"))
             )
         ]
     return diff

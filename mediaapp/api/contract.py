@@ -52,6 +52,7 @@ class Operation:
     body_required: bool = True
     query: tuple[SchemaLike, ...] = ()
     description: str | None = None
+    body_type: str = "application/json"
 
 
 def operation(
@@ -63,6 +64,7 @@ def operation(
     body_required: bool = True,
     query: SchemaLike | tuple[SchemaLike, ...] = (),
     description: str | None = None,
+    body_type: str = "application/json",
 ) -> Callable:
     """Attach the view's contract: its answers by status, the error statuses it can give
     (a status alone takes its ERROR_DESCRIPTIONS sentence, a (status, sentence) pair says
@@ -82,6 +84,7 @@ def operation(
         body_required=body_required,
         query=query if isinstance(query, tuple) else (query,),
         description=description,
+        body_type=body_type,
     )
 
     def attach(view: Callable) -> Callable:
@@ -227,6 +230,13 @@ class DayCountSchema(Schema):
 
 class StatsSchema(Schema):
     total = _count("Live items.")
+    missing = _count("Live items whose file mediaapp could not keep (failed or expired).")
+    storage_bytes = fields.Integer(
+        required=True,
+        data_key="storageBytes",
+        validate=validate.Range(min=0),
+        metadata={"description": "Bytes of the stored copies of the owner's items."},
+    )
     by_type = fields.Nested(ByTypeSchema, required=True, data_key="byType")
     by_model = fields.List(
         fields.Nested(ModelCountSchema),

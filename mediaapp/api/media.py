@@ -2,6 +2,7 @@
 
 from flask import request
 
+from ..errors import PayloadTooLarge, UnsupportedMediaType, ValidationFailed
 from ..identity import current_owner
 from ..schemas import (
     BulkActionSchema,
@@ -12,11 +13,14 @@ from ..schemas import (
     PageArgsSchema,
     PruneSchema,
     SaveMediaSchema,
+    UploadMetadataSchema,
     envelope,
     json_object,
+    loads_object,
     media_to_wire,
     parse_uuid,
 )
+from ..services import archive
 from ..services import media as media_service
 from ..services.media import MediaFilters
 from . import BODY_ERRORS, MEDIA_ERRORS, NOT_FOUND_OR_TRASHED, api_limit, bp
@@ -71,6 +75,67 @@ def page_envelope(page: media_service.Page, **extra):
 def save_media():
     payload = SaveMediaSchema().load(json_object())
     row, created = media_service.save_media(current_owner(), payload)
+    return envelope(media_to_wire(row), status=201 if created else 200)
+
+
+UPLOAD_BODY = {
+    "type": "object",
+    "required": ["file", "metadata"],
+    "properties": {
+        "file": {"type": "string", "format": "binary", "description": "The image or video."},
+        "metadata": {
+            "type": "string",
+            "description": "The save fields as JSON (SaveMedia; `url` optional here).",
+        },
+    },
+}
+
+
+@bp.post("/media/upload")
+@operation(
+    "Upload a generated file with its save fields; it is stored before the answer.",
+    body=UPLOAD_BODY,
+    body_type="multipart/form-data",
+    responses={
+        201: ("Created, the file already stored.", MediaEnvelope),
+        200: ("Already saved with this requestId; unchanged.", MediaEnvelope),
+    },
+    errors=(
+        400,
+        (401, "The logged-in account no longer exists; log in again (code unauthorized)."),
+        403,
+        (409, "The requestId belongs to an item in the trash (code in_trash); restore it."),
+        (413, "The file is larger than mediaapp keeps for its type (code payload_too_large)."),
+        (
+            415,
+            "Not multipart/form-data (code unsupported_media_type), or the file's bytes are not"
+            " an image or video mediaapp keeps (code unsupported_type).",
+        ),
+        *MEDIA_ERRORS,
+    ),
+)
+@api_limit
+def upload_media():
+    # Checked against Content-Length before a byte of the body is read.
+    request.max_content_length = archive.upload_limit()
+    if (request.content_length or 0) > request.max_content_length:
+        raise PayloadTooLarge(
+            f"An upload may carry at most {request.max_content_length:,} bytes.",
+            details={"contentLength": request.content_length},
+        )
+    if request.mimetype != "multipart/form-data":
+        raise UnsupportedMediaType(
+            "Send the file as multipart/form-data: a part named 'file' and one named 'metadata'.",
+            details={"contentType": request.mimetype or None},
+        )
+    upload = request.files.get("file")
+    if upload is None:
+        raise ValidationFailed(
+            "Send the file in a part named 'file'.", details={"file": ["Missing."]}
+        )
+    raw = request.form.get("metadata", "")
+    payload = UploadMetadataSchema().load(loads_object(raw, part="metadata"))
+    row, created = archive.save_upload(current_owner(), payload, upload.stream)
     return envelope(media_to_wire(row), status=201 if created else 200)
 
 

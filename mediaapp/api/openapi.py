@@ -88,7 +88,10 @@ def _operation_dict(rule: Rule, method: str, declared: Operation) -> dict:
     if parameters:
         result["parameters"] = parameters
     if declared.body is not None:
-        result["requestBody"] = {"required": declared.body_required, **_json(declared.body)}
+        result["requestBody"] = {
+            "required": declared.body_required,
+            "content": {declared.body_type: {"schema": declared.body}},
+        }
     return result
 
 

@@ -79,8 +79,23 @@ def totals(stats: dict[str, Any]) -> list[dict[str, Any]]:
         ("video", "Videos", stats["byType"]["video"]),
         ("favorites", "Favorites", stats["favorites"]),
         ("trash", "In the trash", stats["trash"]),
+        ("missing", "Files not kept", stats["missing"]),
     )
-    return [{"key": k, "label": label, "value": v, "text": f"{v:,}"} for k, label, v in numbers]
+    cards = [{"key": k, "label": label, "value": v, "text": f"{v:,}"} for k, label, v in numbers]
+    stored = stats["storageBytes"]
+    cards.append(
+        {"key": "storage", "label": "Stored", "value": stored, "text": readable_bytes(stored)}
+    )
+    return cards
+
+
+def readable_bytes(n: int) -> str:
+    """1,536 bytes as "1.5 KB"; decimal units, as file managers show sizes."""
+    for unit in ("bytes", "KB", "MB", "GB", "TB"):
+        if n < 1000 or unit == "TB":
+            return f"{n:,} bytes" if unit == "bytes" else f"{n:.1f} {unit}"
+        n /= 1000
+    return ""
 
 
 def level_of(count: int, peak: int) -> int:

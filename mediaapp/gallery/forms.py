@@ -66,7 +66,7 @@ class PruneScopeSchema(GalleryFiltersSchema):
     """The scope of "delete everything except favorites": a type, dates, or everything."""
 
     class Meta:
-        exclude = ("q", "model", "favorite", "sort")
+        exclude = ("q", "model", "favorite", "sort", "archive")
 
 
 class ConfirmPruneSchema(PruneScopeSchema):

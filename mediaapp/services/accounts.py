@@ -10,8 +10,8 @@ from werkzeug.security import check_password_hash, generate_password_hash
 from ..errors import Conflict, Unauthorized
 from ..extensions import db
 from ..models import GeneratedMedia as GM
-from ..models import Guest, ShareLink, ShareToken, User, utcnow
-from .sql import dialect_insert
+from ..models import Guest, Job, ShareLink, ShareToken, User
+from . import archive
 
 # Verified against when the email is unknown, so both failures take as long.
 _DUMMY_HASH = generate_password_hash("not-a-real-password")
@@ -54,9 +54,9 @@ def register(email: str, password: str, *, guest_digest: str | None) -> User:
     except IntegrityError as exc:  # registered concurrently with the same email
         db.session.rollback()
         raise Conflict("An account with that email already exists.", code="email_taken") from exc
-    if guest_digest:
-        _adopt(user.id, guest_digest)
+    merged_away = _adopt(user.id, guest_digest)[1] if guest_digest else []
     db.session.commit()
+    archive.collect_blobs(merged_away)
     return user
 
 
@@ -70,27 +70,6 @@ def authenticate(email: str, password: str, *, guest_digest: str | None) -> User
     return user
 
 
-def guest_owner_id(secret_digest: str) -> uuid.UUID:
-    """The owner id of the guest whose secret has this digest, minted (and committed) the
-    first time the digest is seen."""
-    found = db.session.execute(
-        sa.select(Guest.owner_id).where(Guest.secret_digest == secret_digest)
-    ).scalar()
-    if found is not None:
-        return found
-    minted = uuid.uuid4()
-    # Two first requests of one new guest may race: the digest's first row wins.
-    db.session.execute(
-        dialect_insert(Guest)
-        .values(secret_digest=secret_digest, owner_id=minted, created_at=utcnow())
-        .on_conflict_do_nothing()
-    )
-    db.session.commit()
-    return db.session.execute(
-        sa.select(Guest.owner_id).where(Guest.secret_digest == secret_digest)
-    ).scalar_one()
-
-
 def adopt_guest_media(user_id: uuid.UUID, guest_digest: str) -> int:
     """Move every item of the guest to the account in one transaction, and commit.
 
@@ -102,8 +81,9 @@ def adopt_guest_media(user_id: uuid.UUID, guest_digest: str) -> int:
     """
     for attempt in range(3):
         try:
-            moved = _adopt(user_id, guest_digest)
+            moved, merged_away = _adopt(user_id, guest_digest)
             db.session.commit()
+            archive.collect_blobs(merged_away)
             return moved
         except IntegrityError:  # the account saved a clashing key meanwhile: look again
             db.session.rollback()
@@ -112,19 +92,22 @@ def adopt_guest_media(user_id: uuid.UUID, guest_digest: str) -> int:
     return 0
 
 
-def _copy_rows(table, source: sa.ColumnElement, replace: dict[str, sa.ColumnElement]):
-    """INSERT INTO table SELECT its own rows matching source, some columns replaced."""
-    names = [column.name for column in table.columns]
+def _copy_rows(table, source: sa.ColumnElement, replace: dict[str, sa.ColumnElement], *, skip=()):
+    """INSERT INTO table SELECT its own rows matching source, some columns replaced (and
+    `skip` ones, such as a serial id, left to their defaults)."""
+    names = [column.name for column in table.columns if column.name not in skip]
     chosen = [replace.get(name, table.columns[name]).label(name) for name in names]
     return sa.insert(table).from_select(names, sa.select(*chosen).where(source))
 
 
-def _adopt(user_id: uuid.UUID, guest_digest: str) -> int:
+def _adopt(user_id: uuid.UUID, guest_digest: str) -> tuple[int, list[str]]:
+    """Copy the guest's rows to the account and delete the guest's (the caller commits);
+    (how many moved, the blobs of guest items that merged away, to collect after commit)."""
     guest_id = db.session.execute(
         sa.select(Guest.owner_id).where(Guest.secret_digest == guest_digest)
     ).scalar()
     if guest_id is None:
-        return 0
+        return 0, []
     media, links = GM.__table__, ShareLink.__table__
     account = sa.orm.aliased(GM)
     same_key = (
@@ -134,11 +117,13 @@ def _adopt(user_id: uuid.UUID, guest_digest: str) -> int:
     )
     guest_rows = GM.owner_id == guest_id
     # The same media saved twice (as a guest, then in the account): keep the account's.
-    db.session.execute(
-        sa.delete(GM).where(
+    merged = db.session.execute(
+        sa.delete(GM)
+        .where(
             guest_rows, GM.request_id.is_not(None), same_key.where(account.url == GM.url).exists()
         )
-    )
+        .returning(GM.archive_sha256, GM.archive_thumb_sha256)
+    ).all()
     owner = sa.literal(user_id, sa.Uuid)
     moved = db.session.execute(
         _copy_rows(
@@ -166,7 +151,12 @@ def _adopt(user_id: uuid.UUID, guest_digest: str) -> int:
         db.session.execute(
             sa.insert(ShareToken), [{"token": token, "owner_id": user_id} for token in tokens]
         )
+    # Archive jobs follow their records, under the account's owner_id.
+    db.session.execute(
+        _copy_rows(Job.__table__, Job.owner_id == guest_id, {"owner_id": owner}, skip=("id",))
+    )
+    db.session.execute(sa.delete(Job).where(Job.owner_id == guest_id))
     # The guest's share links go with its rows (ON DELETE CASCADE), and so does the guest.
     db.session.execute(sa.delete(GM).where(guest_rows))
     db.session.execute(sa.delete(Guest).where(Guest.secret_digest == guest_digest))
-    return moved
+    return moved, archive.held_digests(merged)

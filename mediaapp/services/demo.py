@@ -14,7 +14,8 @@ from ..extensions import db
 from ..identity import Owner
 from ..models import GeneratedMedia as GM
 from ..models import utcnow
-from .sql import dialect_insert
+from ..sql import dialect_insert
+from . import archive
 
 DEFAULT_COUNT = 60
 MANIFEST = Path("demo") / "manifest.json"  # under the static folder, beside the files
@@ -75,6 +76,10 @@ def seed_demo_history(owner: Owner, *, count: int = DEFAULT_COUNT, days: int = 4
                 "created_at": now - age,
             }
         )
-    result = db.session.execute(dialect_insert(GM).values(rows).on_conflict_do_nothing())
+    added = db.session.execute(
+        dialect_insert(GM).values(rows).on_conflict_do_nothing().returning(GM.id, GM.url)
+    ).all()
+    for media_id, url in added:  # the demo files are archived from the static folder
+        archive.queue_archive(owner, media_id, url)
     db.session.commit()
-    return max(result.rowcount, 0)
+    return len(added)

@@ -18,7 +18,8 @@ from ..identity import Owner
 from ..models import GeneratedMedia as GM
 from ..models import utcnow
 from ..schemas import MediaFilters
-from .sql import dialect_insert
+from ..sql import dialect_insert
+from . import archive
 
 # The columns a record shows on the wire and in the gallery: one round trip, no ORM objects.
 COLUMNS = (
@@ -36,6 +37,16 @@ COLUMNS = (
     GM.user_id,
     GM.favorite,
     GM.deleted_at,
+    GM.archive_status,
+    GM.archive_error,
+    GM.archive_sha256,
+    GM.archive_bytes,
+    GM.archive_mime,
+    GM.archive_width,
+    GM.archive_height,
+    GM.archive_duration_ms,
+    GM.archive_thumb_sha256,
+    GM.archive_placeholder,
 )
 LIVE = GM.deleted_at.is_(None)
 TRASHED = GM.deleted_at.is_not(None)
@@ -127,6 +138,8 @@ def _filtered(stmt, filters: MediaFilters):
         stmt = stmt.where(GM.prompt.ilike(_like_pattern(filters.q), escape="\\"))
     if filters.date_from:
         stmt = stmt.where(GM.created_at >= day_start(filters.date_from))
+    if filters.archive == "missing":
+        stmt = stmt.where(GM.archive_status.in_(("failed", "expired")))
     if filters.date_to:  # inclusive: everything before the next day starts
         stmt = stmt.where(GM.created_at < day_start(filters.date_to + timedelta(days=1)))
     return stmt
@@ -297,6 +310,7 @@ def save_media(owner: Owner, payload: dict[str, Any]) -> tuple[Row, bool]:
         db.session.rollback()
         raise Unauthorized("Your account no longer exists; log in again.") from exc
     if row is not None:
+        archive.queue_archive(owner, row.id, row.url)  # in the save's own transaction
         db.session.commit()
         return row, True
     existing = db.session.execute(
@@ -344,6 +358,7 @@ def delete_media(
         db.session.rollback()
         raise NotFound("No media with that id.")
     db.session.commit()
+    archive.collect_blobs(archive.held_digests([row]))
     return row
 
 
@@ -376,10 +391,15 @@ def bulk_action(owner: Owner, action: str, ids: list[uuid.UUID]) -> tuple[list, 
     state, values = BULK_ACTIONS[action]
     wanted = list(dict.fromkeys(ids))
     stmt = owner.scope(sa.delete(GM) if values is None else sa.update(GM).values(**values()))
-    changed = set(
-        db.session.execute(stmt.where(GM.id.in_(wanted), state).returning(GM.id)).scalars()
-    )
+    rows = db.session.execute(
+        stmt.where(GM.id.in_(wanted), state).returning(
+            GM.id, GM.archive_sha256, GM.archive_thumb_sha256
+        )
+    ).all()
     db.session.commit()
+    if values is None:
+        archive.collect_blobs(archive.held_digests(rows))
+    changed = {row.id for row in rows}
     return [i for i in wanted if i in changed], [i for i in wanted if i not in changed]
 
 
@@ -396,14 +416,18 @@ def trash_all_except_favorites(owner: Owner, filters: MediaFilters) -> int:
 
 def empty_trash(owner: Owner) -> int:
     """Destroy everything in the owner's trash, and commit; returns how many."""
-    result = db.session.execute(owner.scope(sa.delete(GM)).where(TRASHED))
-    db.session.commit()
-    return result.rowcount
+    return _destroy(owner.scope(sa.delete(GM)).where(TRASHED))
 
 
 def purge_trash(older_than: timedelta) -> int:
     """Destroy, for every owner, what has sat in the trash longer than older_than; commit."""
     cutoff = utcnow() - older_than
-    result = db.session.execute(sa.delete(GM).where(TRASHED, GM.deleted_at < cutoff))
+    return _destroy(sa.delete(GM).where(TRASHED, GM.deleted_at < cutoff))
+
+
+def _destroy(stmt: sa.Delete) -> int:
+    """Run a DELETE of records, commit, then let go of the bytes nobody holds any more."""
+    rows = db.session.execute(stmt.returning(GM.archive_sha256, GM.archive_thumb_sha256)).all()
     db.session.commit()
-    return result.rowcount
+    archive.collect_blobs(archive.held_digests(rows))
+    return len(rows)

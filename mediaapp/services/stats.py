@@ -76,8 +76,18 @@ def media_stats(owner: Owner, *, today: date | None = None) -> dict[str, Any]:
         {"date": d.isoformat(), "count": per_day.get(d.isoformat(), 0)}
         for d in (first_day + timedelta(days=i) for i in range(DAYS))
     ]
+    missing, storage = db.session.execute(
+        owner.scope(
+            sa.select(
+                sa.func.count().filter(GM.archive_status.in_(("failed", "expired")) & LIVE),
+                sa.func.coalesce(sa.func.sum(GM.archive_bytes), 0),
+            )
+        )
+    ).one()
     return {
         "total": sum(by_type.values()),
+        "missing": missing,
+        "storageBytes": int(storage),
         "byType": by_type,
         "byModel": [{"model": m, "count": n} for m, n in models],
         "byDay": days,

@@ -16,8 +16,9 @@ from ..identity import Owner
 from ..models import GeneratedMedia as GM
 from ..models import utcnow
 from ..schemas import ImportItemSchema, media_to_wire
+from ..sql import dialect_insert
+from . import archive
 from .media import list_statement
-from .sql import dialect_insert
 
 EXPORT_BATCH = 1000
 IMPORT_BATCH = 1000  # items per transaction; also the most one API request may carry
@@ -118,6 +119,7 @@ def import_media(owner: Owner, items: Sequence[Any], *, start: int = 0) -> list[
             ).scalar()
             results.append({"index": index, "status": "duplicate", "id": str(existing)})
         else:
+            archive.queue_archive(owner, new_id, item["url"])
             results.append({"index": index, "status": "imported", "id": str(new_id)})
     db.session.commit()
     return results

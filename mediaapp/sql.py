@@ -1,8 +1,8 @@
-"""SQL helpers the services share."""
+"""SQL helpers shared by the services and the job queue."""
 
 from sqlalchemy.dialects import postgresql, sqlite
 
-from ..extensions import db
+from .extensions import db
 
 
 def dialect_insert(table):
