@@ -429,12 +429,14 @@ def save_upload(owner: Owner, payload: dict[str, Any], stream: BinaryIO) -> tupl
         row = db.session.execute(
             dialect_insert(GM)
             .values(
-                **payload,
-                **values,
-                url=payload.get("url") or f"/files/{media_id}",
-                id=media_id,
-                created_at=utcnow(),
-                **owner.owner_columns(),
+                {
+                    **payload,
+                    **values,
+                    "url": payload.get("url") or f"/files/{media_id}",
+                    "id": media_id,
+                    "created_at": utcnow(),
+                    **owner.owner_columns(),
+                }
             )
             .on_conflict_do_nothing()
             .returning(*COLUMNS)
