@@ -644,7 +644,17 @@ def shared_to_wire(row: Any) -> dict:
         "prompt": None if row.hide_prompt else row.prompt,
         "settings": None if row.hide_prompt else row.settings,
         "promptHidden": bool(row.hide_prompt),
+        **shared_file_urls(row),
     }
+
+
+def shared_file_urls(row: Any) -> dict[str, str | None]:
+    """The kept copy of a shared item, through its link (never the owner's /files URLs)."""
+    if row.archive_status != "stored":
+        return {"fileUrl": None, "storedThumbnailUrl": None}
+    base = f"{request.script_root if has_request_context() else ''}/s/{row.token}"
+    thumbnail = f"{base}/thumbnail" if row.archive_thumb_sha256 else None
+    return {"fileUrl": f"{base}/file", "storedThumbnailUrl": thumbnail}
 
 
 # --- request and response helpers --------------------------------------------------------

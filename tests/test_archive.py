@@ -268,6 +268,11 @@ def test_the_gallery_and_the_share_page_use_the_stored_copy(archiving, origin):
     assert f'src="/files/{media_id}"' in detail
     assert f'src="/s/{token}/file"' in shared
     assert shared_file.status_code == 200 and shared_file.data == FILES["/fox.png"][1]
+    public = archiving.test_client().get(f"/api/shared/{token}").get_json()["data"]
+    assert public["fileUrl"] == f"/s/{token}/file"
+    assert public["storedThumbnailUrl"] == f"/s/{token}/thumbnail"
+    shares_page = client.get("/shares").get_data(as_text=True)
+    assert f'src="/files/{media_id}/thumbnail"' in shares_page
 
 
 def test_backfill_queues_what_has_no_copy_and_the_worker_command_runs_it(
@@ -286,3 +291,16 @@ def test_backfill_queues_what_has_no_copy_and_the_worker_command_runs_it(
     assert "Queued 1 records" in queued.output and after == "pending"
     assert "Ran 1 jobs" in ran.output
     assert record(client, media_id)["archive"]["status"] == "expired"
+
+
+def test_a_fetch_past_the_owners_quota_fails_with_the_reason(app, make_app, origin, tmp_path):
+    quota_app = make_app(
+        FETCH_ALLOW="127.0.0.1/32", STORAGE_URL=f"file://{tmp_path / 'b'}", QUOTA_BYTES=10
+    )
+    client = quota_app.test_client()
+    media_id = save(client, image_payload(url=f"{origin}/fox.png")).get_json()["data"]["id"]
+
+    run_jobs(quota_app)
+
+    kept = record(client, media_id)["archive"]
+    assert kept["status"] == "failed" and "quota" in kept["error"]

@@ -182,3 +182,15 @@ def test_a_cross_site_upload_is_refused(app, client):
     )
 
     assert response.status_code == 403 and count_rows(app) == 0
+
+
+def test_an_upload_past_the_owners_quota_answers_413_quota_exceeded(make_app, app):
+    client = make_app(QUOTA_BYTES=len(png_bytes()) + 500).test_client()
+    assert upload(client, png_bytes(), payload_without_url()).status_code == 201
+
+    response = upload(client, png_bytes(color=(9, 9, 9)), payload_without_url())
+
+    assert response.status_code == 413
+    assert response.get_json()["code"] == "quota_exceeded"
+    assert "quota" in response.get_json()["error"]
+    assert count_rows(app) == 1

@@ -199,6 +199,18 @@ class SharedMediaSchema(Schema):
         required=True, allow_none=True, metadata={"description": "null when hidden."}
     )
     prompt_hidden = fields.Boolean(required=True, data_key="promptHidden")
+    file_url = fields.String(
+        required=True,
+        data_key="fileUrl",
+        allow_none=True,
+        metadata={"description": "The copy mediaapp keeps, through this link; null until kept."},
+    )
+    stored_thumbnail_url = fields.String(
+        required=True,
+        data_key="storedThumbnailUrl",
+        allow_none=True,
+        metadata={"description": "Its WebP thumbnail (≤ 512 px), through this link."},
+    )
 
 
 IMPORT_STATUSES = ("imported", "duplicate", "rejected")

@@ -83,6 +83,10 @@ class GiveUpExpired(jobs.GiveUp):
     status = "expired"
 
 
+class QuotaExceeded(PayloadTooLarge):
+    code = "quota_exceeded"
+
+
 class TooLarge(jobs.GiveUp):
     """Bigger than mediaapp keeps for its type."""
 
@@ -174,6 +178,27 @@ def _kept(source: Source) -> dict[str, Any]:
     }
 
 
+def storage_used(owner: Owner) -> int:
+    """Bytes of the stored copies the owner's records hold (each record counts its file)."""
+    return db.session.execute(
+        owner.scope(sa.select(sa.func.coalesce(sa.func.sum(GM.archive_bytes), 0)))
+    ).scalar_one()
+
+
+def over_quota(owner: Owner, adding: int) -> str | None:
+    """Why keeping `adding` more bytes would pass the owner's quota, or None when it fits."""
+    quota = current_app.config["QUOTA_BYTES"]
+    if not quota:
+        return None
+    used = storage_used(owner)
+    if used + adding <= quota:
+        return None
+    return (
+        f"Keeping this file ({adding:,} bytes) would pass your storage quota: {used:,} of "
+        f"{quota:,} bytes are in use. Delete some items forever to make room."
+    )
+
+
 def _register(sha256: str, size: int, mime: str, path: Path | None, data: bytes | None) -> None:
     """Claim a blob's row (locking it) and make sure its bytes are in the store.
 
@@ -223,6 +248,9 @@ def archive_media(job: jobs.Claimed) -> None:
         source = (
             _copy_local(row.url, into) if row.url.startswith("/") else _fetch_remote(row.url, into)
         )
+        problem = over_quota(owner, source.size)
+        if problem:
+            raise jobs.GiveUp(problem)
         values = _kept(source)
         thumbnail = values.pop("_thumbnail")
         _register(source.sha256, source.size, values["archive_mime"], source.path, None)
@@ -406,6 +434,9 @@ def save_upload(owner: Owner, payload: dict[str, Any], stream: BinaryIO) -> tupl
         source = _spool(
             stream, Path(tmp), max(config["MAX_IMAGE_BYTES"], config["MAX_VIDEO_BYTES"])
         )
+        problem = over_quota(owner, source.size)
+        if problem:
+            raise QuotaExceeded(problem, details={"file": [problem]})
         mime = sniff(_read_head(source.path))
         if mime not in ACCEPTED or not mime.startswith(payload["type"] + "/"):
             raise UnsupportedMediaType(

@@ -68,7 +68,19 @@ def create_share(
 def list_shares(owner: Owner) -> list[Row]:
     """The owner's active links with their media's type, prompt and URLs, newest first."""
     stmt = (
-        _joined(owner, sa.select(*SHARE_COLUMNS, GM.type, GM.prompt, GM.url, GM.thumbnail_url))
+        _joined(
+            owner,
+            sa.select(
+                *SHARE_COLUMNS,
+                GM.id,
+                GM.type,
+                GM.prompt,
+                GM.url,
+                GM.thumbnail_url,
+                GM.archive_status,
+                GM.archive_thumb_sha256,
+            ),
+        )
         .where(_active())
         .order_by(ShareLink.created_at.desc())
     )
