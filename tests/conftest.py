@@ -1,6 +1,7 @@
 """Fixtures: one app per backend (SQLite and PostgreSQL), schema built by the migrations."""
 
 import os
+import threading
 import uuid
 
 import flask_migrate
@@ -170,6 +171,53 @@ def small_pages(make_app, app):
 @pytest.fixture
 def backend(database_url) -> str:
     return "postgresql" if database_url.startswith("postgresql") else "sqlite"
+
+
+# The bucket moto_endpoint creates; each test writes under a prefix of its own.
+BUCKET = "mediaapp-test"
+
+
+@pytest.fixture(scope="session")
+def moto_endpoint():
+    """A moto S3 server on 127.0.0.1 for the whole session, with dummy credentials.
+
+    Starting it is checked with a timeout because ThreadedMotoServer.start() waits forever
+    if its thread dies. In CI a server that won't start fails the run rather than skip S3.
+    """
+    fail_or_skip = pytest.fail if os.environ.get("CI") else pytest.skip
+    try:
+        from moto.server import ThreadedMotoServer
+    except ImportError as exc:
+        fail_or_skip(f"moto[server] is not installed: {exc}")
+    with pytest.MonkeyPatch.context() as env:
+        env.setenv("AWS_ACCESS_KEY_ID", "testing")
+        env.setenv("AWS_SECRET_ACCESS_KEY", "testing")
+        env.setenv("AWS_DEFAULT_REGION", "us-east-1")
+        # Nothing from a developer's own AWS setup may steer the tests elsewhere.
+        for name in ("AWS_SESSION_TOKEN", "AWS_PROFILE", "AWS_ENDPOINT_URL", "AWS_ENDPOINT_URL_S3"):
+            env.delenv(name, raising=False)
+        env.setenv("AWS_CONFIG_FILE", os.devnull)
+        env.setenv("AWS_SHARED_CREDENTIALS_FILE", os.devnull)
+        env.setenv("NO_PROXY", "127.0.0.1,localhost")
+        # Without credentials boto3 would next ask the instance metadata address; never.
+        env.setenv("AWS_EC2_METADATA_DISABLED", "true")
+        server = ThreadedMotoServer(ip_address="127.0.0.1", port=0, verbose=False)
+        starter = threading.Thread(target=server.start, daemon=True)
+        starter.start()
+        starter.join(timeout=30)
+        if starter.is_alive():
+            fail_or_skip("moto's S3 server did not start on 127.0.0.1 within 30 s")
+        host, port = server.get_host_and_port()
+        endpoint = f"http://{host}:{port}"
+        try:
+            import boto3
+
+            boto3.session.Session().client(
+                "s3", endpoint_url=endpoint, region_name="us-east-1"
+            ).create_bucket(Bucket=BUCKET)
+            yield endpoint
+        finally:
+            server.stop()
 
 
 def image_payload(**overrides) -> dict:

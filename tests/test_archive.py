@@ -4,6 +4,9 @@ store (once per SHA-256), and the record, the gallery and the files routes use t
 import hashlib
 import io
 import threading
+import urllib.parse
+import urllib.request
+import uuid
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
@@ -13,7 +16,7 @@ from PIL import Image
 from mediaapp import jobs
 from mediaapp.extensions import db
 from mediaapp.models import Blob, Job
-from tests.conftest import image_payload, save, video_payload
+from tests.conftest import BUCKET, image_payload, save, video_payload
 
 
 def png(width=640, height=320, color=(200, 80, 40)) -> bytes:
@@ -304,3 +307,28 @@ def test_a_fetch_past_the_owners_quota_fails_with_the_reason(app, make_app, orig
 
     kept = record(client, media_id)["archive"]
     assert kept["status"] == "failed" and "quota" in kept["error"]
+
+
+def test_with_s3_storage_the_copy_is_kept_there_and_sent_by_a_short_redirect(
+    app, make_app, origin, moto_endpoint
+):
+    query = urllib.parse.urlencode({"endpoint_url": moto_endpoint, "region": "us-east-1"})
+    s3_app = make_app(
+        FETCH_ALLOW="127.0.0.1/32", STORAGE_URL=f"s3://{BUCKET}/app-{uuid.uuid4().hex}?{query}"
+    )
+    client = s3_app.test_client()
+    media_id = save(client, image_payload(url=f"{origin}/other.png")).get_json()["data"]["id"]
+    run_jobs(s3_app)
+    kept = record(client, media_id)["archive"]
+
+    response = client.get(kept["fileUrl"])
+
+    assert kept["status"] == "stored"
+    assert response.status_code == 302 and response.location.startswith(moto_endpoint)
+    assert "private" in response.headers["Cache-Control"]
+    no_proxy = urllib.request.build_opener(urllib.request.ProxyHandler({}))
+    with no_proxy.open(response.location, timeout=10) as downloaded:
+        assert downloaded.read() == FILES["/other.png"][1]
+    store = s3_app.extensions["blob_store"]
+    client.delete(f"/api/media/{media_id}?permanent=true")
+    assert not store.exists(kept["sha256"])
