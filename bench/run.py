@@ -122,12 +122,15 @@ def load(rows: int, owners: int, big: int) -> str:
     return big_id
 
 
-def serve(module: str, port: int) -> subprocess.Popen:
+def serve(module: str, port: int, url: str = URL, **extra_env: str) -> subprocess.Popen:
     env = {
         **os.environ,
-        "DATABASE_URL": URL,
+        "DATABASE_URL": url,
         "SECRET_KEY": "bench",
         "MEDIAAPP_AUTH_RATE_LIMIT": "1000 per minute",
+        # No background archiving while measuring: the saved URLs point nowhere anyway.
+        "MEDIAAPP_EMBEDDED_WORKER": "0",
+        **extra_env,
     }
     proc = subprocess.Popen(
         [

@@ -44,6 +44,9 @@ class Config:
     # Keeping the media (services/archive.py). '' keeps blobs in instance/blobs;
     # 's3://bucket/prefix?endpoint_url=…&region=…' keeps them in S3-compatible storage.
     STORAGE_URL = os.environ.get("MEDIAAPP_STORAGE_URL", "")
+    # Queue an archive job with every save ('0' saves only the record; a backfill can queue
+    # the rest later).
+    ARCHIVE = os.environ.get("MEDIAAPP_ARCHIVE", "1") == "1"
     # Hosts or CIDR ranges the archiver may fetch from although they are private (a LAN
     # generator); empty: only public addresses.
     FETCH_ALLOW = os.environ.get("MEDIAAPP_FETCH_ALLOW", "")

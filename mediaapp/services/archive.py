@@ -64,14 +64,10 @@ def archivable(url: str) -> bool:
 
 
 def queue_archive(owner: Owner, media_id: uuid.UUID, url: str) -> None:
-    """Queue the archive job of a new record in the caller's transaction (it commits)."""
-    if archivable(url):
+    """Queue the archive job of a new record in the caller's transaction (it commits); a
+    no-op when MEDIAAPP_ARCHIVE=0."""
+    if current_app.config["ARCHIVE"] and archivable(url):
         jobs.enqueue(KIND, owner.id, media_id)
-
-
-def archive_status_for(url: str) -> str:
-    """The status a new record starts with: pending when a job will fetch it."""
-    return "pending" if archivable(url) else "failed"
 
 
 # --- the job -------------------------------------------------------------------------------
