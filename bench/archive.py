@@ -97,7 +97,8 @@ def save_p50(port: int, cookie: str, n: int, tag: str) -> float:
 
 def page_images(port: int, cookie: str) -> list[str]:
     _, html = request(port, "GET", "/", cookie=cookie)
-    return re.findall(r'<img class="media-card__media" src="([^"]+)"', html.decode())
+    srcs = re.findall(r'<img class="media-card__media" src="([^"]+)"', html.decode())
+    return [src for src in srcs if src != "/"]  # the offline card <template> is not a card
 
 
 def bytes_of(srcs: list[str], port: int, cookie: str, files_port: int) -> int:

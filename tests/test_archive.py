@@ -4,6 +4,7 @@ store (once per SHA-256), and the record, the gallery and the files routes use t
 import hashlib
 import io
 import threading
+import time
 import urllib.parse
 import urllib.request
 import uuid
@@ -332,3 +333,78 @@ def test_with_s3_storage_the_copy_is_kept_there_and_sent_by_a_short_redirect(
     store = s3_app.extensions["blob_store"]
     client.delete(f"/api/media/{media_id}?permanent=true")
     assert not store.exists(kept["sha256"])
+
+
+@pytest.mark.parametrize(
+    ("mode", "header"),
+    [("x-accel-redirect:/internal-blobs/", "X-Accel-Redirect"), ("x-sendfile", "X-Sendfile")],
+)
+def test_the_front_server_can_send_stored_files_instead_of_a_web_worker(
+    app, make_app, origin, tmp_path, mode, header
+):
+    blobs = tmp_path / "blobs"
+    handing_off = make_app(FETCH_ALLOW="127.0.0.1/32", STORAGE_URL=f"file://{blobs}", SENDFILE=mode)
+    client = handing_off.test_client()
+    media_id = save(client, image_payload(url=f"{origin}/fox.png")).get_json()["data"]["id"]
+    run_jobs(handing_off)
+    kept = record(client, media_id)["archive"]
+
+    response = client.get(kept["fileUrl"])
+
+    sha = kept["sha256"]
+    assert response.status_code == 200 and response.data == b""
+    assert response.headers[header].endswith(f"{sha[:2]}/{sha[2:4]}/{sha}")
+    if header == "X-Accel-Redirect":
+        assert response.headers[header].startswith("/internal-blobs/")
+    assert response.headers["Content-Type"] == "image/png"
+
+
+def test_stats_count_the_files_not_kept_and_the_bytes_stored(archiving, origin):
+    client = archiving.test_client()
+    save(client, image_payload(url=f"{origin}/fox.png"))
+    save(client, image_payload(url=f"{origin}/gone.png"))
+    run_jobs(archiving)
+
+    stats = client.get("/api/media/stats").get_json()["data"]
+    page = client.get("/stats").get_data(as_text=True)
+
+    assert stats["missing"] == 1 and stats["storageBytes"] == len(FILES["/fox.png"][1])
+    assert "Files not kept" in page and "Stored" in page
+
+
+def test_the_embedded_worker_starts_with_the_first_request_and_archives(app, make_app, tmp_path):
+    embedded = make_app(
+        TESTING=False, EMBEDDED_WORKER=True, STORAGE_URL=f"file://{tmp_path / 'blobs'}"
+    )
+    client = embedded.test_client()
+    try:
+        client.post("/demo")  # the demo files are archived from the static folder
+        for _ in range(300):
+            items = client.get("/api/media/list?limit=100").get_json()["data"]
+            if items and all(i["archive"]["status"] == "stored" for i in items):
+                break
+            time.sleep(0.1)
+    finally:
+        thread, stop = embedded.extensions["embedded_worker"]
+        stop.set()
+        thread.join(timeout=10)
+
+    assert len(items) == 60
+    assert {i["archive"]["status"] for i in items} == {"stored"}
+    assert not thread.is_alive()
+
+
+def test_a_replay_queues_no_second_job_and_archiving_off_queues_none(app, make_app):
+    def jobs_count(some_app):
+        with some_app.app_context():
+            return db.session.execute(sa.select(sa.func.count()).select_from(Job)).scalar()
+
+    client = app.test_client()
+    payload = image_payload()
+    save(client, payload)
+    save(client, payload)
+    queued = jobs_count(app)
+    off = make_app(ARCHIVE=False)
+    save(off.test_client(), image_payload())
+
+    assert queued == 1 and jobs_count(app) == 1

@@ -70,6 +70,11 @@ def queue_archive(owner: Owner, media_id: uuid.UUID, url: str) -> None:
         jobs.enqueue(KIND, owner.id, media_id)
 
 
+def queued_with_the_insert() -> bool:
+    """Whether a save queues its archive job inside its own INSERT (PostgreSQL can)."""
+    return current_app.config["ARCHIVE"] and db.session.get_bind().dialect.name == "postgresql"
+
+
 # --- the job -------------------------------------------------------------------------------
 
 

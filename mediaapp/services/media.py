@@ -2,6 +2,7 @@
 
 import base64
 import binascii
+import functools
 import json
 import uuid
 from dataclasses import dataclass
@@ -18,7 +19,6 @@ from ..identity import Owner
 from ..models import GeneratedMedia as GM
 from ..models import utcnow
 from ..schemas import MediaFilters
-from ..sql import dialect_insert
 from . import archive
 
 # The columns a record shows on the wire and in the gallery: one round trip, no ORM objects.
@@ -282,9 +282,50 @@ def neighbours(owner: Owner, row: Row, filters: MediaFilters | None = None):
 # --- writes ------------------------------------------------------------------------------
 
 
-def _insert(values: dict[str, Any]):
-    # Any unique clash here is the owner's (owner_id, request_id) key: ids are fresh UUIDs.
-    return dialect_insert(GM).values(**values).on_conflict_do_nothing().returning(*COLUMNS)
+# What a save writes; SaveMediaSchema gives every payload key (None when not sent).
+SAVE_FIELDS = (
+    "owner_id",
+    "id",
+    "user_id",
+    "type",
+    "url",
+    "prompt",
+    "model",
+    "settings",
+    "project_id",
+    "request_id",
+    "file_id",
+    "thumbnail_url",
+    "created_at",
+)
+
+
+@functools.cache
+def _save_statement(queue_archive: bool) -> sa.TextualSelect:
+    """The save, written once so SQLAlchemy compiles it once (a dialect INSERT … ON CONFLICT
+    has no cache key, so built per request it was compiled on every save).
+
+    ON CONFLICT DO NOTHING: any clash is the owner's (owner_id, request_id) key, since ids are
+    fresh UUIDs. With queue_archive (PostgreSQL), the archive job is queued by the same
+    statement, a data-modifying CTE, so a save stays one round trip.
+    """
+    table = GM.__table__
+    returned = ", ".join(column.key for column in COLUMNS)
+    insert = (
+        f"INSERT INTO generated_media ({', '.join(SAVE_FIELDS)}) "
+        f"VALUES ({', '.join(':' + name for name in SAVE_FIELDS)}) ON CONFLICT DO NOTHING"
+    )
+    if queue_archive:
+        sql = (
+            f"WITH saved AS ({insert} RETURNING owner_id, {returned}), "
+            "queued AS (INSERT INTO jobs (kind, owner_id, media_id, run_at, attempts, created_at) "
+            f"SELECT '{archive.KIND}', owner_id, id, now(), 0, now() FROM saved "
+            f"ON CONFLICT DO NOTHING) SELECT {returned} FROM saved"
+        )
+    else:
+        sql = f"{insert} RETURNING {returned}"
+    binds = [sa.bindparam(name, type_=table.c[name].type) for name in SAVE_FIELDS]
+    return sa.text(sql).bindparams(*binds).columns(*COLUMNS)
 
 
 def in_trash_conflict(row: Row) -> Conflict:
@@ -304,13 +345,15 @@ def save_media(owner: Owner, payload: dict[str, Any]) -> tuple[Row, bool]:
     Unauthorized if the logged-in account is gone.
     """
     values = {"created_at": utcnow(), **payload, "id": uuid.uuid4(), **owner.owner_columns()}
+    queued = archive.queued_with_the_insert()
     try:
-        row = db.session.execute(_insert(values)).first()
+        row = db.session.execute(_save_statement(queued), values).first()
     except IntegrityError as exc:  # only the owner FK is left: the account was deleted
         db.session.rollback()
         raise Unauthorized("Your account no longer exists; log in again.") from exc
     if row is not None:
-        archive.queue_archive(owner, row.id, row.url)  # in the save's own transaction
+        if not queued:
+            archive.queue_archive(owner, row.id, row.url)  # in the save's own transaction
         db.session.commit()
         return row, True
     existing = db.session.execute(
