@@ -113,7 +113,6 @@ def init_storage(app: Flask) -> None:
 def register_blueprints(app: Flask) -> None:
     from .api import bp as api_bp
     from .auth import bp as auth_bp
-    from .files import bp as files_bp
     from .gallery import bp as gallery_bp
     from .public import bp as public_bp
 
@@ -121,7 +120,6 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(gallery_bp)
     app.register_blueprint(auth_bp)
     app.register_blueprint(public_bp)
-    app.register_blueprint(files_bp)
 
 
 def register_cli(app: Flask) -> None:

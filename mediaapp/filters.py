@@ -83,11 +83,11 @@ def media_sources(media: Any, share_token: str | None = None) -> Sources:
     if status != "stored":
         return Sources(own, own, poster, missing)
     if share_token:
-        file_url = url_for("files.shared_original", token=share_token)
-        thumb = url_for("files.shared_thumbnail", token=share_token)
+        file_url = url_for("api.shared_file", token=share_token)
+        thumb = url_for("api.shared_thumbnail", token=share_token)
     else:
-        file_url = url_for("files.original", media_id=field("id"))
-        thumb = url_for("files.thumbnail", media_id=field("id"))
+        file_url = url_for("api.media_file", media_id=field("id"))
+        thumb = url_for("api.media_thumbnail", media_id=field("id"))
     thumb = thumb if field("archive_thumb_sha256") else ""
     return Sources(file_url, thumb or file_url, thumb or poster, missing)
 

@@ -505,8 +505,8 @@ def file_urls(m: Any) -> tuple[str | None, str | None]:
     """Where the stored copy and its thumbnail are served (None until there is one)."""
     if m.archive_status != "stored":
         return None, None
-    base = f"{request.script_root if has_request_context() else ''}/files/{m.id}"
-    return base, f"{base}/thumbnail" if m.archive_thumb_sha256 else None
+    base = f"{request.script_root if has_request_context() else ''}/api/media/{m.id}"
+    return f"{base}/file", f"{base}/thumbnail" if m.archive_thumb_sha256 else None
 
 
 class ArchiveSchema(Schema):
@@ -652,7 +652,7 @@ def shared_file_urls(row: Any) -> dict[str, str | None]:
     """The kept copy of a shared item, through its link (never the owner's /files URLs)."""
     if row.archive_status != "stored":
         return {"fileUrl": None, "storedThumbnailUrl": None}
-    base = f"{request.script_root if has_request_context() else ''}/s/{row.token}"
+    base = f"{request.script_root if has_request_context() else ''}/api/shared/{row.token}"
     thumbnail = f"{base}/thumbnail" if row.archive_thumb_sha256 else None
     return {"fileUrl": f"{base}/file", "storedThumbnailUrl": thumbnail}
 

@@ -266,17 +266,17 @@ def test_the_gallery_and_the_share_page_use_the_stored_copy(archiving, origin):
     grid = client.get("/").get_data(as_text=True)
     detail = client.get(f"/media/{media_id}").get_data(as_text=True)
     shared = archiving.test_client().get(f"/s/{token}").get_data(as_text=True)
-    shared_file = archiving.test_client().get(f"/s/{token}/file")
+    shared_file = archiving.test_client().get(f"/api/shared/{token}/file")
 
-    assert f'src="/files/{media_id}/thumbnail"' in grid and f"{origin}/fox.png" not in grid
-    assert f'src="/files/{media_id}"' in detail
-    assert f'src="/s/{token}/file"' in shared
+    assert f'src="/api/media/{media_id}/thumbnail"' in grid and f"{origin}/fox.png" not in grid
+    assert f'src="/api/media/{media_id}/file"' in detail
+    assert f'src="/api/shared/{token}/file"' in shared
     assert shared_file.status_code == 200 and shared_file.data == FILES["/fox.png"][1]
     public = archiving.test_client().get(f"/api/shared/{token}").get_json()["data"]
-    assert public["fileUrl"] == f"/s/{token}/file"
-    assert public["storedThumbnailUrl"] == f"/s/{token}/thumbnail"
+    assert public["fileUrl"] == f"/api/shared/{token}/file"
+    assert public["storedThumbnailUrl"] == f"/api/shared/{token}/thumbnail"
     shares_page = client.get("/shares").get_data(as_text=True)
-    assert f'src="/files/{media_id}/thumbnail"' in shares_page
+    assert f'src="/api/media/{media_id}/thumbnail"' in shares_page
 
 
 def test_backfill_queues_what_has_no_copy_and_the_worker_command_runs_it(

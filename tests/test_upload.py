@@ -51,7 +51,7 @@ def test_an_upload_answers_201_with_the_file_already_stored(client):
     assert record["archive"]["status"] == "stored"
     assert record["archive"]["sha256"] == hashlib.sha256(body).hexdigest()
     assert (record["archive"]["width"], record["archive"]["height"]) == (300, 200)
-    assert record["url"] == f"/files/{record['id']}"
+    assert record["url"] == f"/api/media/{record['id']}/file"
     assert client.get(record["archive"]["fileUrl"]).data == body
 
 

@@ -16,6 +16,8 @@ from ..schemas import (
 )
 
 SchemaLike = type[Schema] | Schema | dict[str, Any]
+# The body of a file answer; an answer with no body (a redirect, 304) documents None.
+BINARY = {"type": "string", "format": "binary"}
 
 # What each error status means, unless the operation says more precisely (401, 409 must).
 ERROR_DESCRIPTIONS = {
@@ -53,6 +55,8 @@ class Operation:
     query: tuple[SchemaLike, ...] = ()
     description: str | None = None
     body_type: str = "application/json"
+    # The media types of the success answers (a file route answers images and videos).
+    response_types: tuple[str, ...] = ("application/json",)
 
 
 def operation(
@@ -65,6 +69,7 @@ def operation(
     query: SchemaLike | tuple[SchemaLike, ...] = (),
     description: str | None = None,
     body_type: str = "application/json",
+    response_types: tuple[str, ...] = ("application/json",),
 ) -> Callable:
     """Attach the view's contract: its answers by status, the error statuses it can give
     (a status alone takes its ERROR_DESCRIPTIONS sentence, a (status, sentence) pair says
@@ -85,6 +90,7 @@ def operation(
         query=query if isinstance(query, tuple) else (query,),
         description=description,
         body_type=body_type,
+        response_types=response_types,
     )
 
     def attach(view: Callable) -> Callable:

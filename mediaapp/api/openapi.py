@@ -67,10 +67,12 @@ def _operation_dict(rule: Rule, method: str, declared: Operation) -> dict:
         for name in sorted(rule.arguments)
     ]
     parameters += [{"in": "query", "schema": schema} for schema in declared.query]
-    responses = {
-        str(status): {"description": text, **_json(schema)}
-        for status, (text, schema) in sorted(declared.responses.items())
-    }
+    responses = {}
+    for status, (text, schema) in sorted(declared.responses.items()):
+        responses[str(status)] = {"description": text}
+        if schema is not None:
+            content = {kind: {"schema": schema} for kind in declared.response_types}
+            responses[str(status)]["content"] = content
     # Any view can fail unexpectedly; errors.py answers that with the envelope too.
     errors = {**declared.errors, 500: INTERNAL_ERROR}
     for status, text in sorted(errors.items()):

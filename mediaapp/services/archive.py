@@ -464,7 +464,7 @@ def save_upload(owner: Owner, payload: dict[str, Any], stream: BinaryIO) -> tupl
                 {
                     **payload,
                     **values,
-                    "url": payload.get("url") or f"/files/{media_id}",
+                    "url": payload.get("url") or f"/api/media/{media_id}/file",
                     "id": media_id,
                     "created_at": utcnow(),
                     **owner.owner_columns(),

@@ -42,7 +42,7 @@ def test_the_grid_loads_thumbnails_and_paints_placeholders_until_they_arrive(pag
     page.goto("/")
 
     image = page.locator(f"#media-{kept['id']} img.media-card__media")
-    expect(image).to_have_attribute("src", f"/files/{kept['id']}/thumbnail")
+    expect(image).to_have_attribute("src", f"/api/media/{kept['id']}/thumbnail")
     expect(image).to_have_attribute("data-placeholder", kept["archive"]["placeholder"])
     painted = image.evaluate("img => getComputedStyle(img).backgroundImage")
     assert painted.startswith('url("data:image/png')
@@ -62,5 +62,5 @@ def test_the_detail_view_shows_the_original_copy(page, live_server):
     page.goto(f"/media/{kept['id']}")
 
     media = page.locator(".detail__media")
-    expect(media).to_have_attribute("src", f"/files/{kept['id']}")
+    expect(media).to_have_attribute("src", f"/api/media/{kept['id']}/file")
     page.wait_for_function("() => document.querySelector('.detail__media').naturalWidth === 400")

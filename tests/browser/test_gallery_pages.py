@@ -94,7 +94,7 @@ def test_the_share_button_makes_a_link_that_opens_for_someone_else(browser, page
         public.goto(url)
         expect(public.locator(".shared__title")).to_have_text("A shared image")
         # The original, or the copy the live server's worker has kept by now (through the link).
-        kept_or_original = re.compile(rf"^({re.escape(item['url'])}|/s/[\w-]+/file)$")
+        kept_or_original = re.compile(rf"^({re.escape(item['url'])}|/api/shared/[\w-]+/file)$")
         expect(public.locator(".detail__media")).to_have_attribute("src", kept_or_original)
         expect(public.locator("#shared-prompt")).to_have_text(item["prompt"])
         assert public.evaluate("() => document.querySelector('.detail__media').naturalWidth") > 0

@@ -1,0 +1,105 @@
+"""Stored files: a record's kept copy and thumbnail, to its owner and through share links.
+
+Sent with conditional GET and Range, a long private cache lifetime, and the big ones handed
+to the front server (filesystem) or the object store (S3) instead of a web worker.
+"""
+
+import uuid
+
+from flask import Response, current_app, redirect, send_file
+
+from ..identity import current_owner
+from ..services import archive
+from ..services import shares as share_service
+from . import bp
+from .contract import BINARY, operation
+
+YEAR = 365 * 24 * 3600
+# A stored SVG runs nothing on our origin: no script, no plugins, no navigation from it.
+SANDBOX = "sandbox; default-src 'none'; img-src 'self' data:; style-src 'unsafe-inline'"
+MEDIA_TYPES = ("image/*", "video/*")
+FILE_ANSWERS = {
+    200: ("The file (its ETag is its SHA-256).", BINARY),
+    206: ("The part an HTTP Range asked for.", BINARY),
+    302: ("With S3 storage: a short-lived presigned URL to download it from.", None),
+    304: ("Unchanged since the ETag given in If-None-Match.", None),
+}
+
+
+def send_stored(stored: archive.StoredFile) -> Response:
+    """The response for one stored blob."""
+    if stored.redirect:  # S3: the client downloads from the store, for a few minutes
+        response = redirect(stored.redirect, 302)
+        response.cache_control.private = True
+        response.cache_control.max_age = 60
+        return response
+    mode = current_app.config["SENDFILE"]
+    if mode.startswith("x-accel-redirect:"):
+        # nginx serves the file from its internal location; Flask only says which.
+        prefix = mode.split(":", 1)[1].rstrip("/")
+        relative = stored.path.relative_to(current_app.extensions["blob_store"].root)
+        response = Response(mimetype=stored.mime)
+        response.headers["X-Accel-Redirect"] = f"{prefix}/{relative.as_posix()}"
+        response.set_etag(stored.sha256)
+    else:  # streamed by Flask, or by the front server with USE_X_SENDFILE
+        response = send_file(
+            stored.path,
+            mimetype=stored.mime,
+            conditional=True,
+            etag=stored.sha256,
+            max_age=YEAR,
+            as_attachment=stored.active,
+            download_name=stored.download_name,
+        )
+    response.cache_control.public = False
+    response.cache_control.private = True
+    response.cache_control.max_age = YEAR
+    response.cache_control.immutable = True
+    if stored.active:
+        response.headers["Content-Security-Policy"] = SANDBOX
+    return response
+
+
+@bp.get("/media/<uuid:media_id>/file")
+@operation(
+    "The copy mediaapp keeps of one of the owner's records (its archive.fileUrl).",
+    responses=FILE_ANSWERS,
+    response_types=MEDIA_TYPES,
+    errors=((404, "No such record for this owner, or no copy kept yet (code not_found)."), 503),
+)
+def media_file(media_id: uuid.UUID):
+    return send_stored(archive.stored_file(current_owner(mint=False), media_id))
+
+
+@bp.get("/media/<uuid:media_id>/thumbnail")
+@operation(
+    "The WebP thumbnail (≤ 512 px) of a kept copy (its archive.thumbnailUrl).",
+    responses=FILE_ANSWERS,
+    response_types=("image/webp",),
+    errors=((404, "No such record for this owner, or no thumbnail (code not_found)."), 503),
+)
+def media_thumbnail(media_id: uuid.UUID):
+    owner = current_owner(mint=False)
+    return send_stored(archive.stored_file(owner, media_id, thumbnail=True))
+
+
+@bp.get("/shared/<token>/file")
+@operation(
+    "Public: the kept copy behind a share link (its fileUrl).",
+    responses=FILE_ANSWERS,
+    response_types=MEDIA_TYPES,
+    errors=((404, "Unknown, revoked or expired link, or no copy kept (code not_found)."), 503),
+)
+def shared_file(token: str):
+    return send_stored(archive.shared_file(share_service.get_shared(token)))
+
+
+@bp.get("/shared/<token>/thumbnail")
+@operation(
+    "Public: the thumbnail of the kept copy behind a share link (its storedThumbnailUrl).",
+    responses=FILE_ANSWERS,
+    response_types=("image/webp",),
+    errors=((404, "Unknown, revoked or expired link, or no thumbnail (code not_found)."), 503),
+)
+def shared_thumbnail(token: str):
+    return send_stored(archive.shared_file(share_service.get_shared(token), thumbnail=True))
