@@ -3,12 +3,17 @@ store (once per SHA-256), and the record, the gallery and the files routes use t
 
 import hashlib
 import io
+import os
+import subprocess
+import sys
 import threading
 import time
 import urllib.parse
 import urllib.request
 import uuid
+from datetime import timedelta
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
 
 import pytest
 import sqlalchemy as sa
@@ -44,6 +49,11 @@ class Files(BaseHTTPRequestHandler):
             return
         if self.path == "/flaky.png":
             self.path = "/fox.png"
+        if self.path == "/slow.png" and HITS.count(self.path) == 1:
+            time.sleep(20)  # long enough for the test to kill the worker mid-fetch
+            return
+        if self.path == "/slow.png":
+            self.path = "/other.png"
         if self.path not in FILES:
             self.send_error(404)
             return
@@ -408,3 +418,42 @@ def test_a_replay_queues_no_second_job_and_archiving_off_queues_none(app, make_a
     save(off.test_client(), image_payload())
 
     assert queued == 1 and jobs_count(app) == 1
+
+
+def test_a_worker_killed_mid_job_leaves_the_job_to_the_next_worker(
+    app, archiving, origin, database_url, tmp_path
+):
+    client = archiving.test_client()
+    media_id = save(client, image_payload(url=f"{origin}/slow.png")).get_json()["data"]["id"]
+    env = {
+        **os.environ,
+        "DATABASE_URL": database_url,
+        "SECRET_KEY": "test-secret",
+        "MEDIAAPP_FETCH_ALLOW": "127.0.0.1/32",
+        "MEDIAAPP_STORAGE_URL": archiving.config["STORAGE_URL"],
+    }
+    worker = subprocess.Popen(
+        [sys.executable, "-m", "flask", "--app", "app", "media", "worker"],
+        cwd=Path(__file__).resolve().parent.parent,
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    try:
+        for _ in range(200):  # until the worker is inside the fetch
+            if "/slow.png" in HITS:
+                break
+            time.sleep(0.05)
+    finally:
+        worker.kill()  # SIGKILL: no cleanup of any kind
+        worker.wait(timeout=10)
+    with archiving.app_context():
+        held = db.session.execute(sa.select(Job.locked_until, Job.attempts)).one()
+        db.session.commit()
+        too_soon = jobs.claim()
+        later = jobs.claim(now=held.locked_until + timedelta(seconds=1))
+        outcome = jobs.run(later)
+
+    assert "/slow.png" in HITS and held.attempts == 1  # it was claimed, then its worker died
+    assert too_soon is None  # nobody else runs it while the dead worker's lease holds
+    assert outcome == "done" and record(client, media_id)["archive"]["status"] == "stored"
