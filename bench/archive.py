@@ -24,7 +24,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from bench.run import ADMIN, ROOT, SAVE_BODY, median_ms, request, serve, sql  # noqa: E402
+from bench.run import ROOT, SAVE_BODY, fresh_database, median_ms, request, serve, sql  # noqa: E402
 
 DB = "mediaapp_bench_archive"
 URL = f"postgresql://postgres@127.0.0.1:5432/{DB}"
@@ -61,22 +61,6 @@ def file_server(files: dict[str, bytes]) -> tuple[ThreadingHTTPServer, int]:
     server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
     threading.Thread(target=server.serve_forever, daemon=True).start()
     return server, server.server_address[1]
-
-
-def fresh_database() -> None:
-    sql(
-        [(f"DROP DATABASE IF EXISTS {DB} WITH (FORCE)", None), (f"CREATE DATABASE {DB}", None)],
-        ADMIN,
-        autocommit=True,
-    )
-    env = {**os.environ, "DATABASE_URL": URL, "SECRET_KEY": "bench"}
-    subprocess.run(
-        [sys.executable, "-m", "flask", "--app", "app", "db", "upgrade"],
-        cwd=ROOT,
-        env=env,
-        check=True,
-        capture_output=True,
-    )
 
 
 def login(port: int) -> str:
@@ -157,7 +141,7 @@ def main() -> None:
 
     images = {f"/img/{i}.png": noise_png(i) for i in range(args.images)}
     files, files_port = file_server(images)
-    fresh_database()
+    fresh_database(DB)
     storage = {"MEDIAAPP_STORAGE_URL": f"file://{STORE}"}
     on = serve("app:app", 8311, URL, MEDIAAPP_ARCHIVE="1", **storage)
     off = serve("app:app", 8312, URL, MEDIAAPP_ARCHIVE="0", **storage)

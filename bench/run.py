@@ -57,20 +57,25 @@ def sql(statements, url=URL, autocommit=False):
     return result
 
 
-def load(rows: int, owners: int, big: int) -> str:
+def fresh_database(name: str = DB) -> None:
+    """Drop and create a database on the local server, and migrate it."""
     sql(
-        [(f"DROP DATABASE IF EXISTS {DB} WITH (FORCE)", None), (f"CREATE DATABASE {DB}", None)],
+        [(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)", None), (f"CREATE DATABASE {name}", None)],
         ADMIN,
         autocommit=True,
     )
-    env = {**os.environ, "DATABASE_URL": URL, "SECRET_KEY": "bench"}
+    url = f"postgresql://postgres@127.0.0.1:5432/{name}"
     subprocess.run(
         [sys.executable, "-m", "flask", "--app", "app", "db", "upgrade"],
         cwd=ROOT,
-        env=env,
+        env={**os.environ, "DATABASE_URL": url, "SECRET_KEY": "bench"},
         check=True,
         capture_output=True,
     )
+
+
+def load(rows: int, owners: int, big: int) -> str:
+    fresh_database()
     big_id = str(uuid.uuid4())
     started = time.monotonic()
     sql(

@@ -142,6 +142,13 @@ class GeneratedMedia(db.Model):
             postgresql_where=sa.text("archive_thumb_sha256 IS NOT NULL"),
             sqlite_where=sa.text("archive_thumb_sha256 IS NOT NULL"),
         ),
+        # The bytes an owner's kept copies take, summed from the index alone (PostgreSQL).
+        sa.Index(
+            "ix_generated_media_stored_bytes",
+            "owner_id",
+            postgresql_include=["archive_bytes"],
+            postgresql_where=sa.text("archive_sha256 IS NOT NULL"),
+        ).ddl_if(dialect="postgresql"),
         # Case-insensitive substring search of prompts (ILIKE '%q%'), PostgreSQL only.
         sa.Index(
             "ix_generated_media_prompt_trgm",

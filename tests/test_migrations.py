@@ -32,7 +32,8 @@ def _pending_changes(app) -> list:
         diff = compare_metadata(context, db.metadata)
     if conn.dialect.name == "sqlite":
         # SQLite's reflection cannot describe "created_at DESC" index columns, so alembic
-        # reports the keyset indexes as changed, and the trigram index is PostgreSQL-only;
+        # reports the keyset indexes as changed, and the trigram and stored-bytes indexes are
+        # PostgreSQL-only;
         # PostgreSQL, which has all of them, is checked strictly.
         diff = [
             d
@@ -40,7 +41,7 @@ def _pending_changes(app) -> list:
             if not (
                 isinstance(d, tuple)
                 and d[0] in ("add_index", "remove_index")
-                and d[1].name.endswith(("_recent", "_trash", "_trgm", "_missing"))
+                and d[1].name.endswith(("_recent", "_trash", "_trgm", "_missing", "_bytes"))
             )
         ]
     return diff

@@ -37,16 +37,7 @@ COLUMNS = (
     GM.user_id,
     GM.favorite,
     GM.deleted_at,
-    GM.archive_status,
-    GM.archive_error,
-    GM.archive_sha256,
-    GM.archive_bytes,
-    GM.archive_mime,
-    GM.archive_width,
-    GM.archive_height,
-    GM.archive_duration_ms,
-    GM.archive_thumb_sha256,
-    GM.archive_placeholder,
+    *archive.ARCHIVE_COLUMNS,
 )
 LIVE = GM.deleted_at.is_(None)
 TRASHED = GM.deleted_at.is_not(None)

@@ -56,6 +56,14 @@ def upgrade() -> None:
         ["archive_thumb_sha256"],
         "archive_thumb_sha256 IS NOT NULL",
     )
+    if op.get_bind().dialect.name == "postgresql":
+        op.create_index(
+            "ix_generated_media_stored_bytes",
+            TABLE,
+            ["owner_id"],
+            postgresql_include=["archive_bytes"],
+            postgresql_where=sa.text("archive_sha256 IS NOT NULL"),
+        )
     op.create_table(
         "blobs",
         sa.Column("sha256", sa.String(64), nullable=False),
@@ -99,6 +107,8 @@ def downgrade() -> None:
     op.drop_index("ix_jobs_run_at", table_name="jobs")
     op.drop_table("jobs")
     op.drop_table("blobs")
+    if op.get_bind().dialect.name == "postgresql":
+        op.drop_index("ix_generated_media_stored_bytes", table_name=TABLE)
     for name in ("archive_thumb_sha256", "archive_sha256", "archive_missing"):
         op.drop_index(f"ix_generated_media_{name}", table_name=TABLE)
     with op.batch_alter_table(TABLE) as batch:

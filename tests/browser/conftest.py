@@ -6,6 +6,7 @@ import signal
 import socket
 import subprocess
 import sys
+import tempfile
 import time
 import urllib.error
 import urllib.request
@@ -145,6 +146,10 @@ def live_server(chromium_path, tmp_path_factory) -> Iterator[str]:
         "MEDIAAPP_AUTH_RATE_LIMIT": "1000 per minute",
         "FLASK_DEBUG": "0",
         "PYTHONUNBUFFERED": "1",
+        # Records keep the URLs the tests saved: no worker archives them behind the tests'
+        # backs (the archive's browser tests upload, which stores at once).
+        "MEDIAAPP_EMBEDDED_WORKER": "0",
+        "MEDIAAPP_STORAGE_URL": f"file://{tempfile.mkdtemp(prefix='mediaapp-browser-blobs-')}",
     }
     env.pop("MEDIAAPP_API_RATE_LIMIT", None)
     python = sys.executable
