@@ -457,3 +457,19 @@ def test_a_worker_killed_mid_job_leaves_the_job_to_the_next_worker(
     assert "/slow.png" in HITS and held.attempts == 1  # it was claimed, then its worker died
     assert too_soon is None  # nobody else runs it while the dead worker's lease holds
     assert outcome == "done" and record(client, media_id)["archive"]["status"] == "stored"
+
+
+def test_the_daily_purge_collects_bytes_a_crash_left_behind(archiving, origin):
+    client = archiving.test_client()
+    media_id = save(client, image_payload(url=f"{origin}/other.png")).get_json()["data"]["id"]
+    run_jobs(archiving)
+    sha = record(client, media_id)["archive"]["sha256"]
+    with archiving.app_context():  # destroyed, but the process "died" before collecting
+        db.session.execute(sa.text("DELETE FROM generated_media"))
+        db.session.commit()
+    store = archiving.extensions["blob_store"]
+    left_behind = store.exists(sha)
+
+    result = archiving.test_cli_runner().invoke(args=["media", "purge-trash"])
+
+    assert result.exit_code == 0 and left_behind and not store.exists(sha)

@@ -456,7 +456,9 @@ def empty_trash(owner: Owner) -> int:
 def purge_trash(older_than: timedelta) -> int:
     """Destroy, for every owner, what has sat in the trash longer than older_than; commit."""
     cutoff = utcnow() - older_than
-    return _destroy(sa.delete(GM).where(TRASHED, GM.deleted_at < cutoff))
+    purged = _destroy(sa.delete(GM).where(TRASHED, GM.deleted_at < cutoff))
+    archive.collect_blobs(archive.orphaned_blobs())  # bytes a crash left unclaimed
+    return purged
 
 
 def _destroy(stmt: sa.Delete) -> int:
