@@ -175,7 +175,7 @@ def _kept(source: Source) -> dict[str, Any]:
         "archive_duration_ms": info.duration_ms if info else None,
         "archive_thumb_sha256": thumb_sha,
         "archive_placeholder": info.placeholder if info else None,
-        "_thumbnail": (thumb_sha, len(info.thumbnail)) if thumb_sha else None,
+        "_thumbnail": (thumb_sha, info.thumbnail) if thumb_sha else None,
     }
 
 
@@ -256,8 +256,8 @@ def archive_media(job: jobs.Claimed) -> None:
         thumbnail = values.pop("_thumbnail")
         _register(source.sha256, source.size, values["archive_mime"], source.path, None)
         if thumbnail:
-            thumb_sha, thumb_size = thumbnail
-            _register(thumb_sha, thumb_size, "image/webp", None, None)
+            thumb_sha, thumb_bytes = thumbnail
+            _register(thumb_sha, len(thumb_bytes), "image/webp", None, thumb_bytes)
         db.session.execute(owner.scope(sa.update(GM)).where(GM.id == job.media_id).values(**values))
         db.session.commit()
 
@@ -268,8 +268,9 @@ def archive_media(job: jobs.Claimed) -> None:
 def collect_blobs(digests) -> int:
     """Delete the bytes of each digest that no record holds any more, and commit; how many.
 
-    Called after a destroying transaction commits. Looks across owners on purpose (bytes are
-    shared): the one statement allowed to, named in tests/test_owner_scoping.py.
+    Called after a destroying transaction commits. Its "does anyone still hold these bytes?"
+    looks across owners on purpose (bytes are shared), an exception named in
+    tests/test_owner_scoping.py.
     """
     removed = 0
     for sha256 in {d for d in digests if d}:
@@ -468,7 +469,7 @@ def save_upload(owner: Owner, payload: dict[str, Any], stream: BinaryIO) -> tupl
         thumbnail = values.pop("_thumbnail")
         _register(source.sha256, source.size, mime, source.path, None)
         if thumbnail:
-            _register(thumbnail[0], thumbnail[1], "image/webp", None, None)
+            _register(thumbnail[0], len(thumbnail[1]), "image/webp", None, thumbnail[1])
         row = db.session.execute(
             dialect_insert(GM)
             .values(
