@@ -108,12 +108,9 @@ def register(app: Flask) -> None:
     def import_(email: str, source) -> None:
         """Import a JSON export (or a list of items) into an account; idempotent."""
         owner = Owner.account(_user_or_exit(email).id)
-        document = json.load(source)
-        items = (
-            document.get("data", document.get("items")) if isinstance(document, dict) else document
-        )
-        if not isinstance(items, list):
-            raise click.ClickException('Expected a list of items, or {"data": [...]}.')
+        items = transfer.items_of(json.load(source))
+        if items is None:
+            raise click.ClickException(transfer.NOT_A_HISTORY)
         outcome = transfer.import_history(owner, items)
         click.echo(", ".join(f"{outcome[s]} {s}" for s in transfer.IMPORT_STATUSES))
         for result in outcome["results"]:

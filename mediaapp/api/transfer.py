@@ -10,7 +10,7 @@ from ..services import stats, transfer
 from . import BODY_ERRORS, MEDIA_ERRORS, api_limit, bp
 from .contract import ImportEnvelope, MediaList, StatsEnvelope, operation
 
-IMPORT_MAX_BYTES = 32 * 1024 * 1024
+IMPORT_MAX_BYTES = transfer.IMPORT_MAX_BYTES
 
 
 @bp.get("/media/export")

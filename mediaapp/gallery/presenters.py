@@ -15,6 +15,7 @@ from ..filters import current_viewer
 from ..identity import Owner
 from ..schemas import MediaFilters
 from ..services import media as media_service
+from .forms import describe_problems
 
 DEFAULT_PAGE_SIZE = 24
 # What `flask media purge-trash` removes by default; the trash page tells people so.
@@ -219,6 +220,21 @@ def bulk_notice(
 
 def restored_notice(changed: list, missing: list) -> dict[str, Any]:
     return notice(f"Restored {items_phrase(len(changed))} from the trash.{not_found(missing)}")
+
+
+def import_summary(outcome: dict[str, Any]) -> dict[str, Any]:
+    """An import's outcome in words: the totals, and each refused item with its reasons."""
+    rejected = [
+        {"number": r["index"] + 1, "why": describe_problems(r.get("details") or {})}
+        for r in outcome["results"]
+        if r["status"] == "rejected"
+    ]
+    return {
+        "imported": outcome["imported"],
+        "duplicate": outcome["duplicate"],
+        "rejected": rejected,
+        "total": len(outcome["results"]),
+    }
 
 
 # --- one item ------------------------------------------------------------------------------

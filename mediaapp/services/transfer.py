@@ -56,6 +56,18 @@ def _is_duplicate(owner: Owner, item: dict[str, Any]) -> uuid.UUID | None:
     return db.session.execute(stmt.limit(1)).scalar()
 
 
+# The largest import file or request body: 1,000 items with their settings fit many times.
+IMPORT_MAX_BYTES = 32 * 1024 * 1024
+NOT_A_HISTORY = 'Expected a list of items, or an export ({"data": [...]}).'
+
+
+def items_of(document: Any) -> list[Any] | None:
+    """The items of an import document: an export ({"data": [...]}), {"items": [...]}, or a
+    plain list; None when it is none of these."""
+    items = document.get("data", document.get("items")) if isinstance(document, dict) else document
+    return items if isinstance(items, list) else None
+
+
 def import_history(owner: Owner, items: Sequence[Any]) -> dict[str, Any]:
     """Import any number of items for the owner, IMPORT_BATCH per transaction.
 
