@@ -54,6 +54,19 @@ def recreate_pg_database(url: str) -> None:
     conn.close()
 
 
+def empty_database_url(database_url: str, tmp_path, name: str) -> str:
+    """A fresh, empty database beside the session's, on the same backend (for migrations)."""
+    if database_url.startswith("postgresql"):
+        url = (
+            make_url(database_url)
+            .set(database=sibling_database(database_url, name))
+            .render_as_string(hide_password=False)
+        )
+        recreate_pg_database(url)
+        return url
+    return f"sqlite:///{tmp_path / f'{name}.db'}"
+
+
 def pg_reachable(url: str) -> str | None:
     try:
         psycopg2.connect(admin_dsn(url), connect_timeout=3).close()

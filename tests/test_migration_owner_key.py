@@ -7,12 +7,11 @@ from datetime import UTC, datetime, timedelta
 import flask_migrate
 import pytest
 import sqlalchemy as sa
-from sqlalchemy.engine import make_url
 
 from mediaapp import create_app
 from mediaapp.extensions import db
 from mediaapp.models import Guest, ShareToken
-from tests.conftest import BASE_CONFIG, recreate_pg_database, sibling_database
+from tests.conftest import BASE_CONFIG, empty_database_url
 
 GUEST_SECRET = "a-guest-secret-from-before-the-upgrade"
 OTHER_SECRET = "another-guest-secret"
@@ -82,15 +81,7 @@ SHARES = [
 @pytest.fixture
 def populated_at_0003(database_url, tmp_path):
     """An app on a fresh database migrated to 0003 and filled as that schema stored data."""
-    if database_url.startswith("postgresql"):
-        url = (
-            make_url(database_url)
-            .set(database=sibling_database(database_url, "owner_key"))
-            .render_as_string(hide_password=False)
-        )
-        recreate_pg_database(url)
-    else:
-        url = f"sqlite:///{tmp_path / 'populated.db'}"
+    url = empty_database_url(database_url, tmp_path, "owner_key")
     app = create_app({**BASE_CONFIG, "SQLALCHEMY_DATABASE_URI": url})
     with app.app_context():
         flask_migrate.upgrade(revision="0003")

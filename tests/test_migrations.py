@@ -5,24 +5,15 @@ import pytest
 import sqlalchemy as sa
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
-from sqlalchemy.engine import make_url
 
 from mediaapp import create_app
 from mediaapp.extensions import db
-from tests.conftest import BASE_CONFIG, recreate_pg_database, sibling_database
+from tests.conftest import BASE_CONFIG, empty_database_url
 
 
 @pytest.fixture
 def empty_app(database_url, tmp_path):
-    if database_url.startswith("postgresql"):
-        url = (
-            make_url(database_url)
-            .set(database=sibling_database(database_url, "migrations"))
-            .render_as_string(hide_password=False)
-        )
-        recreate_pg_database(url)
-    else:
-        url = f"sqlite:///{tmp_path / 'empty.db'}"
+    url = empty_database_url(database_url, tmp_path, "migrations")
     return create_app({**BASE_CONFIG, "SQLALCHEMY_DATABASE_URI": url})
 
 
