@@ -8,8 +8,13 @@ stay in the totals, as counters must).
 
 import os
 import pathlib
+import re
 
 from prometheus_client import multiprocess
+
+# The files prometheus_client writes (counter_<pid>.db, gauge_livesum_<pid>.db ...); nothing
+# else in the directory is ever deleted.
+METRIC_FILE = re.compile(r"(counter|histogram|summary|gauge_[a-z]+)_\d+\.db")
 
 
 def on_starting(_server) -> None:
@@ -19,7 +24,8 @@ def on_starting(_server) -> None:
     path = pathlib.Path(directory)
     path.mkdir(parents=True, exist_ok=True)
     for stale in path.glob("*.db"):
-        stale.unlink()
+        if METRIC_FILE.fullmatch(stale.name):
+            stale.unlink()
 
 
 def child_exit(_server, worker) -> None:

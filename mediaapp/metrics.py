@@ -59,6 +59,16 @@ def multiprocess_dir() -> str | None:
     return os.environ.get("PROMETHEUS_MULTIPROC_DIR") or None
 
 
+def check_multiprocess_dir() -> None:
+    """Refuse to start on a PROMETHEUS_MULTIPROC_DIR that is not a writable directory: every
+    counted request would fail instead."""
+    directory = multiprocess_dir()
+    if directory and not (os.path.isdir(directory) and os.access(directory, os.W_OK)):
+        raise RuntimeError(
+            f"PROMETHEUS_MULTIPROC_DIR={directory} must be an existing, writable directory."
+        )
+
+
 class QueueCollector:
     """The job queue's depth and lag, read from the database at each scrape."""
 

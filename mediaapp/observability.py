@@ -98,9 +98,9 @@ class StderrHandler(logging.StreamHandler):
 
 def json_formatter() -> logging.Formatter:
     return JsonFormatter(
-        "%(asctime)s %(levelname)s %(name)s %(message)s",
-        rename_fields={"asctime": "time", "levelname": "level", "name": "logger"},
-        datefmt="%Y-%m-%dT%H:%M:%S%z",
+        "%(levelname)s %(name)s %(message)s",
+        rename_fields={"levelname": "level", "name": "logger"},
+        timestamp="time",  # ISO 8601 in UTC, to the microsecond
     )
 
 
@@ -130,6 +130,7 @@ def configure_logging(app: Flask) -> None:
 def register_request_observation(app: Flask) -> None:
     """Call before any other hook is registered, so the clock starts first. The line is
     written when Flask has finished the answer (session cookie included)."""
+    metrics.check_multiprocess_dir()
 
     @app.before_request
     def start_request() -> None:

@@ -265,6 +265,13 @@ def test_metrics_count_job_outcomes(app, metrics_client):
     )
 
 
+def test_a_missing_multiprocess_dir_refuses_to_start(make_app, app, tmp_path, monkeypatch):
+    monkeypatch.setenv("PROMETHEUS_MULTIPROC_DIR", str(tmp_path / "nowhere"))
+
+    with pytest.raises(RuntimeError, match="PROMETHEUS_MULTIPROC_DIR"):
+        make_app()
+
+
 MULTIPROCESS_CHILD = textwrap.dedent(
     """
     import sys
@@ -349,3 +356,15 @@ def test_the_metrics_server_command_serves_metrics_on_its_own_port(tmp_path):
 
     assert sample(text, "mediaapp_job_queue_up") == 1
     assert "mediaapp_job_queue_depth" in text
+
+
+def test_gunicorns_start_empties_the_metrics_dir_of_old_counts_only(tmp_path, monkeypatch):
+    from mediaapp import gunicorn_config
+
+    monkeypatch.setenv("PROMETHEUS_MULTIPROC_DIR", str(tmp_path))
+    for name in ("counter_41.db", "histogram_41.db", "gauge_livesum_41.db", "mediaapp.db"):
+        (tmp_path / name).write_bytes(b"x")
+
+    gunicorn_config.on_starting(None)
+
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["mediaapp.db"]
