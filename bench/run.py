@@ -16,6 +16,7 @@ import socket
 import statistics
 import subprocess
 import sys
+import tempfile
 import threading
 import time
 import uuid
@@ -137,6 +138,11 @@ def serve(module: str, port: int, url: str = URL, **extra_env: str) -> subproces
         "MEDIAAPP_EMBEDDED_WORKER": "0",
         **extra_env,
     }
+    # The app writes a JSON line per request to stderr: keep that cost in the figures, but in
+    # a file rather than over the results.
+    log = tempfile.NamedTemporaryFile(  # noqa: SIM115  (the server holds it open)
+        "w", prefix=f"mediaapp-bench-{port}-", suffix=".log", delete=False
+    )
     proc = subprocess.Popen(
         [
             str(ROOT / ".venv/bin/gunicorn"),
@@ -150,6 +156,7 @@ def serve(module: str, port: int, url: str = URL, **extra_env: str) -> subproces
         ],
         cwd=ROOT,
         env=env,
+        stderr=log,
     )
     for _ in range(100):
         try:
@@ -158,7 +165,7 @@ def serve(module: str, port: int, url: str = URL, **extra_env: str) -> subproces
         except OSError:
             time.sleep(0.1)
     proc.kill()
-    raise SystemExit(f"{module} did not start")
+    raise SystemExit(f"{module} did not start; see {log.name}")
 
 
 def request(port, method, path, body=None, cookie=None):

@@ -10,10 +10,12 @@ import sqlalchemy as sa
 from flask import Flask
 from werkzeug.middleware.proxy_fix import ProxyFix
 
+from .caching import register_cache_policy
 from .config import Config
 from .errors import register_error_handlers
 from .extensions import csrf, db, limiter, migrate
 from .filters import register_template_helpers
+from .observability import configure_logging, register_request_observation
 from .security import register_security_headers
 
 
@@ -26,6 +28,9 @@ def create_app(overrides: Mapping[str, Any] | None = None) -> Flask:
     )
     app.config.from_object(Config)
     app.config.update(overrides or {})
+    configure_logging(app)
+    # First of all hooks: the request's clock and id start before any other runs.
+    register_request_observation(app)
     Path(app.instance_path).mkdir(parents=True, exist_ok=True)
     use_instance_sqlite_if_unset(app)
     ensure_secret_key(app)
@@ -37,6 +42,7 @@ def create_app(overrides: Mapping[str, Any] | None = None) -> Flask:
     register_blueprints(app)
     register_template_helpers(app)
     register_security_headers(app)
+    register_cache_policy(app)
     register_error_handlers(app)
     register_cli(app)
     return app
@@ -114,12 +120,14 @@ def register_blueprints(app: Flask) -> None:
     from .api import bp as api_bp
     from .auth import bp as auth_bp
     from .gallery import bp as gallery_bp
+    from .ops import bp as ops_bp
     from .public import bp as public_bp
 
     app.register_blueprint(api_bp)
     app.register_blueprint(gallery_bp)
     app.register_blueprint(auth_bp)
     app.register_blueprint(public_bp)
+    app.register_blueprint(ops_bp)
 
 
 def register_cli(app: Flask) -> None:

@@ -81,6 +81,35 @@ def register(app: Flask) -> None:
         click.echo("Worker running; stop it with Ctrl+C or SIGTERM.")
         jobs.work(app, stop)
 
+    @media_cli.command("metrics-server")
+    @click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on.")
+    @click.option("--port", default=9464, show_default=True, type=click.IntRange(1, 65535))
+    def metrics_server(host: str, port: int) -> None:
+        """Serve Prometheus metrics on their own port (off the public one) until stopped.
+
+        With PROMETHEUS_MULTIPROC_DIR shared with the gunicorn workers and `media worker`
+        processes of this host, it exports all of their counts; the queue comes from the
+        database either way.
+        """
+        from prometheus_client import start_http_server
+
+        from .metrics import multiprocess_dir, scrape_registry
+
+        if not multiprocess_dir():
+            click.echo(
+                "PROMETHEUS_MULTIPROC_DIR is not set: only the job queue is exported "
+                "(request and job counts live in the processes that made them).",
+                err=True,
+            )
+        server, thread = start_http_server(port, addr=host, registry=scrape_registry(app))
+        stop = threading.Event()
+        for signum in (signal.SIGTERM, signal.SIGINT):
+            signal.signal(signum, lambda *_: stop.set())
+        click.echo(f"Metrics on http://{host}:{server.server_port}/metrics")
+        stop.wait()
+        server.shutdown()
+        thread.join(timeout=5)
+
     @media_cli.command("archive")
     @click.option(
         "--backfill",

@@ -26,6 +26,23 @@ class Config:
     SESSION_COOKIE_SAMESITE = "Lax"
     SESSION_COOKIE_SECURE = os.environ.get("MEDIAAPP_SECURE_COOKIES", "") == "1"
     PERMANENT_SESSION_LIFETIME = 60 * 60 * 24 * 365
+    # Send Set-Cookie only when the session changed: an answer that re-sent an unchanged
+    # cookie could not be cached anywhere and re-announced the session on every request. A
+    # session therefore lasts PERMANENT_SESSION_LIFETIME from the moment it was last written
+    # (the signature's timestamp), not from the last visit.
+    SESSION_REFRESH_EACH_REQUEST = False
+
+    # How long a shared cache (a proxy, a CDN) may keep a share link's page, JSON and files:
+    # short, because revoking the link must take effect within this many seconds.
+    SHARE_CACHE_SECONDS = _int("MEDIAAPP_SHARE_CACHE_SECONDS", 60)
+
+    # Operators (mediaapp/observability.py): 'json' logs one JSON object a line, 'text' the
+    # usual human format. /metrics answers only with this Bearer token (404 without it).
+    LOG_FORMAT = os.environ.get("MEDIAAPP_LOG_FORMAT", "json")
+    LOG_LEVEL = os.environ.get("MEDIAAPP_LOG_LEVEL", "INFO")
+    METRICS_TOKEN = os.environ.get("MEDIAAPP_METRICS_TOKEN") or None
+    # The longest one readiness query may run (PostgreSQL statement_timeout), in ms.
+    READY_DB_TIMEOUT_MS = _int("MEDIAAPP_READY_DB_TIMEOUT_MS", 1000)
 
     # Extra origins allowed to call the JSON API with cookies (comma-separated), besides our own.
     TRUSTED_ORIGINS = [

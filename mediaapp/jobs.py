@@ -19,6 +19,7 @@ import sqlalchemy as sa
 from flask import Flask
 from sqlalchemy.exc import DBAPIError
 
+from . import metrics
 from .extensions import db
 from .models import Job, utcnow
 from .sql import dialect_insert
@@ -137,7 +138,13 @@ def _retry(job: Claimed, reason: str) -> bool:
 
 
 def run(job: Claimed) -> str:
-    """Run one claimed job to its next state: "done", "retry" or "failed"."""
+    """Run one claimed job to its next state: "done", "retry" or "failed" (and count it)."""
+    outcome = _run(job)
+    metrics.count_job(job.kind, outcome)
+    return outcome
+
+
+def _run(job: Claimed) -> str:
     handler_ = HANDLERS.get(job.kind)
     if handler_ is None:
         log.error("job %s has unknown kind %r; dropping it", job.id, job.kind)

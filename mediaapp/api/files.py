@@ -1,7 +1,8 @@
 """Stored files: a record's kept copy and thumbnail, to its owner and through share links.
 
-Sent with conditional GET and Range, a long private cache lifetime, and the big ones handed
-to the front server (filesystem) or the object store (S3) instead of a web worker.
+Sent with conditional GET and Range, and the big ones handed to the front server (filesystem)
+or the object store (S3) instead of a web worker. How long caches may keep them is decided
+with every other answer's in mediaapp/caching.py.
 """
 
 import uuid
@@ -14,7 +15,6 @@ from ..services import shares as share_service
 from . import bp
 from .contract import BINARY, operation
 
-YEAR = 365 * 24 * 3600
 # A stored SVG runs nothing on our origin: no script, no plugins, no navigation from it.
 SANDBOX = "sandbox; default-src 'none'; img-src 'self' data:; style-src 'unsafe-inline'"
 MEDIA_TYPES = ("image/*", "video/*")
@@ -29,10 +29,7 @@ FILE_ANSWERS = {
 def send_stored(stored: archive.StoredFile) -> Response:
     """The response for one stored blob."""
     if stored.redirect:  # S3: the client downloads from the store, for a few minutes
-        response = redirect(stored.redirect, 302)
-        response.cache_control.private = True
-        response.cache_control.max_age = 60
-        return response
+        return redirect(stored.redirect, 302)
     mode = current_app.config["SENDFILE"]
     if mode.startswith("x-accel-redirect:"):
         # nginx serves the file from its internal location; Flask only says which.
@@ -47,14 +44,9 @@ def send_stored(stored: archive.StoredFile) -> Response:
             mimetype=stored.mime,
             conditional=True,
             etag=stored.sha256,
-            max_age=YEAR,
             as_attachment=stored.active,
             download_name=stored.download_name,
         )
-    response.cache_control.public = False
-    response.cache_control.private = True
-    response.cache_control.max_age = YEAR
-    response.cache_control.immutable = True
     if stored.active:
         response.headers["Content-Security-Policy"] = SANDBOX
     return response
