@@ -161,7 +161,9 @@ def test_emptying_the_trash_asks_first(page, live_server):
     page.get_by_text("Empty trash…").click()
     page.get_by_role("button", name="Delete 2 items forever").click()
 
-    expect(page.locator(".flash--success")).to_contain_text("Deleted 2 items forever; the trash is empty.")
+    expect(page.locator(".flash--success")).to_contain_text(
+        "Deleted 2 items forever; the trash is empty."
+    )
     expect(page.locator(".trash-card")).to_have_count(0)
 
 
