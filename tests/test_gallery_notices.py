@@ -185,3 +185,15 @@ def test_a_bulk_action_with_nothing_ticked_changes_nothing_without_javascript(cl
     assert response.status_code == 400
     assert "Select at least one item first." in response.get_data(as_text=True)
     assert card_ids(client) == [media_id]
+
+
+def test_without_javascript_two_deletes_before_a_page_shows_one_undo(client):
+    first, second = (saved_id(save(client, image_payload(prompt=p))) for p in ("owl", "fox"))
+    client.post(f"/media/{first}/delete")
+    client.post(f"/media/{second}/delete")
+
+    html = client.get("/").get_data(as_text=True)
+
+    assert html.count('class="flash__action"') == 1
+    assert undo_form(html)[0] == f"/media/{second}/restore"
+    assert "Deleted “fox”." in html
