@@ -29,7 +29,6 @@ UNDO_IN_FLASH_MAX = 50
 # How much of a prompt a notice quotes to name an item ("Deleted “A red fox in…”").
 PROMPT_IN_NOTICE = 40
 BULK_DONE = {
-    "delete": "Moved {n} to the trash.",
     "favorite": "Added {n} to favorites.",
     "unfavorite": "Removed {n} from favorites.",
 }
@@ -369,7 +368,7 @@ def share_preview(item) -> dict[str, str]:
         "url": share_url(item),
         "type": "video.other" if video else "website",
         "image": absolute(picture),
-        "image_alt": title if not item.hide_prompt else f"A shared {kind}",
+        "image_alt": title,
         "video": absolute(sources.original) if video else "",
         "card": "summary_large_image" if picture else "summary",
     }
