@@ -14,6 +14,9 @@ GUEST_KEY = "guest"
 USER_KEY = "user_id"
 # Kept in the session so the header never needs the database (it must render on a 503).
 EMAIL_KEY = "email"
+# Set by logging out, so the next (empty) guest gallery says where the history went; logging
+# in or registering clears the session and with it this mark.
+LOGGED_OUT_KEY = "logged_out"
 
 
 @dataclass(frozen=True)
@@ -112,6 +115,15 @@ def log_in(user_id: uuid.UUID, email: str) -> None:
     g.pop("owner", None)
 
 
-def log_out() -> None:
+def log_out(*, remember: bool = False) -> None:
+    """Forget the account; the next request is a fresh guest. With remember, that guest's
+    session keeps a mark that it began by logging out (the gallery then says so)."""
     session.clear()
+    if remember:
+        session[LOGGED_OUT_KEY] = True
     g.pop("owner", None)
+
+
+def logged_out_here() -> bool:
+    """Whether this browser's session began by logging out of an account."""
+    return bool(session.get(LOGGED_OUT_KEY))

@@ -6,7 +6,7 @@ import uuid
 
 import pytest
 
-from tests.conftest import save, video_payload
+from tests.conftest import image_payload, save, video_payload
 from tests.helpers import HTMX, record, saved_id, undo_form
 from tests.helpers import gallery_card_ids as card_ids  # the name these tests always used
 
@@ -34,7 +34,7 @@ def test_the_bulk_toolbar_is_one_form_that_the_card_boxes_join(client):
 
 
 def test_bulk_delete_trashes_the_owners_cards_and_reports_foreign_ones(app, client):
-    mine = [saved_id(save(client)) for _ in range(3)]
+    mine = [saved_id(save(client, image_payload(prompt=f"owl {n}"))) for n in range(3)]
     stranger = app.test_client()
     theirs = saved_id(save(stranger))
 
@@ -47,11 +47,12 @@ def test_bulk_delete_trashes_the_owners_cards_and_reports_foreign_ones(app, clie
     assert f'<div id="media-{mine[0]}" hx-swap-oob="delete">' in html
     assert f'<div id="media-{mine[2]}" hx-swap-oob="delete">' in html
     assert f"media-{theirs}" not in html
-    assert "Moved 2 items to the trash. 1 item could not be found." in html
+    assert "Deleted 2 items: “owl 0” and “owl 2”. 1 item could not be found." in html
+    assert 'aria-label="Undo deleting 2 items"' in html
 
 
 def test_undo_after_a_bulk_delete_restores_exactly_those_cards(client):
-    ids = [saved_id(save(client)) for _ in range(3)]
+    ids = [saved_id(save(client, image_payload(prompt=f"owl {n}"))) for n in range(3)]
     html = bulk(client, "delete", ids[:2], headers=HTMX).get_data(as_text=True)
     action, fields = undo_form(html)
 
@@ -59,7 +60,7 @@ def test_undo_after_a_bulk_delete_restores_exactly_those_cards(client):
 
     assert action == "/media/bulk"
     assert fields["action"] == ["restore"]
-    assert "Restored 2 items from the trash." in response.get_data(as_text=True)
+    assert "Restored 2 items: “owl 0” and “owl 1”." in response.get_data(as_text=True)
     assert sorted(card_ids(client)) == sorted(ids)
 
 
@@ -93,7 +94,7 @@ def test_a_plain_bulk_form_redirects_back_to_its_view_with_a_flash(client):
 
     assert response.status_code == 303
     assert response.headers["Location"] == "/?type=video&q=waves"
-    assert "Moved 2 items to the trash." in client.get("/").get_data(as_text=True)
+    assert "Deleted 2 items: " in client.get("/").get_data(as_text=True)
     assert card_ids(client) == []
 
 
@@ -103,7 +104,8 @@ def test_a_large_bulk_delete_without_javascript_points_to_the_trash_instead(clie
     page = bulk(client, "delete", ids, follow_redirects=True)
 
     html = page.get_data(as_text=True)
-    assert "Moved 51 items to the trash." in html
+    assert "Deleted 51 items: “A red fox in fresh snow, golden hour”, “A red fox" in html
+    assert "and 49 more." in html
     assert '<a href="/trash">Open the Trash</a>' in html
     assert 'class="flash__action"' not in html
 

@@ -112,7 +112,7 @@ def test_a_plain_form_delete_confirms_with_a_flash(client):
 
     page = client.post(f"/media/{media_id}/delete", follow_redirects=True)
 
-    assert "Moved to trash." in page.get_data(as_text=True)
+    assert "Deleted “A red fox in fresh snow, golden hour”." in page.get_data(as_text=True)
 
 
 def test_deleting_another_owners_card_answers_404_and_changes_nothing(app, client):

@@ -10,6 +10,7 @@ from tests.helpers import HTMX, csrf_token, saved_id
 
 TRASH_CARD = re.compile(r'<article class="trash-card" id="trash-([0-9a-f-]{36})"')
 OOB_ELEMENT = re.compile(r'<(\w+) [^>]*id="[\w-]+"[^>]*hx-swap-oob="true"[^>]*>.*?</\1>', re.S)
+OOB_NOTICE = re.compile(r'<div hx-swap-oob="innerHTML:#flash-area">.*</div>', re.S)
 
 
 def trash_ids(client) -> list[str]:
@@ -20,6 +21,10 @@ def trashed(client, payload=None) -> str:
     media_id = saved_id(save(client, payload))
     assert client.delete(f"/api/media/{media_id}").status_code == 200
     return media_id
+
+
+# What the confirmation step's button sends along.
+CONFIRMED = {"confirm": "yes"}
 
 
 def exists(client, media_id: str) -> bool:
@@ -78,8 +83,9 @@ def test_htmx_restore_returns_no_card_and_brings_the_item_back(client):
 
     body = response.get_data(as_text=True)
     assert response.status_code == 200
-    assert OOB_ELEMENT.sub("", body).strip() == ""
+    assert OOB_ELEMENT.sub("", OOB_NOTICE.sub("", body)).strip() == ""
     assert re.search(r'id="trash-count" hx-swap-oob="true">1<', body)
+    assert "Restored “A red fox in fresh snow, golden hour” to your gallery." in body
     assert exists(client, media_id)
     assert f'id="media-{media_id}"' in client.get("/").get_data(as_text=True)
 
@@ -97,10 +103,11 @@ def test_a_plain_restore_redirects_to_the_trash(client):
 def test_htmx_delete_forever_destroys_the_item(client):
     media_id = trashed(client)
 
-    response = client.post(f"/trash/{media_id}/delete", headers=HTMX)
+    response = client.post(f"/trash/{media_id}/delete", data=CONFIRMED, headers=HTMX)
 
     body = response.get_data(as_text=True)
     assert response.status_code == 200
+    assert "Deleted “A red fox in fresh snow, golden hour” forever." in body
     assert "The trash is empty" in body  # the last one: the empty state comes out of band
     assert trash_ids(client) == []
     assert client.post(f"/api/media/{media_id}/restore").status_code == 404
@@ -109,7 +116,7 @@ def test_htmx_delete_forever_destroys_the_item(client):
 def test_a_plain_delete_forever_redirects_to_the_trash(client):
     media_id = trashed(client)
 
-    response = client.post(f"/trash/{media_id}/delete")
+    response = client.post(f"/trash/{media_id}/delete", data=CONFIRMED)
 
     assert response.status_code == 303
     assert response.headers["Location"] == "/trash"
@@ -119,10 +126,65 @@ def test_a_plain_delete_forever_redirects_to_the_trash(client):
 def test_delete_forever_refuses_an_item_that_is_not_in_the_trash(client):
     media_id = saved_id(save(client))
 
-    response = client.post(f"/trash/{media_id}/delete")
+    response = client.post(f"/trash/{media_id}/delete", data=CONFIRMED)
 
     assert response.status_code == 404
     assert exists(client, media_id)
+
+
+def test_delete_forever_without_the_confirmation_changes_nothing(client):
+    media_id = trashed(client)
+
+    response = client.post(f"/trash/{media_id}/delete", headers=HTMX)
+
+    assert response.status_code == 400
+    assert "Confirm to delete it forever" in response.get_data(as_text=True)
+    assert trash_ids(client) == [media_id]
+
+
+def test_delete_forever_asks_first_in_a_real_form_that_names_the_item(client):
+    media_id = trashed(client)
+
+    html = client.get("/trash").get_data(as_text=True)
+
+    step = re.search(
+        rf'<details class="confirm confirm--card">.*?'
+        rf'action="/trash/{media_id}/delete".*?</details>',
+        html,
+        re.S,
+    )
+    assert step, "the delete-forever form sits inside its confirmation disclosure"
+    assert "Delete forever…</summary>" in step.group(0)
+    assert 'name="confirm" value="yes"' in step.group(0)
+    assert "It cannot be undone." in step.group(0)
+    assert f'aria-describedby="trash-prompt-{media_id}"' in step.group(0)
+
+
+def test_a_plain_restore_from_the_trash_says_what_came_back(client):
+    media_id = trashed(client, image_payload(prompt="An owl over a moonlit lake"))
+
+    page = client.post(f"/trash/{media_id}/restore", follow_redirects=True)
+
+    html = page.get_data(as_text=True)
+    assert "Restored “An owl over a moonlit lake” to your gallery." in html
+    assert f'href="/#media-{media_id}">Show it</a>' in html
+
+
+def test_a_plain_delete_forever_says_what_was_destroyed(client):
+    media_id = trashed(client, image_payload(prompt="An owl over a moonlit lake"))
+
+    page = client.post(f"/trash/{media_id}/delete", data=CONFIRMED, follow_redirects=True)
+
+    assert "Deleted “An owl over a moonlit lake” forever." in page.get_data(as_text=True)
+
+
+def test_emptying_the_trash_says_how_many_went_and_that_it_is_empty(client):
+    trashed(client)
+    trashed(client)
+
+    page = client.post("/trash/empty", data=CONFIRMED, follow_redirects=True)
+
+    assert "Deleted 2 items forever; the trash is empty." in page.get_data(as_text=True)
 
 
 def test_emptying_the_trash_destroys_every_trashed_item_and_nothing_else(client):
@@ -163,7 +225,7 @@ def test_another_owners_trashed_item_answers_404(app, client, action):
     media_id = trashed(client)
     stranger = app.test_client()
 
-    response = stranger.post(f"/trash/{media_id}/{action}")
+    response = stranger.post(f"/trash/{media_id}/{action}", data=CONFIRMED)
 
     assert response.status_code == 404
     assert trash_ids(client) == [media_id]
@@ -190,7 +252,7 @@ def test_the_trash_card_swaps_itself_out_in_place(client):
     html = client.get("/trash").get_data(as_text=True)
 
     for action in ("restore", "delete"):
-        form = re.search(rf'<form method="post" action="/trash/{media_id}/{action}"[^>]*>', html)
+        form = re.search(rf'<form [^>]*action="/trash/{media_id}/{action}"[^>]*>', html)
         assert f'hx-post="/trash/{media_id}/{action}"' in form.group(0)
         assert 'hx-target="closest .trash-card" hx-swap="outerHTML"' in form.group(0)
 

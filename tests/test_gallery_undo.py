@@ -13,8 +13,8 @@ def test_an_htmx_delete_shows_moved_to_trash_with_an_undo_out_of_band(client):
 
     html = response.get_data(as_text=True)
     action, fields = undo_form(html)
-    assert '<div hx-swap-oob="beforeend:#flash-area">' in html
-    assert "Moved to trash." in html
+    assert '<div hx-swap-oob="innerHTML:#flash-area">' in html  # replaces, never piles up
+    assert "Deleted “fox”." in html
     assert action == f"/media/{media_id}/restore"
     assert fields["q"] == ["fox"]
     assert card_ids(client) == []
@@ -28,7 +28,7 @@ def test_undo_brings_the_card_back_and_answers_the_results_region(client):
 
     html = response.get_data(as_text=True)
     assert response.status_code == 200
-    assert "Restored 1 item from the trash." in html
+    assert "Restored “A red fox in fresh snow, golden hour”." in html
     assert '<div id="gallery-results" hx-swap-oob="innerHTML">' in html
     assert f'id="media-{media_id}"' in html
     assert card_ids(client) == [media_id]

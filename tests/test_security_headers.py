@@ -67,6 +67,7 @@ def test_scripts_load_deferred_in_the_agreed_order(client):
         "/static/vendor/htmx/2.0.11/htmx.min.js",
         "/static/js/media-cache.js",
         "/static/js/gallery.js",
+        "/static/js/notices.js",
         "/static/js/local-import.js",  # the gallery only, after the cache it builds on
     ]
 

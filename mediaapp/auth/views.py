@@ -57,8 +57,8 @@ def login():
 def logout():
     """Forget the user; Clear-Site-Data drops the localStorage cache along with the session."""
     if not identity.current_owner().is_guest:  # a guest's secret is all that finds their items
-        identity.log_out()
-        flash("You are logged out.", "info")
+        identity.log_out(remember=True)
+        flash("You are logged out. Your history stays in your account.", "info")
     response = redirect(url_for("gallery.index"), 303)
     response.headers["Clear-Site-Data"] = '"storage"'
     return response

@@ -29,6 +29,7 @@ FIELD_LABELS = {
     "action": "Action",
     "ids": "Selection",
     "confirm": "Confirmation",
+    "select": "Selection",
 }
 
 
@@ -50,6 +51,8 @@ class GalleryArgsSchema(GalleryFiltersSchema):
 
     cursor = page_cursor()
     group = fields.String(load_default=None, validate=validate.Regexp(GROUP_KEY))
+    # "Select all on this page" without JavaScript: the page again with every box ticked.
+    select = fields.String(load_default=None, validate=validate.OneOf(("page",)))
 
 
 class DetailArgsSchema(GalleryFiltersSchema):
@@ -125,10 +128,21 @@ class ShareFormSchema(BaseSchema):
         return {"expires_in_days": EXPIRY_DAYS[data["expires"]], "hide_prompt": data["hide_prompt"]}
 
 
-class EmptyTrashSchema(BaseSchema):
-    confirm = fields.String(
-        required=True, validate=validate.Equal("yes", error="Confirm to empty the trash.")
+def confirmation(message: str) -> fields.String:
+    """The hidden field of a confirmation step's button: a destroying form needs it."""
+    return fields.String(
+        required=True,
+        validate=validate.Equal("yes", error=message),
+        error_messages={"required": message},
     )
+
+
+class EmptyTrashSchema(BaseSchema):
+    confirm = confirmation("Confirm to empty the trash.")
+
+
+class DeleteForeverSchema(BaseSchema):
+    confirm = confirmation("Confirm to delete it forever: it cannot be undone.")
 
 
 def load_args(

@@ -4,7 +4,7 @@ from flask import current_app, flash, redirect, render_template, request, url_fo
 
 from ..extensions import limiter
 from ..htmx import fragment_or_redirect, is_partial_request, render_page_or_partial
-from ..identity import current_owner
+from ..identity import current_owner, logged_out_here
 from ..services import media as media_service
 from ..services.demo import seed_demo_history
 from . import bp
@@ -55,6 +55,8 @@ def index():
         view=view,
         tab=view.tab,
         later_page=bool(cursor),
+        select_all=args["select"] == "page",
+        logged_out=logged_out_here(),
         **context,
     )
     if partial and not cursor:
@@ -71,18 +73,21 @@ def bulk_action():
     owner = current_owner()
     action = args["action"]
     changed, missing = media_service.bulk_action(owner, action, args["ids"])
+    # The notice names what changed (the first two prompts) when it can be undone.
+    prompts = media_service.prompts_of(owner, changed) if action in ("delete", "restore") else []
     if action == "restore":
+        done = restored_notice(changed, missing, prompts)
         return fragment_or_redirect(
             "partials/restored.html",
             lambda: {
-                "notice": restored_notice(changed, missing),
+                "notice": done,
                 "view": view,
                 "tab": view.tab,
                 "later_page": False,
                 **cards_page(owner, view),
                 **summary(owner, view),
             },
-            message=restored_notice(changed, missing),
+            message=done,
             to=gallery_url(view, anchor=f"media-{changed[0]}" if changed else None),
         )
     deleted = action == "delete"
@@ -91,14 +96,14 @@ def bulk_action():
         lambda: {
             "view": view,
             "tab": view.tab,
-            "notice": bulk_notice(action, changed, missing, view, for_flash=False),
+            "notice": bulk_notice(action, changed, missing, view, prompts=prompts, for_flash=False),
             "removed": changed if deleted else [],
             "starred": []
             if deleted
             else [{"id": i, "favorite": action == "favorite"} for i in changed],
             **summary(owner, view),
         },
-        message=bulk_notice(action, changed, missing, view, for_flash=True),
+        message=bulk_notice(action, changed, missing, view, prompts=prompts, for_flash=True),
         to=gallery_url(view),
     )
 

@@ -87,16 +87,17 @@ def delete_card(media_id: uuid.UUID):
     a 303 whose flash carries the Undo form."""
     view = GalleryView(load_args(GalleryFiltersSchema(), request.form))
     owner = current_owner()
-    media_service.delete_media(owner, media_id)
+    media = media_service.delete_media(owner, media_id)
+    prompts = [media.prompt]
     return fragment_or_redirect(
         "partials/cards_changed.html",
         lambda: {
             "view": view,
             "tab": view.tab,
-            "notice": trash_notice([media_id], [], view, for_flash=False),
+            "notice": trash_notice([media_id], [], view, prompts=prompts, for_flash=False),
             **summary(owner, view),
         },
-        message=trash_notice([media_id], [], view, for_flash=True),
+        message=trash_notice([media_id], [], view, prompts=prompts, for_flash=True),
         to=gallery_url(view),
     )
 
@@ -106,8 +107,8 @@ def restore_card(media_id: uuid.UUID):
     """Undo a delete: bring the item back from the trash."""
     view = GalleryView(load_args(GalleryFiltersSchema(), request.form))
     owner = current_owner()
-    media_service.restore_media(owner, media_id)
-    done = restored_notice([media_id], [])
+    media = media_service.restore_media(owner, media_id)
+    done = restored_notice([media_id], [], [media.prompt])
     return fragment_or_redirect(
         "partials/restored.html",
         lambda: {

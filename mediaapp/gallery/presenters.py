@@ -8,10 +8,11 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
+from urllib.parse import urljoin
 
 from flask import current_app, request, url_for
 
-from ..filters import current_viewer
+from ..filters import current_viewer, media_sources
 from ..identity import Owner
 from ..schemas import MediaFilters
 from ..services import media as media_service
@@ -25,8 +26,9 @@ SETTINGS_ORDER = ("model", "style", "resolution", "shotSize", "duration", "frame
 # A flashed Undo rides in the session cookie (about 4 KB): past this many ids it points to
 # the Trash instead.
 UNDO_IN_FLASH_MAX = 50
+# How much of a prompt a notice quotes to name an item ("Deleted “A red fox in…”").
+PROMPT_IN_NOTICE = 40
 BULK_DONE = {
-    "delete": "Moved {n} to the trash.",
     "favorite": "Added {n} to favorites.",
     "unfavorite": "Removed {n} from favorites.",
 }
@@ -97,14 +99,10 @@ def model_choices(models: Iterable[str], current: str | None) -> list[dict]:
 
 
 def summary(owner: Owner, view: GalleryView) -> dict[str, Any]:
-    """What the results bar and the empty state show: tab counts, matches, curl examples."""
-    counts = media_service.count_media(owner)
-    matches = (
-        media_service.count_matches(owner, view.filters)
-        if view.narrowed
-        else counts[view.tab or "all"]  # the tab counts already know when nothing narrows
-    )
-    return {"counts": counts, "matches": matches, "examples": api_examples()}
+    """What the results bar and the empty state show: the tab counts within the view's
+    filters (so they agree with the matches), whether there is any history, curl examples."""
+    counts = media_service.count_media(owner, view.filters)
+    return {"counts": counts, "matches": counts[view.tab or "all"], "examples": api_examples()}
 
 
 def cards_page(
@@ -181,9 +179,42 @@ def not_found(missing: list) -> str:
     return f" {items_phrase(len(missing))} could not be found." if missing else ""
 
 
-def notice(text: str, *, undo: dict | None = None, link: dict | None = None) -> dict[str, Any]:
-    """A message for the flash area; a plain dict, so it also survives a flash in the cookie."""
-    return {"text": text, "category": "success", "undo": undo, "link": link}
+def short_prompt(prompt: str, limit: int = PROMPT_IN_NOTICE) -> str:
+    """A prompt as a notice names it: in quotes, cut at a word near `limit` characters."""
+    text = " ".join(str(prompt).split())
+    if len(text) > limit:
+        head = text[: limit + 1]
+        cut = head.rsplit(" ", 1)[0] if " " in head[limit // 2 :] else text[:limit]
+        text = cut.rstrip(" ,.;:!?-–—") + "…"
+    return f"“{text}”"
+
+
+def named(n: int, prompts: list[str]) -> str:
+    """What a notice calls n items: the prompt of one; else the count and the first two."""
+    if n == 1 and prompts:
+        return short_prompt(prompts[0])
+    quoted = [short_prompt(p) for p in prompts[:2]]
+    if not quoted or n < 2:
+        return items_phrase(n)
+    if n == 2 and len(quoted) == 2:
+        return f"{items_phrase(n)}: {quoted[0]} and {quoted[1]}"
+    return f"{items_phrase(n)}: {', '.join(quoted)} and {n - len(quoted)} more"
+
+
+def notice(
+    text: str,
+    *,
+    undo: dict | None = None,
+    link: dict | None = None,
+    focus: str | None = None,
+    category: str = "success",
+) -> dict[str, Any]:
+    """A message for the notice area; a plain dict, so it also survives a flash in the cookie.
+
+    `undo` is a form (url, fields, and the label that names what it undoes); `focus` is the
+    id of what the page should focus once an Undo has brought it back.
+    """
+    return {"text": text, "category": category, "undo": undo, "link": link, "focus": focus}
 
 
 def trash_link() -> dict[str, str]:
@@ -191,35 +222,77 @@ def trash_link() -> dict[str, str]:
 
 
 def trash_notice(
-    ids: list[uuid.UUID], missing: list[uuid.UUID], view: GalleryView, *, for_flash: bool
+    ids: list[uuid.UUID],
+    missing: list[uuid.UUID],
+    view: GalleryView,
+    *,
+    prompts: list[str],
+    for_flash: bool,
 ) -> dict[str, Any]:
-    """A "Moved to trash" notice whose Undo restores exactly these items, back to view."""
-    text = "Moved to trash." if len(ids) == 1 else f"Moved {items_phrase(len(ids))} to the trash."
-    text += not_found(missing)
+    """A "Deleted “A red fox…”" notice whose Undo restores exactly these items, back to view."""
+    what = named(len(ids), prompts)
+    text = f"Deleted {what}." + not_found(missing) if ids else not_found(missing).strip()
     back = list(view.params.items())
     if not ids:
         return notice(text)
     if for_flash and len(ids) > UNDO_IN_FLASH_MAX:
         return notice(text, link=trash_link())
     if len(ids) == 1:
-        undo = {"url": url_for("gallery.restore_card", media_id=ids[0]), "fields": back}
+        url = url_for("gallery.restore_card", media_id=ids[0])
+        fields_ = back
     else:
+        url = url_for("gallery.bulk_action")
         fields_ = [("action", "restore"), *(("ids", str(i)) for i in ids), *back]
-        undo = {"url": url_for("gallery.bulk_action"), "fields": fields_}
-    return notice(text, undo=undo)
+    label = "Undo deleting " + (what if len(ids) == 1 else items_phrase(len(ids)))
+    return notice(text, undo={"url": url, "fields": fields_, "label": label})
 
 
 def bulk_notice(
-    action: str, changed: list, missing: list, view: GalleryView, *, for_flash: bool
+    action: str,
+    changed: list,
+    missing: list,
+    view: GalleryView,
+    *,
+    prompts: list[str],
+    for_flash: bool,
 ) -> dict[str, Any]:
     """What a toolbar action did, in words; a delete's notice offers Undo."""
     if action == "delete":
-        return trash_notice(changed, missing, view, for_flash=for_flash)
+        return trash_notice(changed, missing, view, prompts=prompts, for_flash=for_flash)
     return notice(BULK_DONE[action].format(n=items_phrase(len(changed))) + not_found(missing))
 
 
-def restored_notice(changed: list, missing: list) -> dict[str, Any]:
-    return notice(f"Restored {items_phrase(len(changed))} from the trash.{not_found(missing)}")
+def restored_notice(changed: list, missing: list, prompts: list[str]) -> dict[str, Any]:
+    """What an Undo (or a bulk restore) brought back; the page focuses the first of them."""
+    text = f"Restored {named(len(changed), prompts)}." if changed else ""
+    text = (text + not_found(missing)).strip()
+    return notice(text, focus=f"media-{changed[0]}" if changed else None)
+
+
+def trash_restored_notice(media) -> dict[str, Any]:
+    """Restoring from the trash page: what came back, with a way to see it in the gallery."""
+    link = {"href": url_for("gallery.index", _anchor=f"media-{media.id}"), "label": "Show it"}
+    return notice(f"Restored {short_prompt(media.prompt)} to your gallery.", link=link)
+
+
+def destroyed_notice(media) -> dict[str, Any]:
+    return notice(f"Deleted {short_prompt(media.prompt)} forever.")
+
+
+def revoked_notice(link) -> dict[str, Any]:
+    """A revoked share link, named by its item, with an Undo that makes it open again."""
+    what = f"the link to {short_prompt(link.prompt)}"
+    undo = {
+        "url": url_for("gallery.restore_share", share_id=link.share_id),
+        "fields": [],
+        "label": f"Undo revoking {what}",
+    }
+    return notice(f"Revoked {what}: it no longer opens.", undo=undo)
+
+
+def share_restored_notice(link) -> dict[str, Any]:
+    text = f"The link to {short_prompt(link.prompt)} opens again."
+    return notice(text, focus=f"share-{link.share_id}")
 
 
 def import_summary(outcome: dict[str, Any]) -> dict[str, Any]:
@@ -271,6 +344,34 @@ def neighbour_links(newer, older, filters: MediaFilters) -> tuple[dict, dict]:
 
 def share_url(link) -> str:
     return url_for("public.shared", token=link.token, _external=True)
+
+
+def share_preview(item) -> dict[str, str]:
+    """What a chat app's link preview shows of a share page (Open Graph and Twitter tags):
+    the prompt as the title unless the link hides it, the kind and model, and absolute URLs
+    of the page and its picture (the share's own file URLs once stored). Nothing names the
+    owner, and a hidden prompt stays hidden."""
+    video = item.type == "video"
+    kind = "video" if video else "image"
+    sources = media_sources(item, share_token=item.token)
+    picture = sources.poster if video else sources.preview
+    title = f"A shared {kind}" if item.hide_prompt else short_prompt(item.prompt, 90)[1:-1]
+    base = request.host_url
+
+    def absolute(url: str) -> str:
+        return urljoin(base, url) if url else ""
+
+    return {
+        "title": title,
+        "description": f"{'A video' if video else 'An image'} made with {item.model}, "
+        "shared from mediaapp.",
+        "url": share_url(item),
+        "type": "video.other" if video else "website",
+        "image": absolute(picture),
+        "image_alt": title,
+        "video": absolute(sources.original) if video else "",
+        "card": "summary_large_image" if picture else "summary",
+    }
 
 
 # --- the empty state's recipe --------------------------------------------------------------

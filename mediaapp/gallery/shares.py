@@ -1,4 +1,4 @@
-"""The owner's share links: the list, and revoking one."""
+"""The owner's share links: the list, revoking one, and undoing that."""
 
 import uuid
 
@@ -8,7 +8,7 @@ from ..htmx import fragment_or_redirect
 from ..identity import current_owner
 from ..services import shares as share_service
 from . import bp
-from .presenters import share_url
+from .presenters import revoked_notice, share_restored_notice, share_url
 
 
 @bp.get("/shares")
@@ -19,12 +19,27 @@ def shares():
 
 @bp.post("/shares/<uuid:share_id>/revoke")
 def revoke_share(share_id: uuid.UUID):
-    """htmx gets the new count (and the empty state) out of band; a plain form, a 303."""
+    """htmx gets the notice with its Undo, the new count (and the empty state) out of band;
+    a plain form, a 303 with the same notice."""
     owner = current_owner()
-    share_service.revoke_share(owner, share_id)
+    done = revoked_notice(share_service.revoke_share(owner, share_id))
     return fragment_or_redirect(
         "partials/share_revoked.html",
-        lambda: {"count": len(share_service.list_shares(owner))},
-        message="Link revoked: it no longer opens.",
+        lambda: {"count": len(share_service.list_shares(owner)), "notice": done},
+        message=done,
         to=url_for("gallery.shares"),
+    )
+
+
+@bp.post("/shares/<uuid:share_id>/restore")
+def restore_share(share_id: uuid.UUID):
+    """Undo a revoke: htmx gets the list again (the row back in its place) in place of the
+    notice; a plain form, a 303 to the row."""
+    owner = current_owner()
+    done = share_restored_notice(share_service.restore_share(owner, share_id))
+    return fragment_or_redirect(
+        "partials/share_restored.html",
+        lambda: {"links": share_service.list_shares(owner), "share_url": share_url, "notice": done},
+        message=done,
+        to=url_for("gallery.shares", _anchor=f"share-{share_id}"),
     )

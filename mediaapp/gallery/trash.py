@@ -9,8 +9,16 @@ from ..identity import Owner, current_owner
 from ..schemas import MediaFilters
 from ..services import media as media_service
 from . import bp
-from .forms import EmptyTrashSchema, TrashArgsSchema, load_args
-from .presenters import TRASH_RETENTION_DAYS, page_size, trash_cards
+from .forms import DeleteForeverSchema, EmptyTrashSchema, TrashArgsSchema, load_args
+from .presenters import (
+    TRASH_RETENTION_DAYS,
+    destroyed_notice,
+    items_phrase,
+    notice,
+    page_size,
+    trash_cards,
+    trash_restored_notice,
+)
 
 IN_TRASH = MediaFilters(trashed=True)
 
@@ -34,12 +42,13 @@ def trash():
     )
 
 
-def removed_from_trash(owner: Owner, message: str):
-    """htmx gets the new count (and the empty state) out of band; a plain form, a 303."""
+def removed_from_trash(owner: Owner, done: dict):
+    """htmx gets the notice, the new count (and the empty state) out of band; a plain form,
+    a 303 with the same notice."""
     return fragment_or_redirect(
         "partials/trash_removed.html",
-        lambda: {"count": media_service.count_matches(owner, IN_TRASH)},
-        message=message,
+        lambda: {"count": media_service.count_matches(owner, IN_TRASH), "notice": done},
+        message=done,
         to=url_for("gallery.trash"),
     )
 
@@ -47,15 +56,17 @@ def removed_from_trash(owner: Owner, message: str):
 @bp.post("/trash/<uuid:media_id>/restore")
 def restore_from_trash(media_id: uuid.UUID):
     owner = current_owner()
-    media_service.restore_media(owner, media_id)
-    return removed_from_trash(owner, "Restored to your gallery.")
+    media = media_service.restore_media(owner, media_id)
+    return removed_from_trash(owner, trash_restored_notice(media))
 
 
 @bp.post("/trash/<uuid:media_id>/delete")
 def delete_forever(media_id: uuid.UUID):
+    """Destroy one trashed item; the form must carry its confirmation (it cannot be undone)."""
+    load_args(DeleteForeverSchema(), request.form)
     owner = current_owner()
-    media_service.delete_media(owner, media_id, permanent=True, only_trashed=True)
-    return removed_from_trash(owner, "Deleted forever.")
+    media = media_service.delete_media(owner, media_id, permanent=True, only_trashed=True)
+    return removed_from_trash(owner, destroyed_notice(media))
 
 
 @bp.post("/trash/empty")
@@ -63,5 +74,5 @@ def empty_trash():
     """Destroy everything in the trash; the form must carry its confirmation."""
     load_args(EmptyTrashSchema(), request.form)
     removed = media_service.empty_trash(current_owner())
-    flash(f"Deleted {removed} item{'' if removed == 1 else 's'} forever.", "success")
+    flash(notice(f"Deleted {items_phrase(removed)} forever; the trash is empty."), "success")
     return redirect(url_for("gallery.trash"), 303)

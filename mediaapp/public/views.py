@@ -2,7 +2,7 @@
 
 from flask import render_template
 
-from ..gallery.presenters import ordered_settings, settings_json
+from ..gallery.presenters import ordered_settings, settings_json, share_preview
 from ..services import shares
 from . import bp
 
@@ -18,6 +18,7 @@ def shared(token: str):
         item=item,
         settings=settings,
         settings_json=settings_json(settings),
+        preview=share_preview(item),
         page_kind="shared",
     )
     # Unlisted: search engines must not index it, and the link must not leak onwards.

@@ -199,19 +199,38 @@ def count_matches(owner: Owner, filters: MediaFilters) -> int:
     return db.session.execute(sa.select(_capped_count(stmt))).scalar_one()
 
 
-def count_media(owner: Owner) -> dict[str, int]:
-    """How many live records the owner has per type and in all, each type up to COUNT_CAP + 1.
+def count_media(owner: Owner, filters: MediaFilters | None = None) -> dict[str, int]:
+    """How many live records the owner has per type and in all, each type up to COUNT_CAP + 1,
+    within filters (all but their type: the tabs count what each type would show); and
+    "history", how many live records there are at all (1 for "some" when filters narrow).
 
-    Owner-scoped; one round trip of two bounded index-only counts.
+    Owner-scoped; one round trip of bounded index counts (and an EXISTS when filtered).
     """
-    live = owner.scope(sa.select(GM.id)).where(LIVE)
-    image, video = db.session.execute(
-        sa.select(
-            _capped_count(live.where(GM.type == "image")),
-            _capped_count(live.where(GM.type == "video")),
-        )
-    ).one()
-    return {"all": image + video, "image": image, "video": video}
+    filters = (filters or MediaFilters()).replace(type=None, sort="newest")
+    matching = _filtered(owner.scope(sa.select(GM.id)), filters)
+    columns = [
+        _capped_count(matching.where(GM.type == "image")),
+        _capped_count(matching.where(GM.type == "video")),
+    ]
+    narrowed = filters != MediaFilters()
+    if narrowed:  # does anything exist outside the filters? (the empty state needs to know)
+        columns.append(owner.scope(sa.select(GM.id)).where(LIVE).exists())
+    image, video, *rest = db.session.execute(sa.select(*columns)).one()
+    history = int(rest[0]) if narrowed else image + video
+    return {"all": image + video, "image": image, "video": video, "history": history}
+
+
+def prompts_of(owner: Owner, ids: list[uuid.UUID], *, limit: int = 2) -> list[str]:
+    """The prompts of the first few of ids (live or trashed), in the order of ids, to name
+    them in a notice; ids that are not the owner's are left out."""
+    wanted = list(dict.fromkeys(ids))[:limit]
+    if not wanted:
+        return []
+    rows = db.session.execute(
+        owner.scope(sa.select(GM.id, GM.prompt)).where(GM.id.in_(wanted))
+    ).all()
+    found = dict(rows)
+    return [found[i] for i in wanted if i in found]
 
 
 def list_models(owner: Owner) -> list[dict[str, Any]]:

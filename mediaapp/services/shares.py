@@ -95,17 +95,37 @@ def find_share(owner: Owner, media_id: uuid.UUID, share_id: uuid.UUID) -> Row | 
     return db.session.execute(stmt).first()
 
 
-def revoke_share(owner: Owner, share_id: uuid.UUID) -> None:
-    """Revoke one of the owner's links, and commit; NotFound for another owner's or a gone one."""
-    result = db.session.execute(
+def revoke_share(owner: Owner, share_id: uuid.UUID) -> Row:
+    """Revoke one of the owner's links, and commit; NotFound for another owner's or a gone one.
+
+    Returns the link with its item's prompt, to say which one stopped working.
+    """
+    return _set_revoked(owner, share_id, revoked=False, to=utcnow())
+
+
+def restore_share(owner: Owner, share_id: uuid.UUID) -> Row:
+    """Undo a revoke: the link opens again (unless it expired meanwhile), and commit.
+
+    NotFound for another owner's link, or one that is not revoked.
+    """
+    return _set_revoked(owner, share_id, revoked=True, to=None)
+
+
+def _set_revoked(owner: Owner, share_id: uuid.UUID, *, revoked: bool, to) -> Row:
+    state = ShareLink.revoked_at.is_not(None) if revoked else ShareLink.revoked_at.is_(None)
+    changed = db.session.execute(
         owner.scope(sa.update(ShareLink), ShareLink)
-        .where(ShareLink.id == share_id, ShareLink.revoked_at.is_(None))
-        .values(revoked_at=utcnow())
-    )
-    if result.rowcount == 0:
+        .where(ShareLink.id == share_id, state)
+        .values(revoked_at=to)
+        .returning(ShareLink.media_id)
+    ).first()
+    if changed is None:
         db.session.rollback()
         raise NotFound("No share link with that id.")
     db.session.commit()
+    return db.session.execute(
+        _joined(owner, sa.select(*SHARE_COLUMNS, GM.prompt)).where(ShareLink.id == share_id)
+    ).one()
 
 
 def get_shared(token: str) -> Row:

@@ -1,9 +1,8 @@
 /*
- * Gallery behaviour that needs JavaScript: local dates, copy buttons, dismissable flashes
- * (success notices such as "Moved to trash — Undo" step aside after a few seconds), card
- * selection for the bulk toolbar (counts, shift-click ranges, Escape to clear), and the htmx
- * error convention recorded in base.html (htmx 2 does not swap 4xx/5xx, so failed requests
- * are reported here, in #flash-area), and the detail, trash, share and stats pages' extras.
+ * Gallery behaviour that needs JavaScript: local dates, copy buttons, card selection for the
+ * bulk toolbar (counts, "Select all on this page", shift-click ranges, Escape to clear, the
+ * action buttons disabled while nothing is ticked), and the detail, trash, share and stats
+ * pages' extras. The notice area (Undo, Ctrl+Z, htmx errors) is notices.js's.
  * No dependencies, no globals; every page still works without it.
  */
 (function () {
@@ -14,8 +13,6 @@
     shortWithYear: { month: "short", day: "numeric", year: "numeric" },
     long: { dateStyle: "full", timeStyle: "short" },
   };
-  const NETWORK_MESSAGE = "Can't reach the server. Check your connection and try again.";
-  const NOTICE_MS = 6000;
   const BOX = "input.media-card__checkbox";
 
   document.documentElement.classList.add("js");
@@ -70,70 +67,6 @@
     }, 50);
   }
 
-  function closeIcon() {
-    const ns = "http://www.w3.org/2000/svg";
-    const svg = document.createElementNS(ns, "svg");
-    svg.setAttribute("viewBox", "0 0 24 24");
-    svg.setAttribute("width", "16");
-    svg.setAttribute("height", "16");
-    svg.setAttribute("fill", "none");
-    svg.setAttribute("stroke", "currentColor");
-    svg.setAttribute("stroke-width", "1.8");
-    svg.setAttribute("stroke-linecap", "round");
-    svg.setAttribute("aria-hidden", "true");
-    const path = document.createElementNS(ns, "path");
-    path.setAttribute("d", "M6 6l12 12M18 6 6 18");
-    svg.appendChild(path);
-    return svg;
-  }
-
-  /**
-   * Show a message in #flash-area, built with textContent (never parsed as HTML).
-   * @param {string} message
-   * @param {"error"|"info"|"success"} category
-   */
-  function showFlash(message, category) {
-    const area = document.getElementById("flash-area");
-    if (!area) {
-      return;
-    }
-    area.querySelectorAll(".flash[data-from-script]").forEach((node) => {
-      if (node.textContent.trim() === message) {
-        node.remove();
-      }
-    });
-    const flash = document.createElement("div");
-    flash.className = "flash flash--" + category;
-    flash.dataset.fromScript = "1";
-    flash.setAttribute("role", category === "error" ? "alert" : "status");
-    const text = document.createElement("p");
-    text.className = "flash__message";
-    text.textContent = message;
-    const close = document.createElement("button");
-    close.type = "button";
-    close.className = "flash__close icon-button";
-    close.setAttribute("aria-label", "Dismiss");
-    close.dataset.dismiss = "";
-    close.appendChild(closeIcon());
-    flash.append(text, close);
-    area.appendChild(flash);
-  }
-
-  /** The human sentence of an error answer (partials/error.html), or a fallback. */
-  function errorMessage(xhr) {
-    const fallback =
-      xhr && xhr.status >= 500
-        ? "Something went wrong on the server. Try again in a moment."
-        : "That didn't work. Reload the page and try again.";
-    if (!xhr || !xhr.responseText) {
-      return fallback;
-    }
-    const doc = new DOMParser().parseFromString(xhr.responseText, "text/html");
-    const node = doc.querySelector(".error-fragment__message");
-    const message = node ? node.textContent.trim() : "";
-    return message || fallback;
-  }
-
   async function copyText(button) {
     const source = document.getElementById(button.dataset.copy);
     if (!source) {
@@ -163,35 +96,6 @@
         label.textContent = "Copy";
       }
     }, 2000);
-  }
-
-  /**
-   * Success and info messages step aside after a while; errors wait to be dismissed. A
-   * notice that is hovered, holds the focus or is sending its Undo waits a little longer.
-   * @param {ParentNode} root
-   */
-  function fadeQuietFlashes(root) {
-    const flashes = root instanceof Element && root.matches(".flash") ? [root] : [];
-    root.querySelectorAll(".flash").forEach((flash) => flashes.push(flash));
-    flashes
-      .filter((flash) => flash.matches(".flash--success, .flash--info"))
-      .forEach((flash) => {
-        if (flash.dataset.fading) {
-          return;
-        }
-        flash.dataset.fading = "1";
-        const later = (delay) =>
-          window.setTimeout(() => {
-            const busy =
-              flash.matches(":hover, .htmx-request") || flash.contains(document.activeElement);
-            if (busy) {
-              later(2000);
-            } else {
-              flash.remove();
-            }
-          }, delay);
-        later(NOTICE_MS);
-      });
   }
 
   // --- selecting cards for the bulk toolbar ------------------------------------------------
@@ -236,17 +140,37 @@
     const bar = document.querySelector("[data-bulk-bar]");
     if (bar) {
       bar.classList.toggle("is-active", ticked > 0);
-      // aria-disabled, not disabled: a button that was just used keeps the focus.
-      bar.querySelectorAll("button").forEach((button) => {
-        button.setAttribute("aria-disabled", ticked > 0 ? "false" : "true");
+      // Truly disabled while nothing is ticked (and so out of the Tab order). A button that
+      // holds the focus (one just used) hands it to "Select all" first, so it is never lost.
+      const actions = Array.from(bar.querySelectorAll("[data-bulk-action]"));
+      const selectAll = bar.querySelector("[data-select-all]");
+      if (ticked === 0 && selectAll && actions.includes(document.activeElement)) {
+        selectAll.focus();
+      }
+      actions.forEach((button) => {
+        button.disabled = ticked === 0;
       });
+      if (selectAll) {
+        selectAll.checked = ticked > 0 && ticked === all.length;
+        selectAll.indeterminate = ticked > 0 && ticked < all.length;
+      }
       const count = bar.querySelector("[data-bulk-count]");
       if (count) {
-        count.dataset.idle = count.dataset.idle || count.textContent;
         count.textContent = ticked > 0 ? ticked + " selected" : count.dataset.idle;
       }
     }
     return ticked;
+  }
+
+  /** "Select all on this page": tick every card shown, or, when all are, none. */
+  function selectAllShown(checkbox) {
+    const all = boxes();
+    all.forEach((box) => {
+      box.checked = checkbox.checked;
+    });
+    anchor = null;
+    const ticked = syncSelection();
+    announceSelection(ticked > 0 ? "All " + ticked + " on this page selected" : "Selection cleared");
   }
 
   function clearSelection(message) {
@@ -311,6 +235,8 @@
   document.addEventListener("change", (event) => {
     if (event.target instanceof Element && event.target.matches(BOX)) {
       syncSelection();
+    } else if (event.target instanceof Element && event.target.matches("[data-select-all]")) {
+      selectAllShown(event.target);
     }
   });
 
@@ -346,14 +272,6 @@
     const clear = target && target.closest("[data-bulk-clear]");
     if (clear) {
       clearSelection("Selection cleared");
-      return;
-    }
-    const dismiss = target && target.closest("[data-dismiss]");
-    if (dismiss) {
-      const flash = dismiss.closest(".flash");
-      if (flash) {
-        flash.remove();
-      }
     }
   });
 
@@ -404,14 +322,6 @@
     }
   });
 
-  document.addEventListener("htmx:responseError", (event) => {
-    showFlash(errorMessage(event.detail.xhr), "error");
-  });
-
-  document.addEventListener("htmx:sendError", () => {
-    showFlash(NETWORK_MESSAGE, "error");
-  });
-
   // Cards media-cache.js painted from the browser's cache carry an ISO date until localised.
   document.addEventListener("mediacache:painted", (event) => {
     if (event.detail && event.detail.grid instanceof Element) {
@@ -422,7 +332,6 @@
   document.addEventListener("htmx:load", (event) => {
     if (event.detail && event.detail.elt instanceof Element) {
       localiseTimes(event.detail.elt);
-      fadeQuietFlashes(event.detail.elt);
     }
   });
 
@@ -447,7 +356,10 @@
     }
   });
 
-  document.addEventListener("htmx:afterSettle", tidyHeadings);
+  document.addEventListener("htmx:afterSettle", () => {
+    tidyHeadings();
+    syncSelection(); // more cards arrived (scrolling): "Select all" is mixed again
+  });
   document.addEventListener("htmx:oobAfterSwap", (event) => {
     window.setTimeout(tidyHeadings, 0);
     const target = event.detail && event.detail.target;
@@ -460,7 +372,6 @@
   measureHeader();
   window.addEventListener("resize", measureHeader);
   localiseTimes(document);
-  fadeQuietFlashes(document);
   syncSelection(); // a reload may keep ticks the browser restored
 
   /* ---- Pages around the grid: the detail view's arrow keys, copying a share link as soon

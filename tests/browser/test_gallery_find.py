@@ -124,7 +124,7 @@ def test_shift_click_selects_a_range_and_bulk_delete_removes_those_cards(page, l
 
     expect(page.locator(CARDS)).to_have_count(2)
     assert card_ids(page) == [ids[0], ids[5]]
-    expect(page.locator("#flash-area")).to_contain_text("Moved 4 items to the trash.")
+    expect(page.locator("#flash-area")).to_contain_text("Deleted 4 items: ")
     expect(page.locator("#match-count")).to_have_text("2 items")
     expect(page.locator("[data-bulk-count]")).to_have_text("Tick cards to act on several at once")
     assert same_page(page)
@@ -176,14 +176,14 @@ def test_delete_then_undo_brings_the_card_back(page, live_server):
 
     expect(card).to_have_count(0)
     notice = page.locator("#flash-area .flash--undo")
-    expect(notice).to_contain_text("Moved to trash.")
+    expect(notice).to_contain_text(f"Deleted “{doomed['prompt'][:20]}")
     assert api_record(page, live_server, doomed["id"]) is None
 
-    notice.get_by_role("button", name="Undo").click()
+    notice.get_by_role("button", name="Undo deleting").click()
 
     expect(page.locator(f"#media-{doomed['id']}")).to_have_count(1)
     assert card_ids(page) == [doomed["id"], kept["id"]]
-    expect(page.locator("#flash-area")).to_contain_text("Restored 1 item from the trash.")
+    expect(page.locator("#flash-area")).to_contain_text("Restored “")
     expect(page.locator("#count-all")).to_have_text("2")
     assert api_record(page, live_server, doomed["id"]) is not None
     assert same_page(page)

@@ -143,8 +143,9 @@ def test_deleting_the_last_trashed_item_forever_shows_the_empty_trash(page, live
     [item] = seed(page, live_server, [image_payload(13)])
     page.request.delete(f"{live_server}/api/media/{item['id']}")
     page.goto("/trash")
+    page.get_by_text("Delete forever…").click()
 
-    page.get_by_role("button", name="Delete forever").click()
+    page.get_by_role("button", name="Delete forever", exact=True).click()
 
     expect(page.locator(".trash-card")).to_have_count(0)
     expect(page.get_by_role("heading", name="The trash is empty")).to_be_visible()
@@ -160,7 +161,9 @@ def test_emptying_the_trash_asks_first(page, live_server):
     page.get_by_text("Empty trash…").click()
     page.get_by_role("button", name="Delete 2 items forever").click()
 
-    expect(page.locator(".flash--success")).to_contain_text("Deleted 2 items forever.")
+    expect(page.locator(".flash--success")).to_contain_text(
+        "Deleted 2 items forever; the trash is empty."
+    )
     expect(page.locator(".trash-card")).to_have_count(0)
 
 
