@@ -5,6 +5,7 @@ from datetime import UTC, datetime
 from flask import Response, request, stream_with_context
 
 from ..identity import current_owner
+from ..limits import import_limit
 from ..schemas import ImportSchema, envelope, json_object
 from ..services import stats, transfer
 from . import BODY_ERRORS, MEDIA_ERRORS, api_limit, bp
@@ -48,6 +49,7 @@ def export_media():
     ),
 )
 @api_limit
+@import_limit
 def import_media():
     request.max_content_length = IMPORT_MAX_BYTES  # 1,000 items with their settings
     items = ImportSchema().load(json_object())["items"]
