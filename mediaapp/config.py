@@ -44,6 +44,9 @@ class Config:
     AUTH_RATE_LIMIT = os.environ.get("MEDIAAPP_AUTH_RATE_LIMIT", "10 per minute")
     # Imports per client address (API and gallery together); '' or 'off' for no limit.
     IMPORT_RATE_LIMIT = _limit_or_off("MEDIAAPP_IMPORT_RATE_LIMIT", "20 per minute")
+    # Imports running at once over every worker and host (PostgreSQL advisory locks); the
+    # next answers 429 at once instead of taking another worker from everyone else.
+    IMPORT_CONCURRENCY = _int("MEDIAAPP_IMPORT_CONCURRENCY", 1)
     API_RATE_LIMIT = os.environ.get("MEDIAAPP_API_RATE_LIMIT") or None
     # memory:// counts per process: production with more than one worker refuses it.
     RATELIMIT_STORAGE_URI = os.environ.get("MEDIAAPP_RATE_LIMIT_STORAGE", "memory://")

@@ -45,7 +45,12 @@ def export_media():
         (401, "The logged-in account no longer exists; log in again (code unauthorized)."),
         403,
         *BODY_ERRORS,
-        *MEDIA_ERRORS,
+        (
+            429,
+            "Over the import rate limit (code rate_limited), or another import is running "
+            "(code busy): retry after Retry-After seconds.",
+        ),
+        503,
     ),
 )
 @api_limit
@@ -53,7 +58,7 @@ def export_media():
 def import_media():
     request.max_content_length = IMPORT_MAX_BYTES  # 1,000 items with their settings
     items = ImportSchema().load(json_object())["items"]
-    return envelope(transfer.import_history(current_owner(), items))
+    return envelope(transfer.import_history(current_owner(), items, bounded=True))
 
 
 @bp.get("/media/stats")

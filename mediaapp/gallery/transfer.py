@@ -31,7 +31,7 @@ def import_file():
         ) from exc
     if items is None:
         raise ValidationFailed(transfer.NOT_A_HISTORY, details={"file": [transfer.NOT_A_HISTORY]})
-    outcome = transfer.import_history(current_owner(), items)
+    outcome = transfer.import_history(current_owner(), items, bounded=True)
     return render_template(
         "gallery/import_result.html", filename=upload.filename, **import_summary(outcome)
     )
