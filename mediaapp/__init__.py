@@ -16,6 +16,7 @@ from .errors import register_error_handlers
 from .extensions import csrf, db, limiter, migrate
 from .filters import register_template_helpers
 from .observability import configure_logging, register_request_observation
+from .limits import check_limit_storage, worker_count
 from .security import register_security_headers
 
 
@@ -34,6 +35,7 @@ def create_app(overrides: Mapping[str, Any] | None = None) -> Flask:
     Path(app.instance_path).mkdir(parents=True, exist_ok=True)
     use_instance_sqlite_if_unset(app)
     ensure_secret_key(app)
+    check_limit_storage(app.config["ENV_NAME"], app.config["RATELIMIT_STORAGE_URI"], worker_count())
     tune_engine(app)
     if os.environ.get("MEDIAAPP_PROXY_FIX") == "1":
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=1, x_proto=1, x_host=1)

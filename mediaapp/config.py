@@ -8,6 +8,12 @@ def _int(name: str, default: int) -> int:
     return int(value) if value else default
 
 
+def _limit_or_off(name: str, default: str) -> str | None:
+    """A rate limit string; None when set to '' or 'off'."""
+    value = os.environ.get(name, default).strip()
+    return None if value.lower() in ("", "off") else value
+
+
 class Config:
     SQLALCHEMY_DATABASE_URI = os.environ.get("DATABASE_URL")
     SECRET_KEY = os.environ.get("SECRET_KEY")
@@ -51,9 +57,18 @@ class Config:
         if o.strip()
     ]
 
+    # Sign-in attempts (API and pages together), per client address and per target email.
     AUTH_RATE_LIMIT = os.environ.get("MEDIAAPP_AUTH_RATE_LIMIT", "10 per minute")
+    # Imports per client address (API and gallery together); '' or 'off' for no limit.
+    IMPORT_RATE_LIMIT = _limit_or_off("MEDIAAPP_IMPORT_RATE_LIMIT", "20 per minute")
+    # Imports running at once over every worker and host (PostgreSQL advisory locks); the
+    # next answers 429 at once instead of taking another worker from everyone else.
+    IMPORT_CONCURRENCY = _int("MEDIAAPP_IMPORT_CONCURRENCY", 1)
     API_RATE_LIMIT = os.environ.get("MEDIAAPP_API_RATE_LIMIT") or None
+    # memory:// counts per process: production with more than one worker refuses it.
     RATELIMIT_STORAGE_URI = os.environ.get("MEDIAAPP_RATE_LIMIT_STORAGE", "memory://")
+    # Prefix of the limit keys in shared storage, so several deployments can share one Redis.
+    RATELIMIT_KEY_PREFIX = os.environ.get("MEDIAAPP_RATE_LIMIT_PREFIX", "mediaapp")
     RATELIMIT_HEADERS_ENABLED = True
 
     WTF_CSRF_TIME_LIMIT = None

@@ -57,6 +57,17 @@ class UnsupportedMediaType(AppError):
     code = "unsupported_media_type"
 
 
+class Busy(AppError):
+    """Refused for now so that others are served: retry after `retry_after` seconds."""
+
+    status = 429
+    code = "busy"
+
+    def __init__(self, message: str, *, retry_after: int = 1, **kwargs: Any):
+        super().__init__(message, **kwargs)
+        self.retry_after = retry_after
+
+
 class Unavailable(AppError):
     status = 503
     code = "service_unavailable"
@@ -103,7 +114,9 @@ def render_error(status: int, code: str, message: str, details: Any = None, head
 def register_error_handlers(app: Flask) -> None:
     @app.errorhandler(AppError)
     def handle_app_error(error: AppError):
-        return render_error(error.status, error.code, error.message, error.details)
+        retry = getattr(error, "retry_after", None)
+        headers = {"Retry-After": str(retry)} if retry else None
+        return render_error(error.status, error.code, error.message, error.details, headers)
 
     @app.errorhandler(ValidationError)
     def handle_validation_error(error: ValidationError):

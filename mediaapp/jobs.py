@@ -90,6 +90,26 @@ def enqueue(kind: str, owner_id: uuid.UUID, media_id: uuid.UUID, *, delay: float
     )
 
 
+def enqueue_many(kind: str, owner_id: uuid.UUID, media_ids: list[uuid.UUID]) -> None:
+    """enqueue for many records of one owner at once (executemany, so multi-row INSERTs)."""
+    if not media_ids:
+        return
+    run_at = utcnow()
+    db.session.execute(
+        dialect_insert(Job).on_conflict_do_nothing(),
+        [
+            {
+                "kind": kind,
+                "owner_id": owner_id,
+                "media_id": media_id,
+                "run_at": run_at,
+                "attempts": 0,
+            }
+            for media_id in media_ids
+        ],
+    )
+
+
 def claim(now: datetime | None = None) -> Claimed | None:
     """Take the next due job, leased to the caller, and commit; None when nothing is due.
 

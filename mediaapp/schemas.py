@@ -244,6 +244,11 @@ def _filter(field: fields.Field, label: str, chip: Callable[[Any], str] | None =
     return field
 
 
+# The longest search text: each character more is more trigrams for the index to intersect
+# and a longer pattern to recheck on every candidate row (the gallery's box says the same).
+SEARCH_MAX = 200
+
+
 class MediaFiltersSchema(BaseSchema):
     """The one declaration of the history's filters: the list API, the gallery, its detail
     view and pruning all load them here. Alone it loads into MediaFilters; a schema that adds
@@ -251,7 +256,10 @@ class MediaFiltersSchema(BaseSchema):
 
     type = _filter(fields.String(load_default=None, validate=validate.OneOf(MEDIA_TYPES)), "Type")
     q = _filter(
-        CleanString(load_default=None, validate=validate.Length(max=200)),
+        CleanString(
+            load_default=None,
+            validate=validate.Length(max=SEARCH_MAX, error="Use at most {max} characters."),
+        ),
         "Search",
         lambda q: f"“{q}”",
     )

@@ -1,5 +1,6 @@
 """Search and filters on GET /api/media/list, the models menu, and the trigram index."""
 
+import re
 import uuid
 from datetime import UTC, datetime, timedelta
 
@@ -153,8 +154,25 @@ def test_models_are_owner_scoped(app, client, history):
     assert app.test_client().get("/api/media/models").get_json()["data"] == []
 
 
+def test_search_text_past_the_maximum_answers_400_saying_the_maximum(client):
+    response = client.get("/api/media/list?q=" + "a" * 10_000)
+
+    assert response.status_code == 400
+    assert response.get_json()["details"] == {"q": ["Use at most 200 characters."]}
+
+
+def test_the_gallery_search_box_holds_no_more_than_the_api_takes(client, history):
+    html = client.get("/").get_data(as_text=True)
+
+    assert re.search(r'<input[^>]*name="q"[^>]*maxlength="200"', html)
+
+
+LONGEST_RARE_QUERY = ("a rare axolotl " * 20)[:200]
+
+
 @pytest.mark.postgresql_only
-def test_prompt_search_on_a_large_owner_uses_the_trigram_index(app):
+@pytest.mark.parametrize("q", ["axolotl", LONGEST_RARE_QUERY])
+def test_prompt_search_on_a_large_owner_uses_the_trigram_index(app, q):
     owner = uuid.UUID(int=0xB)
     with app.app_context():
         db.session.execute(
@@ -172,7 +190,7 @@ def test_prompt_search_on_a_large_owner_uses_the_trigram_index(app):
         db.session.commit()
         db.session.execute(sa.text("ANALYZE generated_media"))
         db.session.commit()
-        stmt = list_statement(Owner(id=owner, is_guest=True), MediaFilters(q="axolotl"))
+        stmt = list_statement(Owner(id=owner, is_guest=True), MediaFilters(q=q))
         compiled = stmt.compile(db.engine, compile_kwargs={"literal_binds": True})
         plan = "\n".join(r[0] for r in db.session.execute(sa.text(f"EXPLAIN {compiled}")))
 

@@ -256,7 +256,7 @@ def test_a_cursor_from_another_search_answers_400(small_pages):
         ("from=2026-05-02&to=2026-05-01", "From date: Must not be after"),
         ("sort=random", "Sort: Must be one of"),
         ("favorite=maybe", "Favorites: Not a valid boolean."),
-        ("q=" + "x" * 201, "Search: Longer than maximum length 200."),
+        ("q=" + "x" * 201, "Search: Use at most 200 characters."),
     ],
 )
 def test_bad_filters_answer_a_friendly_400_page(client, query, message):

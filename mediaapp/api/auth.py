@@ -1,20 +1,13 @@
 """Account routes over JSON: register, log in, log out, me."""
 
-from flask import current_app, session
+from flask import session
 
 from .. import identity
-from ..extensions import limiter
+from ..limits import auth_limit
 from ..schemas import CredentialsSchema, RegisterSchema, envelope, json_object
 from ..services import accounts
 from . import bp
 from .contract import LoggedOutEnvelope, MeEnvelope, UserEnvelope, operation
-
-
-def _auth_limit() -> str:
-    return current_app.config["AUTH_RATE_LIMIT"]
-
-
-auth_limit = limiter.limit(_auth_limit, methods=["POST"])
 
 
 def _user_data(user) -> dict:

@@ -5,6 +5,7 @@ from datetime import UTC, datetime
 from flask import Response, request, stream_with_context
 
 from ..identity import current_owner
+from ..limits import import_limit
 from ..schemas import ImportSchema, envelope, json_object
 from ..services import stats, transfer
 from . import BODY_ERRORS, MEDIA_ERRORS, api_limit, bp
@@ -44,14 +45,20 @@ def export_media():
         (401, "The logged-in account no longer exists; log in again (code unauthorized)."),
         403,
         *BODY_ERRORS,
-        *MEDIA_ERRORS,
+        (
+            429,
+            "Over the import rate limit (code rate_limited), or another import is running "
+            "(code busy): retry after Retry-After seconds.",
+        ),
+        503,
     ),
 )
 @api_limit
+@import_limit
 def import_media():
     request.max_content_length = IMPORT_MAX_BYTES  # 1,000 items with their settings
     items = ImportSchema().load(json_object())["items"]
-    return envelope(transfer.import_history(current_owner(), items))
+    return envelope(transfer.import_history(current_owner(), items, bounded=True))
 
 
 @bp.get("/media/stats")

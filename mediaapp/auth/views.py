@@ -1,15 +1,13 @@
 """Account pages: register, log in, log out (HTML forms over the accounts service)."""
 
-from flask import current_app, flash, redirect, render_template, url_for
+from flask import flash, redirect, render_template, url_for
 
 from .. import identity
 from ..errors import Conflict, Unauthorized
-from ..extensions import limiter
+from ..limits import auth_limit
 from ..services import accounts
 from . import bp
 from .forms import LoginForm, RegisterForm
-
-auth_limit = limiter.limit(lambda: current_app.config["AUTH_RATE_LIMIT"], methods=["POST"])
 
 
 def form_page(template: str, form):

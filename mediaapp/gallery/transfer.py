@@ -7,12 +7,14 @@ from flask import render_template, request
 
 from ..errors import ValidationFailed
 from ..identity import current_owner
+from ..limits import import_limit
 from ..services import transfer
 from . import bp
 from .presenters import import_summary
 
 
 @bp.post("/import")
+@import_limit
 def import_file():
     """Import an export file (or a list of items); the answer says, item by item, what
     happened. Idempotent: importing the same file again adds nothing."""
@@ -29,7 +31,7 @@ def import_file():
         ) from exc
     if items is None:
         raise ValidationFailed(transfer.NOT_A_HISTORY, details={"file": [transfer.NOT_A_HISTORY]})
-    outcome = transfer.import_history(current_owner(), items)
+    outcome = transfer.import_history(current_owner(), items, bounded=True)
     return render_template(
         "gallery/import_result.html", filename=upload.filename, **import_summary(outcome)
     )

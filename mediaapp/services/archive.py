@@ -70,6 +70,14 @@ def queue_archive(owner: Owner, media_id: uuid.UUID, url: str) -> None:
         jobs.enqueue(KIND, owner.id, media_id)
 
 
+def queue_archive_many(owner: Owner, records: list[tuple[uuid.UUID, str]]) -> None:
+    """queue_archive for many new records of the owner, in one multi-row INSERT."""
+    if current_app.config["ARCHIVE"]:
+        jobs.enqueue_many(
+            KIND, owner.id, [media_id for media_id, url in records if archivable(url)]
+        )
+
+
 def queued_with_the_insert() -> bool:
     """Whether a save queues its archive job inside its own INSERT (PostgreSQL can)."""
     return current_app.config["ARCHIVE"] and db.session.get_bind().dialect.name == "postgresql"

@@ -266,9 +266,26 @@
     item.thumbnailUrl !== undefined && isPlainObject(answer.details) &&
     Object.keys(answer.details).join() === "thumbnailUrl";
 
+  const BUSY_TRIES = 5; // another import running: wait as told, this many times at most
+
+  /** POST one chunk; while the server says another import is running (429 busy), wait the
+   * seconds it names and try again, a few times. */
+  async function postChunk(chunk) {
+    for (let attempt = 1; ; attempt += 1) {
+      const result = await window.MediaCache.request("POST", "/media/import", { items: chunk });
+      const busy = result.status === 429 && result.body && result.body.code === "busy";
+      if (!busy || attempt >= BUSY_TRIES) {
+        return result;
+      }
+      const details = isPlainObject(result.body.details) ? result.body.details : {};
+      const seconds = Math.min(Math.max(Number(details.retryAfter) || 2, 1), 10);
+      await new Promise((resolve) => setTimeout(resolve, seconds * 1000));
+    }
+  }
+
   /** Send one chunk and count the server's answers; totals and refusals are added to. */
   async function importChunk(chunk, totals, refusals) {
-    const result = await window.MediaCache.request("POST", "/media/import", { items: chunk });
+    const result = await postChunk(chunk);
     const data = result.ok ? result.body.data : null;
     if (!isPlainObject(data) || !Array.isArray(data.results)) {
       throw failure(result, totals);

@@ -210,6 +210,40 @@ def test_a_failed_import_says_why_keeps_the_offer_and_remembers_nothing(
     )
 
 
+def test_an_import_told_another_is_running_waits_and_goes_through(gallery_with_legacy, live_server):
+    page = gallery_with_legacy
+    busy = {"left": 1}
+
+    def once_busy(route):
+        if busy["left"]:
+            busy["left"] -= 1
+            route.fulfill(
+                status=429,
+                headers={"Retry-After": "1"},
+                content_type="application/json",
+                body=json.dumps(
+                    {
+                        "success": False,
+                        "error": "Another import is running; try again in a few seconds.",
+                        "code": "busy",
+                        "details": {"retryAfter": 1},
+                    }
+                ),
+            )
+        else:
+            route.continue_()
+
+    page.route("**/api/media/import", once_busy)
+
+    page.locator(OFFER).get_by_role("button", name="Import them").click()
+
+    expect(page.locator(f"{OFFER}.import-offer--done")).to_have_text(
+        "Imported 2 items (0 were already there). 1 item could not be imported."
+    )
+    assert busy["left"] == 0
+    assert len(listed(page, live_server)) == 2
+
+
 def test_not_now_hides_the_offer_for_the_rest_of_the_session(gallery_with_legacy):
     page = gallery_with_legacy
 

@@ -1,0 +1,100 @@
+"""Rate limits that several routes share: sign-in attempts and imports, and the storage rule."""
+
+import hashlib
+import os
+from collections.abc import Callable
+
+from flask import current_app, request
+from flask_limiter.util import get_remote_address
+
+from .extensions import limiter
+
+# One bucket for every way to try a password: the API's and the pages' login and register
+# draw from the same count, so a second form (or a second worker) gives no extra guesses.
+AUTH_SCOPE = "auth"
+AUTH_EMAIL_SCOPE = "auth-email"
+IMPORT_SCOPE = "import"
+
+
+def _auth_limit() -> str:
+    return current_app.config["AUTH_RATE_LIMIT"]
+
+
+def _import_limit() -> str:
+    return current_app.config["IMPORT_RATE_LIMIT"] or "1 per second"
+
+
+def _import_unlimited() -> bool:
+    return not current_app.config["IMPORT_RATE_LIMIT"]
+
+
+def _posted_email() -> str | None:
+    """The email a sign-in attempt names, from a JSON body or a form; None when there is none
+    (the view then answers the bad request itself)."""
+    try:
+        if request.is_json:
+            body = request.get_json(silent=True)
+            email = body.get("email") if isinstance(body, dict) else None
+        else:
+            email = request.form.get("email")
+    except Exception:  # noqa: BLE001  (too deep, too large, broken: the view refuses it)
+        return None
+    return email if isinstance(email, str) and email.strip() else None
+
+
+def target_email_key() -> str:
+    """The account an attempt aims at, hashed (no address is kept in the limit store), so
+    guessing one account's password from many client addresses still meets the limit.
+    Attempts that name no email count against their client address instead."""
+    from .services.accounts import normalize_email
+
+    email = _posted_email()
+    if email is None:
+        return "addr:" + get_remote_address()
+    try:
+        email = normalize_email(email)
+    except Exception:  # noqa: BLE001  (a form the accounts rules refuse: keep it as sent)
+        email = email.strip().lower()
+    return "email:" + hashlib.sha256(email.encode("utf-8", "surrogatepass")).hexdigest()
+
+
+_auth_by_address = limiter.shared_limit(_auth_limit, AUTH_SCOPE, methods=["POST"])
+_auth_by_email = limiter.shared_limit(
+    _auth_limit, AUTH_EMAIL_SCOPE, key_func=target_email_key, methods=["POST"]
+)
+
+
+def auth_limit(view: Callable) -> Callable:
+    """AUTH_RATE_LIMIT attempts per client address and per target email, shared by every
+    login and register route (API and pages); only POSTs count."""
+    return _auth_by_address(_auth_by_email(view))
+
+
+# Imports write up to 1,000 rows each: limited by default, per client address, API and page
+# alike (MEDIAAPP_IMPORT_RATE_LIMIT; empty for no limit).
+import_limit = limiter.shared_limit(
+    _import_limit, IMPORT_SCOPE, methods=["POST"], exempt_when=_import_unlimited
+)
+
+
+def worker_count(environ: os._Environ | dict | None = None) -> int:
+    """How many gunicorn workers this deployment runs, as gunicorn itself reads it when no
+    `-w` is given: WEB_CONCURRENCY (default 1)."""
+    value = (environ if environ is not None else os.environ).get("WEB_CONCURRENCY", "")
+    try:
+        return max(int(value), 1) if value.strip() else 1
+    except ValueError:
+        return 1
+
+
+def check_limit_storage(env_name: str, storage_uri: str, workers: int) -> None:
+    """Refuse, in production, limits kept in one process's memory while several processes
+    serve: each worker would count on its own and multiply every limit by the worker count."""
+    if env_name != "production" or workers <= 1:
+        return
+    if storage_uri.strip().lower().startswith("memory://"):
+        raise RuntimeError(
+            f"MEDIAAPP_RATE_LIMIT_STORAGE is memory:// but {workers} workers serve: each would "
+            "keep its own count. Set it to shared storage such as redis://127.0.0.1:6379 when "
+            "MEDIAAPP_ENV=production runs more than one worker."
+        )
