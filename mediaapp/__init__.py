@@ -15,8 +15,8 @@ from .config import Config
 from .errors import register_error_handlers
 from .extensions import csrf, db, limiter, migrate
 from .filters import register_template_helpers
-from .observability import configure_logging, register_request_observation
 from .limits import check_limit_storage, worker_count
+from .observability import configure_logging, register_request_observation
 from .security import register_security_headers
 
 
