@@ -20,7 +20,7 @@ from .services.guests import guest_owner_id
 GUEST_KEY = "guest"
 USER_KEY = "user_id"
 # The session's secret; the database holds only its digest.
-SESSION_KEY = "session"
+SESSION_KEY = "sid"
 # Kept in the session so the header never needs the database (it must render on a 503).
 EMAIL_KEY = "email"
 

@@ -207,7 +207,7 @@ def test_a_session_in_use_slides_its_expiry_forward_now_and_then(app):
 def test_a_cookie_from_before_sessions_could_end_no_longer_signs_in(app):
     client = signed_in(app)
     with client.session_transaction() as cookie:
-        del cookie["session"]  # what a cookie minted before revision 0006 carried: no secret
+        del cookie["sid"]  # what a cookie minted before revision 0006 carried: no secret
 
     assert me(client) is None
 
@@ -216,7 +216,7 @@ def test_the_database_keeps_only_a_digest_of_the_session_secret(app):
     client = signed_in(app)
 
     with client.session_transaction() as cookie:
-        secret = cookie["session"]
+        secret = cookie["sid"]
     with app.app_context():
         stored = db.session.execute(sa.select(Session.secret_digest)).scalars().all()
     assert stored == [sessions.digest(secret)] and secret not in stored
@@ -226,7 +226,7 @@ def test_each_login_is_a_new_session_with_a_new_secret(app):
     first, second = signed_in(app), signed_in(app)
 
     with first.session_transaction() as a, second.session_transaction() as b:
-        assert a["session"] != b["session"]
+        assert a["sid"] != b["sid"]
     assert session_rows(app) == 2
 
 
