@@ -26,6 +26,8 @@ from types import SimpleNamespace
 import psycopg2
 from werkzeug.security import generate_password_hash
 
+from mediaapp.credentials import email_key
+
 ROOT = Path(__file__).resolve().parent.parent
 ADMIN = "postgresql://postgres@127.0.0.1:5432/postgres"
 DB = "mediaapp_bench"
@@ -82,12 +84,18 @@ def load(rows: int, owners: int, big: int) -> str:
     sql(
         [
             (
-                "INSERT INTO users (id, email, password_hash) VALUES (%s, %s, %s)",
-                (big_id, BIG_EMAIL, generate_password_hash(PASSWORD, "pbkdf2:sha256:1000")),
+                "INSERT INTO users (id, email, email_key, password_hash) VALUES (%s, %s, %s, %s)",
+                (
+                    big_id,
+                    BIG_EMAIL,
+                    email_key(BIG_EMAIL),
+                    generate_password_hash(PASSWORD, "pbkdf2:sha256:1000"),
+                ),
             ),
             (
-                "INSERT INTO users (id, email, password_hash) SELECT gen_random_uuid(), "
-                "'u' || g || '@bench.local', 'x' FROM generate_series(2, %s) g",
+                # Unique stand-ins for the look-alike keys: nobody registers alongside them.
+                "INSERT INTO users (id, email, email_key, password_hash) SELECT gen_random_uuid(), "
+                "'u' || g || '@bench.local', 'bench-' || g, 'x' FROM generate_series(2, %s) g",
                 (owners,),
             ),
             # The big owner's history, one item a minute going back.

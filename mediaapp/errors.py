@@ -2,7 +2,7 @@
 
 from typing import Any
 
-from flask import Flask, current_app, jsonify, render_template, request
+from flask import Flask, current_app, g, jsonify, render_template, request
 from marshmallow import ValidationError
 from sqlalchemy.exc import DBAPIError, InterfaceError, OperationalError
 from werkzeug.exceptions import HTTPException
@@ -143,6 +143,7 @@ def register_error_handlers(app: Flask) -> None:
     @app.errorhandler(DBAPIError)
     def handle_database_error(error: DBAPIError):
         _rollback_quietly()
+        g.database_unavailable = True  # the error page's header asks the database nothing more
         # Only a database that cannot be reached is "unavailable"; a constraint or data error
         # that escaped validation is our bug and answers 500 like any other.
         if isinstance(error, OperationalError | InterfaceError) or error.connection_invalidated:

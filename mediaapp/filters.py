@@ -7,9 +7,10 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from flask import Flask, session, url_for
+from flask import Flask, g, url_for
+from sqlalchemy.exc import DBAPIError
 
-from .identity import EMAIL_KEY, USER_KEY, cache_key, guest_digest, parse_user_id
+from .identity import cache_key, cookie_account, guest_digest, signed_in
 from .schemas import is_safe_media_url, iso_utc
 from .services import media as media_service
 
@@ -18,7 +19,9 @@ SETTING_UNITS = {"duration": "s", "frameRate": "fps"}
 
 @dataclass(frozen=True)
 class Viewer:
-    """Who the header greets; built from the session alone, so error pages render without a DB."""
+    """Who the header greets: the live session's account (the request's one lookup, shared with
+    current_owner), or what the cookie says while the database is away (a 503 page shows
+    nothing else)."""
 
     is_guest: bool
     email: str | None
@@ -28,9 +31,17 @@ class Viewer:
 
 
 def current_viewer() -> Viewer:
-    """Read from the session alone: showing a page never gives a visitor an identity."""
-    user_id = parse_user_id(session.get(USER_KEY))
-    email = session.get(EMAIL_KEY) if user_id else None
+    """Showing a page never gives a visitor an identity; an ended session shows as signed out."""
+    user_id, email = None, None
+    if not g.get("database_unavailable"):
+        try:
+            account = signed_in()
+        except DBAPIError:
+            account = None
+        if account:
+            user_id, email = account.user_id, account.email
+    if g.get("database_unavailable"):
+        user_id, email = cookie_account()
     guest = None if user_id else guest_digest()
     return Viewer(
         is_guest=user_id is None,

@@ -1,4 +1,9 @@
-"""Who is asking: a logged-in account, or a guest identified by a server-issued secret."""
+"""Who is asking: a signed-in account, or a guest identified by a server-issued secret.
+
+An account's cookie carries its id and a session secret; it counts only while that session
+lives in the database (services/sessions.py), so an ended session's copied cookie is worth
+nothing. A cookie whose session is gone is cleared, and its bearer is a visitor again.
+"""
 
 import hashlib
 import secrets
@@ -6,12 +11,16 @@ import uuid
 from dataclasses import dataclass
 
 from flask import g, session
+from sqlalchemy.exc import DBAPIError
 
 from .models import GeneratedMedia
+from .services import sessions
 from .services.guests import guest_owner_id
 
 GUEST_KEY = "guest"
 USER_KEY = "user_id"
+# The session's secret; the database holds only its digest.
+SESSION_KEY = "sid"
 # Kept in the session so the header never needs the database (it must render on a 503).
 EMAIL_KEY = "email"
 # Set by logging out, so the next (empty) guest gallery says where the history went; logging
@@ -85,9 +94,9 @@ def current_owner(*, mint: bool = True) -> Owner:
     """
     if "owner" in g:
         return g.owner
-    user_id = parse_user_id(session.get(USER_KEY))
-    if user_id:
-        owner = Owner.account(user_id)
+    account = signed_in()
+    if account:
+        owner = Owner.account(account.user_id)
     else:
         secret = session.get(GUEST_KEY)
         if not secret:
@@ -102,28 +111,83 @@ def current_owner(*, mint: bool = True) -> Owner:
     return owner
 
 
+def signed_in() -> sessions.SignedIn | None:
+    """The account whose live session this request's cookie carries, or None.
+
+    One lookup per request at most (kept in g). A cookie naming an account whose session has
+    ended or expired, or that carries no session at all (made before sessions could end), is
+    cleared: the visitor is signed out, and becomes a guest when it next needs an identity.
+    """
+    if "signed_in" in g:
+        return g.signed_in
+    user_id = parse_user_id(session.get(USER_KEY))
+    secret = session.get(SESSION_KEY)
+    found = None
+    if user_id:
+        try:
+            found = sessions.find_session(user_id, secret) if isinstance(secret, str) else None
+        except DBAPIError:
+            g.database_unavailable = True  # error pages still render their header (filters.py)
+            raise
+        if found is None:
+            session.clear()
+    g.signed_in = found
+    return found
+
+
+def cookie_account() -> tuple[uuid.UUID | None, str | None]:
+    """The account and email the cookie claims, unchecked: for the header of an error page
+    while the database is away, which shows nothing else."""
+    user_id = parse_user_id(session.get(USER_KEY))
+    return user_id, session.get(EMAIL_KEY) if user_id else None
+
+
 def guest_digest() -> str | None:
     secret = session.get(GUEST_KEY)
     return digest(secret) if secret else None
 
 
 def log_in(user_id: uuid.UUID, email: str) -> None:
+    """Start a new session for the account (committed) and put it in a fresh cookie."""
+    secret = sessions.start_session(user_id)
     session.clear()
     session[USER_KEY] = str(user_id)
+    session[SESSION_KEY] = secret
     session[EMAIL_KEY] = email
     session.permanent = True
-    g.pop("owner", None)
+    _forget_cached()
+
+
+def remember_email(email: str) -> None:
+    """The header's copy of the address, after it changed."""
+    session[EMAIL_KEY] = email
+    _forget_cached()
 
 
 def log_out(*, remember: bool = False) -> None:
-    """Forget the account; the next request is a fresh guest. With remember, that guest's
-    session keeps a mark that it began by logging out (the gallery then says so)."""
-    session.clear()
+    """End this browser's session in the database (so a copy of the cookie is worthless too)
+    and clear the cookie. With remember, the guest session that follows keeps a mark that it
+    began by logging out (the gallery then says where the history went)."""
+    user_id = parse_user_id(session.get(USER_KEY))
+    secret = session.get(SESSION_KEY)
+    if user_id and isinstance(secret, str):
+        sessions.end_session(user_id, sessions.digest(secret))
+    forget()
     if remember:
         session[LOGGED_OUT_KEY] = True
-    g.pop("owner", None)
 
 
 def logged_out_here() -> bool:
     """Whether this browser's session began by logging out of an account."""
     return bool(session.get(LOGGED_OUT_KEY))
+
+
+def forget() -> None:
+    """Clear the cookie: the next request is a visitor without an identity."""
+    session.clear()
+    _forget_cached()
+
+
+def _forget_cached() -> None:
+    for name in ("owner", "signed_in"):
+        g.pop(name, None)

@@ -46,7 +46,7 @@ def target_email_key() -> str:
     """The account an attempt aims at, hashed (no address is kept in the limit store), so
     guessing one account's password from many client addresses still meets the limit.
     Attempts that name no email count against their client address instead."""
-    from .services.accounts import normalize_email
+    from .credentials import normalize_email
 
     email = _posted_email()
     if email is None:
@@ -58,15 +58,16 @@ def target_email_key() -> str:
     return "email:" + hashlib.sha256(email.encode("utf-8", "surrogatepass")).hexdigest()
 
 
-_auth_by_address = limiter.shared_limit(_auth_limit, AUTH_SCOPE, methods=["POST"])
+_auth_by_address = limiter.shared_limit(_auth_limit, AUTH_SCOPE, methods=["POST", "DELETE"])
 _auth_by_email = limiter.shared_limit(
-    _auth_limit, AUTH_EMAIL_SCOPE, key_func=target_email_key, methods=["POST"]
+    _auth_limit, AUTH_EMAIL_SCOPE, key_func=target_email_key, methods=["POST", "DELETE"]
 )
 
 
 def auth_limit(view: Callable) -> Callable:
     """AUTH_RATE_LIMIT attempts per client address and per target email, shared by every
-    login and register route (API and pages); only POSTs count."""
+    route that checks a password (login, register, the account's changes and deletion; API
+    and pages); only POSTs and DELETEs count."""
     return _auth_by_address(_auth_by_email(view))
 
 

@@ -68,8 +68,12 @@ class User(db.Model):
     __tablename__ = "users"
 
     id: Mapped[uuid.UUID] = mapped_column(sa.Uuid, primary_key=True, default=uuid.uuid4)
-    # Stored normalised (stripped, lower-cased) so the plain UNIQUE is case-insensitive.
+    # Stored normalised (NFKC, casefolded: credentials.normalize_email), so the plain UNIQUE
+    # holds across case, fullwidth forms and compatibility characters such as the Kelvin sign.
     email: Mapped[str] = mapped_column(sa.String(254), unique=True)
+    # The SHA-256 of what the address looks like (credentials.email_key): unique, so a
+    # look-alike of an existing address (Cyrillic letters for Latin ones) cannot register.
+    email_key: Mapped[str] = mapped_column(sa.String(64), unique=True)
     password_hash: Mapped[str] = mapped_column(sa.String(255))
     created_at: Mapped[datetime] = _created_at()
 
@@ -86,6 +90,26 @@ class Guest(db.Model):
     secret_digest: Mapped[str] = mapped_column(sa.String(64), primary_key=True)
     owner_id: Mapped[uuid.UUID] = mapped_column(sa.Uuid)
     created_at: Mapped[datetime] = _created_at()
+
+
+class Session(db.Model):
+    """A signed-in session of an account: the digest of the secret its cookie carries.
+
+    A request is signed in only while its row exists and has not expired, so logging out,
+    signing out everywhere and changing the password end sessions at once. Keyed by the
+    account's id (owner_id) first, so every statement names one owner.
+    """
+
+    __tablename__ = "sessions"
+    __table_args__ = (sa.PrimaryKeyConstraint("owner_id", "secret_digest", name="pk_sessions"),)
+
+    owner_id: Mapped[uuid.UUID] = mapped_column(
+        sa.Uuid, sa.ForeignKey("users.id", ondelete="CASCADE")
+    )
+    secret_digest: Mapped[str] = mapped_column(sa.String(64))
+    created_at: Mapped[datetime] = _created_at()
+    last_seen_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    expires_at: Mapped[datetime] = mapped_column(UTCDateTime)
 
 
 def _owned_index(name: str, *columns, where: str, unique: bool = False) -> sa.Index:
@@ -271,4 +295,8 @@ class Job(db.Model):
 
 
 # The tables whose every statement must name an owner (tests/test_owner_scoping.py checks it).
-OWNER_SCOPED_TABLES = (GeneratedMedia.__tablename__, ShareLink.__tablename__)
+OWNER_SCOPED_TABLES = (
+    GeneratedMedia.__tablename__,
+    ShareLink.__tablename__,
+    Session.__tablename__,
+)

@@ -23,6 +23,7 @@ from marshmallow import (
     validates_schema,
 )
 
+from .credentials import normalize_email, password_problem
 from .errors import UnsupportedMediaType, ValidationFailed
 
 SETTINGS_MAX_BYTES = 16 * 1024
@@ -475,19 +476,83 @@ PASSWORD_MIN = 8
 PASSWORD_MAX = 1024
 
 
+_is_email = validate.Email(error="Enter an email address like name@example.com.")
+
+
+class EmailAddress(CleanString):
+    """An email address, normalised as it is stored (NFKC, casefolded) before it is checked,
+    so its length and shape are those of the stored form."""
+
+    def _deserialize(self, value, attr, data, **kwargs):
+        result = normalize_email(super()._deserialize(value, attr, data, **kwargs))
+        if len(result) > EMAIL_MAX:
+            raise ValidationError(f"Longer than maximum length {EMAIL_MAX}.")
+        return _is_email(result)
+
+
+def _password(**kwargs) -> CleanString:
+    return CleanString(validate=validate.Length(min=1, max=PASSWORD_MAX), **kwargs)
+
+
+def _new_password(**kwargs) -> CleanString:
+    return CleanString(
+        validate=validate.Length(
+            min=PASSWORD_MIN, max=PASSWORD_MAX, error=f"Use at least {PASSWORD_MIN} characters."
+        ),
+        metadata={"description": "Refused when common or easy to guess (zxcvbn score below 3)."},
+        **kwargs,
+    )
+
+
+def _refuse_weak(data: dict, field: str, email: str | None, *, wire: str | None = None) -> None:
+    problem = password_problem(data[field], email=email) if field in data else None
+    if problem:
+        raise ValidationError({wire or field: [problem]})
+
+
 class CredentialsSchema(BaseSchema):
     """Email and password for logging in."""
 
-    email = fields.Email(required=True, validate=validate.Length(max=EMAIL_MAX))
-    password = CleanString(required=True, validate=validate.Length(min=1, max=PASSWORD_MAX))
+    email = EmailAddress(required=True, metadata={"format": "email"})
+    password = _password(required=True)
 
 
 class RegisterSchema(CredentialsSchema):
-    """Email and password for a new account."""
+    """Email and password for a new account; a password easy to guess is refused."""
 
-    password = CleanString(
-        required=True, validate=validate.Length(min=PASSWORD_MIN, max=PASSWORD_MAX)
-    )
+    password = _new_password(required=True)
+
+    @validates_schema
+    def strong_enough(self, data, **kwargs):
+        _refuse_weak(data, "password", data.get("email"))
+
+
+class ChangeEmailSchema(BaseSchema):
+    """A new address for the account, confirmed by the current password."""
+
+    email = EmailAddress(required=True, metadata={"format": "email"})
+    password = _password(required=True, metadata={"description": "The current password."})
+
+
+class ChangePasswordSchema(BaseSchema):
+    """A new password, confirmed by the current one."""
+
+    current_password = _password(required=True, data_key="currentPassword")
+    new_password = _new_password(required=True, data_key="newPassword")
+
+    def __init__(self, *args, email: str | None = None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.email = email  # the account's address: a password made of it is easy to guess
+
+    @validates_schema
+    def strong_enough(self, data, **kwargs):
+        _refuse_weak(data, "new_password", self.email, wire="newPassword")
+
+
+class DeleteAccountSchema(BaseSchema):
+    """The account's password, confirming that it and everything it owns be deleted."""
+
+    password = _password(required=True)
 
 
 # --- output ------------------------------------------------------------------------------

@@ -123,7 +123,16 @@ def app(make_app):
 
 
 # Emptied after each test, children first.
-TABLES = ("jobs", "blobs", "share_tokens", "share_links", "generated_media", "guests", "users")
+TABLES = (
+    "jobs",
+    "blobs",
+    "share_tokens",
+    "share_links",
+    "generated_media",
+    "guests",
+    "sessions",
+    "users",
+)
 
 
 @pytest.fixture(autouse=True)

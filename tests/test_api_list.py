@@ -204,7 +204,8 @@ def test_an_accounts_list_query_uses_the_same_keyset_index(app, crowded_table):
     with app.app_context():
         db.session.execute(
             sa.text(
-                "INSERT INTO users (id, email, password_hash) VALUES (:id, 'x@example.com', 'h')"
+                "INSERT INTO users (id, email, email_key, password_hash) "
+                "VALUES (:id, 'x@example.com', 'k', 'h')"
             ),
             {"id": uuid.UUID(int=1)},
         )

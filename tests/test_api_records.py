@@ -8,7 +8,9 @@ from tests.conftest import count_rows, image_payload, save
 
 
 def _register(client, email="owner@example.com"):
-    response = client.post("/api/auth/register", json={"email": email, "password": "long-password"})
+    response = client.post(
+        "/api/auth/register", json={"email": email, "password": "correct horse battery"}
+    )
     assert response.status_code == 201
     return response
 

@@ -80,6 +80,13 @@ VALID = {
     ("post", "/api/auth/login"): {"json": {**CREDS, "email": "nobody@example.com"}},
     ("get", "/api/auth/me"): {},
     ("post", "/api/auth/logout"): {},
+    ("post", "/api/auth/logout-everywhere"): {},
+    ("post", "/api/auth/email"): {"json": {"email": "new@example.com", "password": "whatever"}},
+    ("post", "/api/auth/password"): {
+        "json": {"currentPassword": CREDS["password"], "newPassword": "another fine passphrase"}
+    },
+    ("delete", "/api/auth/account"): {"json": {"password": CREDS["password"]}},
+    ("post", "/api/auth/start-over"): {},
     ("get", "/api/openapi.json"): {},
 }
 
@@ -104,6 +111,9 @@ INVALID = {
     ("delete", "/api/shares/{share_id}"): {"url": "/api/shares/nope"},
     ("post", "/api/auth/register"): {"json": {**CREDS, "password": "short"}},
     ("post", "/api/auth/login"): {"json": {"email": "not-an-email", "password": "x"}},
+    ("post", "/api/auth/email"): {"json": {"email": "not-an-email", "password": "x"}},
+    ("post", "/api/auth/password"): {"json": {"currentPassword": "x", "newPassword": "12345678"}},
+    ("delete", "/api/auth/account"): {"json": {}},
 }
 
 

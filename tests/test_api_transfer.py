@@ -1,12 +1,13 @@
 """Export (streamed) and import (idempotent, per-item answers), over the API and the CLI."""
 
 import json
+import uuid
 
 import pytest
 import sqlalchemy as sa
 
 from mediaapp.extensions import db
-from mediaapp.services import transfer
+from mediaapp.services import sessions, transfer
 from tests.conftest import count_rows, guest_owner, image_payload, save, video_payload
 
 
@@ -97,11 +98,19 @@ def test_bad_import_requests_answer_400(client, body):
     assert response.status_code == 400
 
 
-def test_importing_into_an_account_deleted_meanwhile_answers_401(app, client):
-    client.post("/api/auth/register", json={"email": "gone@example.com", "password": "long-pass"})
+def test_importing_into_an_account_deleted_meanwhile_answers_401(app, client, monkeypatch):
+    client.post(
+        "/api/auth/register",
+        json={"email": "gone@example.com", "password": "correct horse battery"},
+    )
     with app.app_context():
+        user_id = db.session.execute(sa.text("SELECT id FROM users")).scalar()
         db.session.execute(sa.text("DELETE FROM users"))
         db.session.commit()
+    # The session was read just before the account went (deleting it ends its sessions, so
+    # only a request already under way can still act for it).
+    found = sessions.SignedIn(uuid.UUID(str(user_id)), "gone@example.com", "digest")
+    monkeypatch.setattr(sessions, "find_session", lambda *args: found)
 
     response = client.post("/api/media/import", json={"items": [image_payload()]})
 
@@ -112,11 +121,15 @@ def test_importing_into_an_account_deleted_meanwhile_answers_401(app, client):
 
 def test_the_cli_exports_and_imports_by_email(app, runner, tmp_path):
     client = app.test_client()
-    client.post("/api/auth/register", json={"email": "a@example.com", "password": "long-pass"})
+    client.post(
+        "/api/auth/register", json={"email": "a@example.com", "password": "correct horse battery"}
+    )
     for _ in range(3):
         save(client)
     other = app.test_client()
-    other.post("/api/auth/register", json={"email": "b@example.com", "password": "long-pass"})
+    other.post(
+        "/api/auth/register", json={"email": "b@example.com", "password": "correct horse battery"}
+    )
     path = tmp_path / "export.json"
 
     exported = runner.invoke(
@@ -141,7 +154,9 @@ def test_the_cli_imports_in_batches_and_numbers_items_across_them(
     app, runner, tmp_path, monkeypatch
 ):
     client = app.test_client()
-    client.post("/api/auth/register", json={"email": "a@example.com", "password": "long-pass"})
+    client.post(
+        "/api/auth/register", json={"email": "a@example.com", "password": "correct horse battery"}
+    )
     monkeypatch.setattr(transfer, "IMPORT_BATCH", 2)
     items = [image_payload(), image_payload(), image_payload(), {"type": "image"}, image_payload()]
     path = tmp_path / "items.json"

@@ -18,7 +18,10 @@ def _stored_row(app, media_id: str):
 
 
 def _as_user(client):
-    client.post("/api/auth/register", json={"email": "wire@example.com", "password": "secret-pw"})
+    client.post(
+        "/api/auth/register",
+        json={"email": "wire@example.com", "password": "correct horse battery"},
+    )
     return client
 
 

@@ -91,6 +91,9 @@ def ok(response, *statuses):
     return response
 
 
+PASSWORD, NEW_PASSWORD = "tour of the owners", "another tour password"
+
+
 def tour(app, runner) -> None:
     """Everything a person or a generator does, as a guest, then in accounts."""
     guest = app.test_client()
@@ -150,7 +153,7 @@ def tour(app, runner) -> None:
         assert jobs.run_due() > 0  # archive the demo files (no network: they are ours)
 
     # A guest registers (adopting its history), imports an export, logs out.
-    ok(guest.post("/api/auth/register", json={"email": "a@example.com", "password": "a" * 12}), 201)
+    ok(guest.post("/api/auth/register", json={"email": "a@example.com", "password": PASSWORD}), 201)
     ok(guest.post("/api/media/import", json={"items": exported}))
     ok(guest.post("/api/media/prune", json={"confirm": True}))
     ok(guest.post("/api/media/trash/empty"))
@@ -163,9 +166,24 @@ def tour(app, runner) -> None:
     other = app.test_client()
     saved = ok(other.post("/api/media/save", json=image_payload()), 201).get_json()["data"]
     ok(other.post(f"/api/media/{saved['id']}/share", json={}), 201)
-    ok(other.post("/api/auth/login", json={"email": "a@example.com", "password": "a" * 12}))
+    ok(other.post("/api/auth/login", json={"email": "a@example.com", "password": PASSWORD}))
     ok(other.get("/api/auth/me"))
     ok(other.delete(f"/api/media/{saved['id']}?permanent=true"))
+
+    # The account page and its API: email, password, sessions.
+    ok(other.get("/account"))
+    ok(other.post("/api/auth/email", json={"email": "b@example.com", "password": PASSWORD}))
+    email_form = {"email-email": "a@example.com", "email-password": PASSWORD}
+    ok(other.post("/account/email", data=email_form), 303)
+    change = {"currentPassword": PASSWORD, "newPassword": NEW_PASSWORD}
+    ok(other.post("/api/auth/password", json=change))
+    password_form = {"password-current_password": NEW_PASSWORD, "password-new_password": PASSWORD}
+    ok(other.post("/account/password", data=password_form), 303)
+    elsewhere = app.test_client()
+    ok(elsewhere.post("/api/auth/login", json={"email": "a@example.com", "password": PASSWORD}))
+    ok(elsewhere.post("/account/logout-everywhere"), 303)
+    ok(other.post("/api/auth/login", json={"email": "a@example.com", "password": PASSWORD}))
+    ok(other.post("/api/auth/logout-everywhere"))
 
     for args in (
         ["media", "purge-trash", "--older-than", "0"],
@@ -176,6 +194,26 @@ def tour(app, runner) -> None:
     ):
         result = runner.invoke(args=args)
         assert result.exit_code == 0, result.output
+
+    # Accounts deleted with everything they own (API and page), guests starting over.
+    for how in ("api", "page"):
+        doomed = app.test_client()
+        creds = {"email": f"{how}@example.com", "password": PASSWORD}
+        ok(doomed.post("/api/auth/register", json=creds), 201)
+        item = ok(doomed.post("/api/media/save", json=image_payload()), 201).get_json()["data"]
+        ok(doomed.post(f"/api/media/{item['id']}/share", json={}), 201)
+        if how == "api":
+            ok(doomed.delete("/api/auth/account", json={"password": PASSWORD}))
+        else:
+            ok(doomed.post("/account/delete", data={"delete-password": PASSWORD}), 303)
+        leaving = app.test_client()
+        item = ok(leaving.post("/api/media/save", json=image_payload()), 201).get_json()["data"]
+        ok(leaving.post(f"/api/media/{item['id']}/share", json={}), 201)
+        ok(leaving.get("/account"))
+        if how == "api":
+            ok(leaving.post("/api/auth/start-over"))
+        else:
+            ok(leaving.post("/account/start-over", data={"start-confirm": "y"}), 303)
 
 
 def test_every_statement_of_a_full_tour_is_scoped_to_one_owner(app, runner):

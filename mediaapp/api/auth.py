@@ -1,17 +1,54 @@
-"""Account routes over JSON: register, log in, log out, me."""
+"""Account routes over JSON: register, log in, log out (here or everywhere), me, and managing
+the account: its email, its password, deleting it; a guest's start over."""
 
-from flask import session
+from dataclasses import asdict
 
 from .. import identity
+from ..errors import Unauthorized
 from ..limits import auth_limit
-from ..schemas import CredentialsSchema, RegisterSchema, envelope, json_object
-from ..services import accounts
+from ..schemas import (
+    ChangeEmailSchema,
+    ChangePasswordSchema,
+    CredentialsSchema,
+    DeleteAccountSchema,
+    RegisterSchema,
+    envelope,
+    json_object,
+)
+from ..services import accounts, sessions
 from . import bp
-from .contract import LoggedOutEnvelope, MeEnvelope, UserEnvelope, operation
+from .contract import (
+    LoggedOutEnvelope,
+    MeEnvelope,
+    PasswordChangedEnvelope,
+    RemovedEnvelope,
+    SignedOutEverywhereEnvelope,
+    UserEnvelope,
+    operation,
+)
 
 
 def _user_data(user) -> dict:
     return {"id": str(user.id), "email": user.email}
+
+
+NOT_SIGNED_IN = (401, "Not logged in, or the session has ended (code not_signed_in).")
+WRONG_PASSWORD = (
+    401,
+    "Not logged in (code not_signed_in), or the password is not the account's "
+    "(code wrong_password).",
+)
+
+
+def _account() -> sessions.SignedIn:
+    """The signed-in account, or 401: these routes act on an account, never on a guest.
+
+    Called after the body is parsed, so bad input answers 400 whoever sends it.
+    """
+    account = identity.signed_in()
+    if account is None:
+        raise Unauthorized("Log in to manage your account.", code="not_signed_in")
+    return account
 
 
 @bp.post("/auth/register")
@@ -63,12 +100,26 @@ def login():
 @bp.post("/auth/logout")
 @operation(
     "Log out; the next request is a fresh guest.",
+    description="The session ends on the server, so a copy of the cookie stops working too.",
     responses={200: ("Logged out.", LoggedOutEnvelope)},
-    errors=(403,),
+    errors=(403, 503),
 )
 def logout():
     identity.log_out()
     return envelope({"user": None})
+
+
+@bp.post("/auth/logout-everywhere")
+@operation(
+    "End every session of the account, this one included.",
+    responses={200: ("Signed out everywhere.", SignedOutEverywhereEnvelope)},
+    errors=(NOT_SIGNED_IN, 403, 503),
+)
+def logout_everywhere():
+    account = _account()
+    ended = sessions.end_sessions(account.user_id)
+    identity.forget()
+    return envelope({"user": None, "endedSessions": ended})
 
 
 @bp.get("/auth/me")
@@ -78,8 +129,85 @@ def logout():
     errors=(503,),
 )
 def me():
-    user_id = session.get(identity.USER_KEY)
-    user = accounts.get_user(identity.parse_user_id(user_id)) if user_id else None
-    if user_id and user is None:  # the account was deleted: this session is a guest again
-        identity.log_out()
-    return envelope({"user": _user_data(user) if user else None})
+    account = identity.signed_in()
+    user = {"id": str(account.user_id), "email": account.email} if account else None
+    return envelope({"user": user})
+
+
+@bp.post("/auth/email")
+@operation(
+    "Change the account's email, confirmed by its password.",
+    body=ChangeEmailSchema,
+    responses={200: ("The account with its new address.", UserEnvelope)},
+    errors=(
+        400,
+        WRONG_PASSWORD,
+        403,
+        (409, "Another account has that address or a look-alike of it (code email_taken)."),
+        413,
+        415,
+        429,
+        503,
+    ),
+)
+@auth_limit
+def change_email():
+    change = ChangeEmailSchema().load(json_object())
+    account = _account()
+    user = accounts.change_email(account.user_id, change["password"], change["email"])
+    identity.remember_email(user.email)
+    return envelope(_user_data(user))
+
+
+@bp.post("/auth/password")
+@operation(
+    "Change the password, confirmed by the current one; every other session ends.",
+    body=ChangePasswordSchema,
+    responses={200: ("Changed; this session goes on.", PasswordChangedEnvelope)},
+    errors=(400, WRONG_PASSWORD, 403, 413, 415, 429, 503),
+)
+@auth_limit
+def change_password():
+    account = identity.signed_in()
+    change = ChangePasswordSchema(email=account and account.email).load(json_object())
+    account = _account()
+    ended = accounts.change_password(
+        account.user_id,
+        change["current_password"],
+        change["new_password"],
+        keep_session=account.secret_digest,
+    )
+    user = {"id": str(account.user_id), "email": account.email}
+    return envelope({"user": user, "endedSessions": ended})
+
+
+@bp.delete("/auth/account")
+@operation(
+    "Delete the account and everything it owns, confirmed by its password.",
+    description="Its media (the trash included), share links, queued jobs and sessions go, "
+    "then the stored files that no other owner holds. It cannot be undone.",
+    body=DeleteAccountSchema,
+    responses={200: ("Deleted; the next request is a fresh guest.", RemovedEnvelope)},
+    errors=(400, WRONG_PASSWORD, 403, 413, 415, 429, 503),
+)
+@auth_limit
+def delete_account():
+    confirm = DeleteAccountSchema().load(json_object())
+    account = _account()
+    removed = accounts.delete_account(account.user_id, confirm["password"])
+    identity.forget()
+    return envelope(asdict(removed))
+
+
+@bp.post("/auth/start-over")
+@operation(
+    "As a guest, forget this identity and delete everything it saved.",
+    description="Its media (the trash included), share links and stored files go; the next "
+    "request is a fresh guest. Nothing of a forgotten guest could be reached again.",
+    responses={200: ("Forgotten; the next request is a fresh guest.", RemovedEnvelope)},
+    errors=(403, (409, "Logged in: start over is for guests (code signed_in)."), 503),
+)
+def start_over():
+    removed = accounts.start_over(identity.current_owner(mint=False))
+    identity.forget()
+    return envelope(asdict(removed))

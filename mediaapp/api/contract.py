@@ -152,6 +152,31 @@ class LoggedOutSchema(Schema):
     )
 
 
+class PasswordChangedSchema(Schema):
+    user = fields.Nested(UserSchema, required=True)
+    ended_sessions = fields.Integer(
+        required=True,
+        data_key="endedSessions",
+        validate=validate.Range(min=0),
+        metadata={"description": "How many other sessions of the account were ended."},
+    )
+
+
+class SignedOutEverywhereSchema(LoggedOutSchema):
+    ended_sessions = fields.Integer(
+        required=True,
+        data_key="endedSessions",
+        validate=validate.Range(min=0),
+        metadata={"description": "How many sessions were ended, this one included."},
+    )
+
+
+class RemovedSchema(Schema):
+    media = _count("Items deleted (the trash included).")
+    shares = _count("Share links deleted.")
+    files = _count("Stored files deleted (bytes another owner still holds are kept).")
+
+
 class ModelCountSchema(Schema):
     model = fields.String(required=True)
     count = _count("Live items made with this model.")
@@ -302,6 +327,13 @@ MeEnvelope = envelope_schema("MeEnvelope", fields.Nested(MeSchema, required=True
 LoggedOutEnvelope = envelope_schema(
     "LoggedOutEnvelope", fields.Nested(LoggedOutSchema, required=True)
 )
+PasswordChangedEnvelope = envelope_schema(
+    "PasswordChangedEnvelope", fields.Nested(PasswordChangedSchema, required=True)
+)
+SignedOutEverywhereEnvelope = envelope_schema(
+    "SignedOutEverywhereEnvelope", fields.Nested(SignedOutEverywhereSchema, required=True)
+)
+RemovedEnvelope = envelope_schema("RemovedEnvelope", fields.Nested(RemovedSchema, required=True))
 
 
 # --- requests the views assemble from more than one input schema -------------------------

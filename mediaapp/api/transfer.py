@@ -17,10 +17,10 @@ IMPORT_MAX_BYTES = transfer.IMPORT_MAX_BYTES
 @bp.get("/media/export")
 @operation(
     "The whole live history, newest first, as one streamed JSON envelope.",
-    description="Streamed: a database failure after the first byte ends the body early "
-    "instead of answering 503.",
+    description="Streamed: a database unreachable before the first byte answers 503; a "
+    "failure after it ends the body early instead.",
     responses={200: ("Every live record.", MediaList)},
-    errors=(429,),
+    errors=(429, 503),
 )
 @api_limit
 def export_media():

@@ -3,9 +3,10 @@
 from flask_wtf import FlaskForm
 from marshmallow import ValidationError as SchemaError
 from marshmallow import validate
-from wtforms import EmailField, PasswordField
-from wtforms.validators import InputRequired, Length, ValidationError
+from wtforms import BooleanField, EmailField, PasswordField
+from wtforms.validators import DataRequired, InputRequired, Length, ValidationError
 
+from ..credentials import normalize_email, password_problem
 from ..schemas import EMAIL_MAX, PASSWORD_MAX, PASSWORD_MIN, text_problem
 
 _is_email = validate.Email()
@@ -23,10 +24,54 @@ def storable(form, field) -> None:
 
 
 def email_address(form, field) -> None:
+    """A well-formed address, judged (and kept) in the normalised form it is stored in."""
+    normalized = normalize_email(field.data or "")
+    if len(normalized) > EMAIL_MAX:
+        raise ValidationError(f"Use at most {EMAIL_MAX} characters.")
     try:
-        _is_email(field.data or "")
+        _is_email(normalized)
     except SchemaError as exc:
         raise ValidationError("Enter an email address like name@example.com.") from exc
+    field.data = normalized
+
+
+def hard_to_guess(form, field) -> None:
+    """Refuse a password zxcvbn finds easy to guess, saying why (after the length check)."""
+    if field.errors:
+        return
+    email = form.email.data if hasattr(form, "email") else getattr(form, "account_email", None)
+    problem = password_problem(field.data or "", email=email)
+    if problem:
+        raise ValidationError(problem)
+
+
+def _new_password_field(label: str) -> PasswordField:
+    return PasswordField(
+        label,
+        description=f"At least {PASSWORD_MIN} characters, not a common or easily guessed one. "
+        "A few unrelated words work well.",
+        validators=[
+            InputRequired("Choose a password."),
+            Length(
+                min=PASSWORD_MIN,
+                max=PASSWORD_MAX,
+                message=f"Use at least {PASSWORD_MIN} characters.",
+            ),
+            storable,
+            hard_to_guess,
+        ],
+    )
+
+
+def _current_password_field(label: str = "Current password") -> PasswordField:
+    return PasswordField(
+        label,
+        validators=[
+            InputRequired("Enter your current password."),
+            Length(max=PASSWORD_MAX),
+            storable,
+        ],
+    )
 
 
 class LoginForm(FlaskForm):
@@ -47,18 +92,48 @@ class LoginForm(FlaskForm):
 
 
 class RegisterForm(LoginForm):
-    """The login form's email field, with a stricter password."""
+    """The login form's email field, with a password that must be hard to guess."""
 
-    password = PasswordField(
-        "Password",
-        description=f"At least {PASSWORD_MIN} characters.",
+    password = _new_password_field("Password")
+
+
+# The account page's forms; each has its own prefix, so one page holds them all and a
+# refused one shows its errors without touching the others.
+
+
+class ChangeEmailForm(FlaskForm):
+    email = EmailField(
+        "New email",
+        filters=[_strip],
         validators=[
-            InputRequired("Choose a password."),
-            Length(
-                min=PASSWORD_MIN,
-                max=PASSWORD_MAX,
-                message=f"Use at least {PASSWORD_MIN} characters.",
-            ),
+            InputRequired("Enter the new email."),
+            Length(max=EMAIL_MAX),
             storable,
+            email_address,
         ],
+    )
+    password = _current_password_field()
+
+
+class ChangePasswordForm(FlaskForm):
+    current_password = _current_password_field()
+    new_password = _new_password_field("New password")
+
+    def __init__(self, *args, account_email: str | None = None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.account_email = account_email  # a password made of the address is easy to guess
+
+
+class SignOutEverywhereForm(FlaskForm):
+    """Nothing to fill in: the CSRF token is the whole form."""
+
+
+class DeleteAccountForm(FlaskForm):
+    password = _current_password_field("Your password")
+
+
+class StartOverForm(FlaskForm):
+    confirm = BooleanField(
+        "Yes, delete everything this browser saved as a guest",
+        validators=[DataRequired("Tick the box to confirm.")],
     )

@@ -1,13 +1,22 @@
-"""Account pages: register, log in, log out (HTML forms over the accounts service)."""
+"""Account pages: register, log in, log out, and the account page (HTML forms over the
+accounts service); every form works without JavaScript and answers a 303 when it succeeds."""
 
 from flask import flash, redirect, render_template, url_for
 
 from .. import identity
 from ..errors import Conflict, Unauthorized
 from ..limits import auth_limit
-from ..services import accounts
+from ..services import accounts, sessions
 from . import bp
-from .forms import LoginForm, RegisterForm
+from .forms import (
+    ChangeEmailForm,
+    ChangePasswordForm,
+    DeleteAccountForm,
+    LoginForm,
+    RegisterForm,
+    SignOutEverywhereForm,
+    StartOverForm,
+)
 
 
 def form_page(template: str, form):
@@ -53,10 +62,148 @@ def login():
 
 @bp.post("/logout")
 def logout():
-    """Forget the user; Clear-Site-Data drops the localStorage cache along with the session."""
-    if not identity.current_owner().is_guest:  # a guest's secret is all that finds their items
+    """End the session (on the server too, so a copied cookie stops working); Clear-Site-Data
+    drops the localStorage cache along with it."""
+    if identity.signed_in():  # a guest's secret is all that finds their items: keep it
         identity.log_out(remember=True)
         flash("You are logged out. Your history stays in your account.", "info")
-    response = redirect(url_for("gallery.index"), 303)
-    response.headers["Clear-Site-Data"] = '"storage"'
+    return _signed_out_redirect("gallery.index")
+
+
+# --- the account page: change email or password, sign out everywhere, delete; start over ---
+
+CLEARED = '"storage"'  # Clear-Site-Data: this browser's cached history goes with the session
+
+
+def _signed_out_redirect(endpoint: str):
+    response = redirect(url_for(endpoint), 303)
+    response.headers["Clear-Site-Data"] = CLEARED
     return response
+
+
+def _account_page(status: int = 200, **forms):
+    """The account page: a signed-in account's forms, or a guest's start over."""
+    account = identity.signed_in()
+    owner = identity.current_owner(mint=False)
+    if account:
+        forms.setdefault("email_form", ChangeEmailForm(prefix="email", formdata=None))
+        forms.setdefault(
+            "password_form",
+            ChangePasswordForm(prefix="password", formdata=None, account_email=account.email),
+        )
+        forms.setdefault("everywhere_form", SignOutEverywhereForm(prefix="everywhere"))
+        forms.setdefault("delete_form", DeleteAccountForm(prefix="delete", formdata=None))
+        summary = accounts.account_summary(owner)
+    else:
+        forms.setdefault("start_over_form", StartOverForm(prefix="start", formdata=None))
+        summary = accounts.account_summary(owner)
+    return render_template("auth/account.html", account=account, summary=summary, **forms), status
+
+
+def _require_account():
+    """The signed-in account; None sends the visitor to log in first."""
+    account = identity.signed_in()
+    if account is None:
+        flash("Log in to manage your account.", "info")
+    return account
+
+
+@bp.get("/account")
+def account():
+    return _account_page()
+
+
+@bp.post("/account/email")
+@auth_limit
+def change_email():
+    account = _require_account()
+    if account is None:
+        return redirect(url_for("auth.login"), 303)
+    form = ChangeEmailForm(prefix="email")
+    if form.validate_on_submit():
+        try:
+            user = accounts.change_email(account.user_id, form.password.data, form.email.data)
+        except Unauthorized as exc:
+            form.password.errors.append(exc.message)
+        except Conflict as exc:
+            form.email.errors.append(exc.message)
+        else:
+            identity.remember_email(user.email)
+            flash(f"Your email is now {user.email}.", "success")
+            return redirect(url_for("auth.account"), 303)
+    return _account_page(422, email_form=form)
+
+
+@bp.post("/account/password")
+@auth_limit
+def change_password():
+    account = _require_account()
+    if account is None:
+        return redirect(url_for("auth.login"), 303)
+    form = ChangePasswordForm(prefix="password", account_email=account.email)
+    if form.validate_on_submit():
+        try:
+            ended = accounts.change_password(
+                account.user_id,
+                form.current_password.data,
+                form.new_password.data,
+                keep_session=account.secret_digest,
+            )
+        except Unauthorized as exc:
+            form.current_password.errors.append(exc.message)
+        else:
+            others = (
+                "No other session was"
+                if not ended
+                else f"{ended} other " + ("session was" if ended == 1 else "sessions were")
+            )
+            flash(f"Your password is changed. {others} signed out; this one goes on.", "success")
+            return redirect(url_for("auth.account"), 303)
+    return _account_page(422, password_form=form)
+
+
+@bp.post("/account/logout-everywhere")
+def logout_everywhere():
+    account = _require_account()
+    if account is None:
+        return redirect(url_for("auth.login"), 303)
+    form = SignOutEverywhereForm(prefix="everywhere")
+    if not form.validate_on_submit():
+        return _account_page(422, everywhere_form=form)
+    sessions.end_sessions(account.user_id)
+    identity.forget()
+    flash("You are signed out everywhere, this browser included.", "info")
+    return _signed_out_redirect("auth.login")
+
+
+@bp.post("/account/delete")
+@auth_limit
+def delete_account():
+    account = _require_account()
+    if account is None:
+        return redirect(url_for("auth.login"), 303)
+    form = DeleteAccountForm(prefix="delete")
+    if form.validate_on_submit():
+        try:
+            accounts.delete_account(account.user_id, form.password.data)
+        except Unauthorized as exc:
+            form.password.errors.append(exc.message)
+        else:
+            identity.forget()
+            flash("Your account and everything in it are deleted.", "info")
+            return _signed_out_redirect("gallery.index")
+    return _account_page(422, delete_form=form)
+
+
+@bp.post("/account/start-over")
+def start_over():
+    if identity.signed_in():
+        flash("Start over is for guests; log out first.", "info")
+        return redirect(url_for("auth.account"), 303)
+    form = StartOverForm(prefix="start")
+    if not form.validate_on_submit():
+        return _account_page(422, start_over_form=form)
+    accounts.start_over(identity.current_owner(mint=False))
+    identity.forget()
+    flash("You are starting over: this browser's guest history is deleted.", "info")
+    return _signed_out_redirect("gallery.index")

@@ -1,24 +1,27 @@
-"""Accounts: registering, authenticating, and adopting a guest's media."""
+"""Accounts: registering, authenticating, adopting a guest's media, and managing an account
+(its email, its password, its sessions, deleting it with everything it owns)."""
 
 import uuid
+from dataclasses import dataclass
 
 import sqlalchemy as sa
 from flask import current_app
 from sqlalchemy.exc import IntegrityError
 from werkzeug.security import check_password_hash, generate_password_hash
 
+from ..credentials import email_key, normalize_email
 from ..errors import Conflict, Unauthorized
 from ..extensions import db
+from ..identity import Owner
 from ..models import GeneratedMedia as GM
-from ..models import Guest, Job, ShareLink, ShareToken, User
-from . import archive
+from ..models import Guest, Job, Session, ShareLink, ShareToken, User, utcnow
+from . import archive, sessions
 
 # Verified against when the email is unknown, so both failures take as long.
 _DUMMY_HASH = generate_password_hash("not-a-real-password")
 
 
-def normalize_email(email: str) -> str:
-    return email.strip().lower()
+TAKEN = "An account with that email already exists."
 
 
 def get_user(user_id: uuid.UUID) -> User | None:
@@ -39,21 +42,34 @@ def get_or_create_user(email: str, password: str) -> tuple[User, bool]:
     return register(email, password, guest_digest=None), True
 
 
-def register(email: str, password: str, *, guest_digest: str | None) -> User:
-    """Create an account, adopt the guest's media, commit; Conflict if the email is taken."""
-    email = normalize_email(email)
-    if db.session.execute(sa.select(User.id).where(User.email == email)).first():
-        raise Conflict("An account with that email already exists.", code="email_taken")
-    method = current_app.config.get("PASSWORD_HASH_METHOD", "scrypt")
-    user = User(
-        id=uuid.uuid4(), email=email, password_hash=generate_password_hash(password, method)
+def _hash(password: str) -> str:
+    return generate_password_hash(
+        password, current_app.config.get("PASSWORD_HASH_METHOD", "scrypt")
     )
+
+
+def _taken(email: str, key: str, *, other_than: uuid.UUID | None = None) -> bool:
+    """Whether another account has this address, or one that looks the same."""
+    stmt = sa.select(User.id).where(sa.or_(User.email == email, User.email_key == key))
+    if other_than is not None:
+        stmt = stmt.where(User.id != other_than)
+    return db.session.execute(stmt.limit(1)).first() is not None
+
+
+def register(email: str, password: str, *, guest_digest: str | None) -> User:
+    """Create an account, adopt the guest's media, commit; Conflict if the email (or a
+    look-alike of it: fullwidth, Cyrillic, compatibility forms) is taken."""
+    email = normalize_email(email)
+    key = email_key(email)
+    if _taken(email, key):
+        raise Conflict(TAKEN, code="email_taken")
+    user = User(id=uuid.uuid4(), email=email, email_key=key, password_hash=_hash(password))
     db.session.add(user)
     try:
         db.session.flush()
     except IntegrityError as exc:  # registered concurrently with the same email
         db.session.rollback()
-        raise Conflict("An account with that email already exists.", code="email_taken") from exc
+        raise Conflict(TAKEN, code="email_taken") from exc
     merged_away = _adopt(user.id, guest_digest)[1] if guest_digest else []
     db.session.commit()
     archive.collect_blobs(merged_away)
@@ -68,6 +84,130 @@ def authenticate(email: str, password: str, *, guest_digest: str | None) -> User
     if guest_digest:
         adopt_guest_media(user.id, guest_digest)
     return user
+
+
+def _verified(user_id: uuid.UUID, password: str) -> User:
+    """The account, when password is its password; Unauthorized otherwise (or if it is gone)."""
+    user = get_user(user_id)
+    if not check_password_hash(user.password_hash if user else _DUMMY_HASH, password) or not user:
+        raise Unauthorized("That is not your current password.", code="wrong_password")
+    return user
+
+
+def change_email(user_id: uuid.UUID, password: str, new_email: str) -> User:
+    """Give the account a new address, confirmed by its password, and commit.
+
+    Unauthorized (wrong_password) on a wrong password; Conflict (email_taken) when another
+    account has the address or a look-alike of it.
+    """
+    user = _verified(user_id, password)
+    email = normalize_email(new_email)
+    key = email_key(email)
+    if _taken(email, key, other_than=user.id):
+        raise Conflict(TAKEN, code="email_taken")
+    user.email, user.email_key = email, key
+    try:
+        db.session.commit()
+    except IntegrityError as exc:  # taken concurrently
+        db.session.rollback()
+        raise Conflict(TAKEN, code="email_taken") from exc
+    return user
+
+
+def change_password(user_id: uuid.UUID, current: str, new: str, *, keep_session: str | None) -> int:
+    """Set a new password, confirmed by the current one, and end every other session of the
+    account (the one whose digest is keep_session goes on); commits; how many ended.
+
+    Unauthorized (wrong_password) on a wrong current password.
+    """
+    user = _verified(user_id, current)
+    user.password_hash = _hash(new)
+    return sessions.end_sessions(user.id, keep=keep_session)  # commits the new hash with it
+
+
+@dataclass(frozen=True)
+class Removed:
+    """What deleting an owner's data took away."""
+
+    media: int
+    shares: int
+    files: int
+
+
+@dataclass(frozen=True)
+class Summary:
+    """What an owner has, as the account page tells it before anything is deleted."""
+
+    items: int  # every record, the trash included
+    shares: int
+    sessions: int  # live sessions of an account; 0 for a guest
+
+
+def account_summary(owner: Owner) -> Summary:
+    """Counts of the owner's records, share links and (for an account) live sessions; one
+    round trip, owner-scoped. A visitor with no identity yet has nothing."""
+    if owner.is_guest and owner.guest_digest is None:
+        return Summary(items=0, shares=0, sessions=0)
+    items = sa.select(sa.func.count()).select_from(GM).where(GM.owner_id == owner.id)
+    links = sa.select(sa.func.count()).select_from(ShareLink).where(ShareLink.owner_id == owner.id)
+    live = (
+        sa.select(sa.func.count())
+        .select_from(Session)
+        .where(Session.owner_id == owner.id, Session.expires_at > utcnow())
+    )
+    counts = db.session.execute(
+        sa.select(items.scalar_subquery(), links.scalar_subquery(), live.scalar_subquery())
+    ).one()
+    return Summary(items=counts[0], shares=counts[1], sessions=counts[2])
+
+
+def _remove_owned(owner_id: uuid.UUID) -> tuple[int, int, list[str]]:
+    """Delete every row the owner has (the caller commits): its media (with their share
+    links), its share tokens and jobs; (media, links, the blobs they held)."""
+    links = db.session.execute(
+        sa.select(sa.func.count()).select_from(ShareLink).where(ShareLink.owner_id == owner_id)
+    ).scalar_one()
+    rows = db.session.execute(
+        sa.delete(GM)
+        .where(GM.owner_id == owner_id)
+        .returning(GM.archive_sha256, GM.archive_thumb_sha256)
+    ).all()
+    db.session.execute(sa.delete(ShareToken).where(ShareToken.owner_id == owner_id))
+    db.session.execute(sa.delete(Job).where(Job.owner_id == owner_id))
+    return len(rows), links, archive.held_digests(rows)
+
+
+def delete_account(user_id: uuid.UUID, password: str) -> Removed:
+    """Delete the account and everything it owns, confirmed by its password.
+
+    Its media, share links and their tokens, queued jobs and sessions go in one transaction
+    with the account itself; after that commits, the stored bytes go too, except those
+    another owner's records still hold (archive.collect_blobs). Unauthorized
+    (wrong_password) on a wrong password, and then nothing changes.
+    """
+    user = _verified(user_id, password)
+    media, links, digests = _remove_owned(user.id)
+    db.session.execute(sa.delete(Session).where(Session.owner_id == user.id))
+    db.session.execute(sa.delete(User).where(User.id == user.id))
+    db.session.commit()
+    return Removed(media=media, shares=links, files=archive.collect_blobs(digests))
+
+
+def start_over(owner: Owner) -> Removed:
+    """Forget a guest: delete its media, share links, tokens, jobs and the guest row itself,
+    and commit; then collect the bytes nobody else holds.
+
+    Nothing of a guest is reachable once its cookie forgets the secret, so nothing is kept.
+    A visitor who has no identity yet has nothing to remove.
+    """
+    if not owner.is_guest:
+        raise Conflict("Start over is for guests; log out first.", code="signed_in")
+    if owner.guest_digest is None:
+        return Removed(media=0, shares=0, files=0)
+    media, links, digests = _remove_owned(owner.id)
+    db.session.execute(sa.delete(Guest).where(Guest.secret_digest == owner.guest_digest))
+    db.session.commit()
+    return Removed(media=media, shares=links, files=archive.collect_blobs(digests))
 
 
 def adopt_guest_media(user_id: uuid.UUID, guest_digest: str) -> int:
