@@ -1,5 +1,7 @@
-"""Pages at phone and desktop widths: the home link's name, the stats page's width and the
-detail view's frame (issue 12, item 5)."""
+"""Pages at phone and desktop widths: the home link's name, the stats page's width, the detail
+view's frame, the guest banner's landmark and the search box's label (issue 12, items 5, 6)."""
+
+import uuid
 
 import pytest
 from playwright.sync_api import expect
@@ -134,3 +136,49 @@ def test_a_missing_file_still_gets_a_full_width_frame(sized, live_server):
     expect(stage).to_have_class("detail__stage is-broken")
     expect(stage).to_have_css("min-height", "280px")
     assert stage.bounding_box()["width"] >= page.locator(".detail").bounding_box()["width"] - 1
+
+
+@pytest.mark.parametrize("width", WIDTHS)
+def test_the_guest_banner_is_a_landmark_of_its_own(sized, live_server, width):
+    page = sized(width)
+
+    page.goto("/")
+
+    banner = page.get_by_role("complementary", name="Guest history")
+    expect(banner).to_be_visible()
+    expect(banner).to_contain_text("You’re a guest: your history lives in this browser only.")
+    expect(banner.get_by_role("link", name="Create an account")).to_be_visible()
+
+
+def test_a_signed_in_person_gets_no_guest_banner(sized, live_server):
+    page = sized(1280)
+    page.request.post(
+        f"{live_server}/api/auth/register",
+        data={
+            "email": f"banner-free-{uuid.uuid4().hex[:8]}@example.com",
+            "password": "a long enough password",
+        },
+    )
+
+    page.goto("/")
+
+    expect(page.get_by_role("complementary", name="Guest history")).to_have_count(0)
+
+
+@pytest.mark.parametrize("scheme", SCHEMES)
+@pytest.mark.parametrize("width", WIDTHS)
+def test_the_search_box_has_a_label_you_can_see(sized, live_server, width, scheme):
+    page = sized(width, scheme)
+    seed(page, live_server, [image_payload(n) for n in range(2)])
+
+    page.goto("/")
+
+    label = page.locator("label[for=filter-q]")
+    expect(label).to_be_visible()
+    expect(label).to_have_text("Search prompts")
+    box, field = label.bounding_box(), page.locator("#filter-q").bounding_box()
+    assert box["width"] > 50 and box["height"] > 8
+    assert box["y"] + box["height"] <= field["y"] + 1  # above the box, not hidden behind it
+    page.get_by_label("Search prompts").fill("number 1")
+    expect(page.locator("#media-grid .media-card")).to_have_count(1)
+    expect(label).to_be_visible()  # still there once the placeholder is gone
