@@ -140,8 +140,19 @@ class ErrorSchema(Schema):
     )
 
 
+# Every /api/auth/* answer has one shape, data = {user}: the account after register and
+# login, the account or null from me, null after logout.
+class SignedInSchema(Schema):
+    user = fields.Nested(UserSchema, required=True, metadata={"description": "The account."})
+
+
 class MeSchema(Schema):
-    user = fields.Nested(UserSchema, required=True, allow_none=True)
+    user = fields.Nested(
+        UserSchema,
+        required=True,
+        allow_none=True,
+        metadata={"description": "The account, or null for a guest."},
+    )
 
 
 class LoggedOutSchema(Schema):
@@ -297,7 +308,7 @@ ImportEnvelope = envelope_schema(
     "ImportEnvelope", fields.Nested(ImportSummarySchema, required=True)
 )
 StatsEnvelope = envelope_schema("StatsEnvelope", fields.Nested(StatsSchema, required=True))
-UserEnvelope = envelope_schema("UserEnvelope", fields.Nested(UserSchema, required=True))
+SignedInEnvelope = envelope_schema("SignedInEnvelope", fields.Nested(SignedInSchema, required=True))
 MeEnvelope = envelope_schema("MeEnvelope", fields.Nested(MeSchema, required=True))
 LoggedOutEnvelope = envelope_schema(
     "LoggedOutEnvelope", fields.Nested(LoggedOutSchema, required=True)
