@@ -17,8 +17,16 @@ run: $(STAMP)
 	$(BIN)/flask --app app seed-demo
 	$(BIN)/flask --app app run --host 127.0.0.1 --port 5000
 
+# axe-core for the browser tests' accessibility scans, from the lockfile (skipped without npm:
+# the scans then skip locally, and fail in CI).
+AXE := tests/browser/node_modules/axe-core/axe.min.js
+$(AXE): tests/browser/package.json tests/browser/package-lock.json
+	@if command -v npm >/dev/null 2>&1; then \
+	  npm ci --prefix tests/browser --no-audit --no-fund && touch $(AXE); \
+	else echo "npm not found: the accessibility scans will be skipped"; fi
+
 # Every test, on SQLite and on PostgreSQL (MEDIAAPP_TEST_DATABASE_URL), plus the browser tests.
-test: $(STAMP)
+test: $(STAMP) $(AXE)
 	$(BIN)/pytest
 
 lint: $(STAMP)

@@ -121,7 +121,7 @@ def test_the_seed_delete_of_another_owners_record_changes_nothing(three_owners, 
 
 
 def test_an_account_record_carries_the_user_id(client):
-    user = _register(client).get_json()["data"]
+    user = _register(client).get_json()["data"]["user"]
 
     record = save(client).get_json()["data"]
 

@@ -14,9 +14,32 @@ def test_registering_answers_201_and_logs_in(client):
     response = client.post("/api/auth/register", json=CREDS)
 
     assert response.status_code == 201
-    user = response.get_json()["data"]
+    user = response.get_json()["data"]["user"]
     assert user["email"] == "person@example.com"
     assert client.get("/api/auth/me").get_json()["data"]["user"] == user
+
+
+def test_every_auth_answer_has_the_same_shape(client):
+    answers = {
+        "me as a guest": client.get("/api/auth/me"),
+        "register": client.post("/api/auth/register", json=CREDS),
+        "me": client.get("/api/auth/me"),
+        "logout": client.post("/api/auth/logout"),
+        "login": client.post("/api/auth/login", json=CREDS),
+    }
+
+    bodies = {name: response.get_json() for name, response in answers.items()}
+    assert {name: set(body) for name, body in bodies.items()} == dict.fromkeys(
+        answers, {"success", "data"}
+    )
+    assert {name: list(body["data"]) for name, body in bodies.items()} == dict.fromkeys(
+        answers, ["user"]
+    )
+    account = bodies["register"]["data"]["user"]
+    assert set(account) == {"id", "email"}
+    assert bodies["me"]["data"]["user"] == bodies["login"]["data"]["user"] == account
+    assert bodies["me as a guest"]["data"]["user"] is None
+    assert bodies["logout"]["data"]["user"] is None
 
 
 def test_the_password_is_stored_hashed(client, app):

@@ -152,6 +152,27 @@ def test_small_answers_have_their_own_schema(client, path, method, component, fi
     assert schemas[component]["required"] == [field]
 
 
+AUTH_ANSWERS = [
+    ("/api/auth/register", "post", "201"),
+    ("/api/auth/login", "post", "200"),
+    ("/api/auth/logout", "post", "200"),
+    ("/api/auth/me", "get", "200"),
+]
+
+
+@pytest.mark.parametrize(("path", "method", "status"), AUTH_ANSWERS)
+def test_every_auth_answer_is_documented_as_data_user(client, path, method, status):
+    document = client.get("/api/openapi.json").get_json()
+    schemas = document["components"]["schemas"]
+
+    answer = document["paths"][path][method]["responses"][status]["content"]["application/json"]
+
+    envelope = schemas[answer["schema"]["$ref"].rsplit("/", 1)[1]]
+    data = schemas[envelope["properties"]["data"]["$ref"].rsplit("/", 1)[1]]
+    assert list(data["properties"]) == ["user"]
+    assert data["required"] == ["user"]
+
+
 def _schemas(client) -> dict:
     return client.get("/api/openapi.json").get_json()["components"]["schemas"]
 

@@ -1,5 +1,7 @@
 """Account routes over JSON: register, log in, log out (here or everywhere), me, and managing
-the account: its email, its password, deleting it; a guest's start over."""
+the account: its email, its password, deleting it; a guest's start over. Every answer's data
+holds `user` (the account, or null).
+"""
 
 from dataclasses import asdict
 
@@ -22,14 +24,15 @@ from .contract import (
     MeEnvelope,
     PasswordChangedEnvelope,
     RemovedEnvelope,
+    SignedInEnvelope,
     SignedOutEverywhereEnvelope,
-    UserEnvelope,
     operation,
 )
 
 
-def _user_data(user) -> dict:
-    return {"id": str(user.id), "email": user.email}
+def _answer(user_id=None, email: str | None = None) -> dict:
+    """Every auth answer's data: {"user": {id, email}}, or {"user": null} without an account."""
+    return {"user": {"id": str(user_id), "email": email} if user_id else None}
 
 
 NOT_SIGNED_IN = (401, "Not logged in, or the session has ended (code not_signed_in).")
@@ -55,7 +58,7 @@ def _account() -> sessions.SignedIn:
 @operation(
     "Create an account, log in and adopt the guest's media.",
     body=RegisterSchema,
-    responses={201: ("Registered and logged in.", UserEnvelope)},
+    responses={201: ("Registered and logged in: `data.user` is the account.", SignedInEnvelope)},
     errors=(
         400,
         403,
@@ -71,14 +74,14 @@ def register():
     creds = RegisterSchema().load(json_object())
     user = accounts.register(**creds, guest_digest=identity.guest_digest())
     identity.log_in(user.id, user.email)
-    return envelope(_user_data(user), status=201)
+    return envelope(_answer(user.id, user.email), status=201)
 
 
 @bp.post("/auth/login")
 @operation(
     "Log in and adopt the guest's media.",
     body=CredentialsSchema,
-    responses={200: ("Logged in.", UserEnvelope)},
+    responses={200: ("Logged in: `data.user` is the account.", SignedInEnvelope)},
     errors=(
         400,
         (401, "Wrong email or password (code invalid_credentials)."),
@@ -94,19 +97,19 @@ def login():
     creds = CredentialsSchema().load(json_object())
     user = accounts.authenticate(**creds, guest_digest=identity.guest_digest())
     identity.log_in(user.id, user.email)
-    return envelope(_user_data(user))
+    return envelope(_answer(user.id, user.email))
 
 
 @bp.post("/auth/logout")
 @operation(
     "Log out; the next request is a fresh guest.",
     description="The session ends on the server, so a copy of the cookie stops working too.",
-    responses={200: ("Logged out.", LoggedOutEnvelope)},
+    responses={200: ("Logged out: `data.user` is null.", LoggedOutEnvelope)},
     errors=(403, 503),
 )
 def logout():
     identity.log_out()
-    return envelope({"user": None})
+    return envelope(_answer(None))
 
 
 @bp.post("/auth/logout-everywhere")
@@ -125,20 +128,19 @@ def logout_everywhere():
 @bp.get("/auth/me")
 @operation(
     "Who is logged in.",
-    responses={200: ("The user, or null for a guest.", MeEnvelope)},
+    responses={200: ("`data.user` is the account, or null for a guest.", MeEnvelope)},
     errors=(503,),
 )
 def me():
     account = identity.signed_in()
-    user = {"id": str(account.user_id), "email": account.email} if account else None
-    return envelope({"user": user})
+    return envelope(_answer(account and account.user_id, account and account.email))
 
 
 @bp.post("/auth/email")
 @operation(
     "Change the account's email, confirmed by its password.",
     body=ChangeEmailSchema,
-    responses={200: ("The account with its new address.", UserEnvelope)},
+    responses={200: ("The account with its new address.", SignedInEnvelope)},
     errors=(
         400,
         WRONG_PASSWORD,
@@ -156,7 +158,7 @@ def change_email():
     account = _account()
     user = accounts.change_email(account.user_id, change["password"], change["email"])
     identity.remember_email(user.email)
-    return envelope(_user_data(user))
+    return envelope(_answer(user.id, user.email))
 
 
 @bp.post("/auth/password")
@@ -177,8 +179,7 @@ def change_password():
         change["new_password"],
         keep_session=account.secret_digest,
     )
-    user = {"id": str(account.user_id), "email": account.email}
-    return envelope({"user": user, "endedSessions": ended})
+    return envelope({**_answer(account.user_id, account.email), "endedSessions": ended})
 
 
 @bp.delete("/auth/account")
@@ -196,7 +197,7 @@ def delete_account():
     account = _account()
     removed = accounts.delete_account(account.user_id, confirm["password"])
     identity.forget()
-    return envelope(asdict(removed))
+    return envelope({**_answer(None), **asdict(removed)})
 
 
 @bp.post("/auth/start-over")
@@ -210,4 +211,4 @@ def delete_account():
 def start_over():
     removed = accounts.start_over(identity.current_owner(mint=False))
     identity.forget()
-    return envelope(asdict(removed))
+    return envelope({**_answer(None), **asdict(removed)})

@@ -140,8 +140,19 @@ class ErrorSchema(Schema):
     )
 
 
+# Every /api/auth/* answer has one shape, data = {user}: the account after register and
+# login, the account or null from me, null after logout or deletion (with counts beside it).
+class SignedInSchema(Schema):
+    user = fields.Nested(UserSchema, required=True, metadata={"description": "The account."})
+
+
 class MeSchema(Schema):
-    user = fields.Nested(UserSchema, required=True, allow_none=True)
+    user = fields.Nested(
+        UserSchema,
+        required=True,
+        allow_none=True,
+        metadata={"description": "The account, or null for a guest."},
+    )
 
 
 class LoggedOutSchema(Schema):
@@ -171,7 +182,7 @@ class SignedOutEverywhereSchema(LoggedOutSchema):
     )
 
 
-class RemovedSchema(Schema):
+class RemovedSchema(LoggedOutSchema):
     media = _count("Items deleted (the trash included).")
     shares = _count("Share links deleted.")
     files = _count("Stored files deleted (bytes another owner still holds are kept).")
@@ -322,7 +333,7 @@ ImportEnvelope = envelope_schema(
     "ImportEnvelope", fields.Nested(ImportSummarySchema, required=True)
 )
 StatsEnvelope = envelope_schema("StatsEnvelope", fields.Nested(StatsSchema, required=True))
-UserEnvelope = envelope_schema("UserEnvelope", fields.Nested(UserSchema, required=True))
+SignedInEnvelope = envelope_schema("SignedInEnvelope", fields.Nested(SignedInSchema, required=True))
 MeEnvelope = envelope_schema("MeEnvelope", fields.Nested(MeSchema, required=True))
 LoggedOutEnvelope = envelope_schema(
     "LoggedOutEnvelope", fields.Nested(LoggedOutSchema, required=True)
