@@ -77,7 +77,7 @@ def test_addresses_are_stored_normalised_and_log_in_in_any_form(app):
     )
 
     assert response.status_code == 200
-    assert response.get_json()["data"]["email"] == "kate@example.com"
+    assert response.get_json()["data"]["user"]["email"] == "kate@example.com"
     with app.app_context():
         user = db.session.execute(sa.select(User)).scalar_one()
     assert (user.email, user.email_key) == ("kate@example.com", email_key("kate@example.com"))
@@ -180,7 +180,7 @@ def test_changing_the_email_answers_the_account_and_the_new_address_logs_in(app)
     )
 
     assert response.status_code == 200
-    assert response.get_json()["data"]["email"] == "kate.new@example.com"
+    assert response.get_json()["data"]["user"]["email"] == "kate.new@example.com"
     assert me(client)["email"] == "kate.new@example.com"
     logins = [
         app.test_client().post("/api/auth/login", json={"email": e, "password": PASSWORD})
@@ -288,7 +288,7 @@ def test_deleting_the_account_removes_everything_it_owns_and_its_files(app):
     response = client.delete("/api/auth/account", json={"password": PASSWORD})
 
     assert response.status_code == 200
-    assert response.get_json()["data"] == {"media": 2, "shares": 1, "files": 2}
+    assert response.get_json()["data"] == {"user": None, "media": 2, "shares": 1, "files": 2}
     assert not store.exists(mine["sha256"])
     for table in ("users", "sessions", "generated_media", "share_links", "share_tokens", "jobs"):
         assert table_count(app, table) == 0, table

@@ -259,7 +259,7 @@ def test_a_guest_starting_over_gets_a_fresh_identity_and_an_empty_history(app, c
     response = client.post("/api/auth/start-over")
 
     assert response.status_code == 200
-    assert response.get_json()["data"] == {"media": 1, "shares": 0, "files": 0}
+    assert response.get_json()["data"] == {"user": None, "media": 1, "shares": 0, "files": 0}
     assert listed_ids(client) == []
     assert client.get_cookie("session").value != before
 
