@@ -70,6 +70,9 @@ class Config:
     # Prefix of the limit keys in shared storage, so several deployments can share one Redis.
     RATELIMIT_KEY_PREFIX = os.environ.get("MEDIAAPP_RATE_LIMIT_PREFIX", "mediaapp")
     RATELIMIT_HEADERS_ENABLED = True
+    # Shared storage that goes away (Redis restarting) must not turn every limited request
+    # into a 500: each process counts in its own memory until the storage answers again.
+    RATELIMIT_IN_MEMORY_FALLBACK_ENABLED = True
 
     WTF_CSRF_TIME_LIMIT = None
 

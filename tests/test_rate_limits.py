@@ -185,3 +185,13 @@ def test_development_keeps_memory_storage_with_several_workers(make_app, monkeyp
     app = make_app(RATELIMIT_STORAGE_URI="memory://")
 
     assert app.config["ENV_NAME"] == "development"
+
+
+def test_limit_storage_that_goes_away_still_limits_instead_of_answering_500(limited, make_app):
+    """Nothing listens on port 1: every request finds the shared storage unreachable, and
+    each process falls back to counting in its own memory."""
+    app = limited(RATELIMIT_STORAGE_URI="redis://127.0.0.1:1", AUTH_RATE_LIMIT="2 per minute")
+    client = app.test_client()
+    statuses = [guess(client, "api-login").status_code for _ in range(3)]
+    make_app()  # back to memory storage, so the fixture's reset has storage to reset
+    assert statuses == [401, 401, 429]
