@@ -4,13 +4,16 @@ told to retry at once), and a gallery file carries a bounded number of items."""
 
 import io
 import json
+import uuid
 
 import pytest
 import sqlalchemy as sa
 
 from mediaapp.extensions import db
-from mediaapp.services import transfer
+from mediaapp.services import sessions, transfer
 from tests.conftest import count_rows, image_payload
+
+PASSWORD = "correct horse battery"
 
 
 def items(n: int, tag: str = "bulk") -> list[dict]:
@@ -109,12 +112,18 @@ def test_the_slot_is_free_again_after_an_import(client):
     assert response.status_code == 200
 
 
-def test_a_slot_freed_by_a_failed_import_takes_the_next(client, app):
-    client.post("/api/auth/register", json={"email": "gone@example.com", "password": "long-pass"})
+def test_a_slot_freed_by_a_failed_import_takes_the_next(client, app, monkeypatch):
+    client.post("/api/auth/register", json={"email": "gone@example.com", "password": PASSWORD})
     with app.app_context():
+        user_id = db.session.execute(sa.text("SELECT id FROM users")).scalar()
         db.session.execute(sa.text("DELETE FROM users"))
         db.session.commit()
-    assert client.post("/api/media/import", json={"items": items(1)}).status_code == 401
+    # The session was read just before the account went: the import takes its slot, then
+    # fails (401) on the missing account.
+    found = sessions.SignedIn(uuid.UUID(str(user_id)), "gone@example.com", "digest")
+    with monkeypatch.context() as patched:
+        patched.setattr(sessions, "find_session", lambda *args: found)
+        assert client.post("/api/media/import", json={"items": items(1)}).status_code == 401
 
     response = app.test_client().post("/api/media/import", json={"items": items(1)})
 
@@ -154,7 +163,7 @@ def test_the_gallery_import_waits_for_no_one_either(client, app):
 def test_the_command_line_import_is_not_bounded(app, runner, tmp_path, monkeypatch):
     monkeypatch.setattr(transfer, "IMPORT_REQUEST_MAX_ITEMS", 1)
     app.test_client().post(
-        "/api/auth/register", json={"email": "cli@example.com", "password": "long-pass"}
+        "/api/auth/register", json={"email": "cli@example.com", "password": PASSWORD}
     )
     path = tmp_path / "history.json"
     path.write_text(json.dumps(items(3)))
