@@ -39,14 +39,16 @@
     return card ? card.querySelector(LINK) : null;
   }
 
-  /** Add or remove one id in an element's aria-describedby, keeping the others. */
+  /** Add or remove one id in an element's aria-describedby, keeping the others (the help last). */
   function describedBy(element, id, on) {
     const ids = (element.getAttribute("aria-describedby") || "").split(/\s+/).filter(Boolean);
     const has = ids.includes(id);
     if (on === has) {
       return;
     }
-    const next = on ? ids.concat(id) : ids.filter((other) => other !== id);
+    const help = ids.indexOf(HELP_ID);
+    const at = id === HELP_ID || help < 0 ? ids.length : help;
+    const next = on ? ids.slice(0, at).concat(id, ids.slice(at)) : ids.filter((o) => o !== id);
     if (next.length) {
       element.setAttribute("aria-describedby", next.join(" "));
     } else {
