@@ -112,22 +112,23 @@
     document.querySelectorAll(GRID).forEach(sync);
   }
 
-  /** The card in the next (or previous) row nearest to `card` across. */
+  /** The card in the next (or previous) row, as laid out, nearest to cards[index] across. */
   function cardInRow(cards, index, step) {
     const from = cards[index].getBoundingClientRect();
     const middle = from.left + from.width / 2;
+    const slack = from.height / 2; // a hovered card is lifted a little: same row all the same
     let rowTop = null;
     let best = null;
     let bestDistance = Infinity;
     for (let i = index + step; i >= 0 && i < cards.length; i += step) {
       const box = cards[i].getBoundingClientRect();
-      const otherRow = step > 0 ? box.top > from.top + 1 : box.top < from.top - 1;
+      const otherRow = step > 0 ? box.top > from.top + slack : box.top < from.top - slack;
       if (rowTop === null && !otherRow) {
         continue;
       }
       if (rowTop === null) {
         rowTop = box.top;
-      } else if (Math.abs(box.top - rowTop) > 1) {
+      } else if (Math.abs(box.top - rowTop) > slack) {
         break; // past the row
       }
       const distance = Math.abs(box.left + box.width / 2 - middle);
@@ -259,8 +260,11 @@
     }
   }
 
+  // A "Load more" that failed shows its link again: give it the focus back.
   function onAfterRequest(event) {
-    if (!pendingFocus || (event.detail && event.detail.successful)) {
+    const elt = event.detail && event.detail.elt;
+    const more = elt instanceof Element ? elt.closest(".load-more") : null;
+    if (!pendingFocus || !more || event.detail.successful) {
       return;
     }
     const link = pendingFocus.grid.querySelector(".load-more__link");

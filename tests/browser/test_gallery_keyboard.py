@@ -3,6 +3,7 @@ controls, "Skip to results", cards added by Load more, and the page without Java
 
 import re
 
+import pytest
 from playwright.sync_api import expect
 
 from .conftest import ROOT, image_payload, seed, video_payload
@@ -118,31 +119,48 @@ def test_the_grid_costs_the_same_tab_presses_with_twice_the_cards(page, live_ser
     assert after == before
 
 
-def test_arrow_keys_move_by_cards_and_rows_and_home_and_end_reach_the_ends(page, live_server):
-    seed(page, live_server, history(12))
-    page.goto("/")
-    order = ids(page)
-    boxes = page.eval_on_selector_all(CARDS, "cs => cs.map(c => c.getBoundingClientRect().top)")
-    per_row = boxes.count(boxes[0])
-    assert 1 < per_row < 12  # the 1280 px grid lays several cards on a row
-    page.keyboard.press("Tab")
-    page.keyboard.press("Enter")  # Skip to results
-    assert focused_card(page) == order[0]
+@pytest.mark.parametrize(
+    ("width", "scheme"), [(1280, "light"), (390, "dark")], ids=["1280-light", "390-dark"]
+)
+def test_arrow_keys_move_by_cards_and_rows_and_home_and_end_reach_the_ends(
+    browser, live_server, width, scheme
+):
+    context = browser.new_context(
+        base_url=live_server, viewport={"width": width, "height": 900}, color_scheme=scheme
+    )
+    context.set_default_timeout(10_000)
+    try:
+        page = context.new_page()
+        seed(page, live_server, history(12))
+        page.goto("/")
+        order = ids(page)
+        tops = page.eval_on_selector_all(CARDS, "cs => cs.map(c => c.getBoundingClientRect().top)")
+        per_row = tops.count(tops[0])
+        assert 1 < per_row < 12  # the grid lays several cards on a row, two on a phone
+        page.keyboard.press("Tab")
+        page.keyboard.press("Enter")  # Skip to results
+        assert focused_card(page) == order[0]
 
-    page.keyboard.press("ArrowRight")
-    assert focused_card(page) == order[1]
-    page.keyboard.press("ArrowDown")
-    assert focused_card(page) == order[1 + per_row]
-    page.keyboard.press("ArrowUp")
-    assert focused_card(page) == order[1]
-    page.keyboard.press("ArrowLeft")
-    assert focused_card(page) == order[0]
-    page.keyboard.press("End")
-    assert focused_card(page) == order[-1]
-    assert tabbable_links(page) == [order[-1]]
-    page.keyboard.press("Home")
-    assert focused_card(page) == order[0]
-    assert tabbable_links(page) == [order[0]]
+        page.keyboard.press("ArrowRight")
+        assert focused_card(page) == order[1]
+        page.keyboard.press("ArrowDown")
+        assert focused_card(page) == order[1 + per_row]
+        page.keyboard.press("ArrowDown")
+        assert focused_card(page) == order[1 + 2 * per_row]
+        page.keyboard.press("ArrowUp")
+        assert focused_card(page) == order[1 + per_row]
+        page.keyboard.press("ArrowLeft")
+        assert focused_card(page) == order[per_row]
+        page.keyboard.press("End")
+        assert focused_card(page) == order[-1]
+        assert tabbable_links(page) == [order[-1]]
+        page.keyboard.press("Home")
+        assert focused_card(page) == order[0]
+        assert tabbable_links(page) == [order[0]]
+        SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+        page.screenshot(path=str(SCREENSHOTS / f"gallery-keyboard-{width}-{scheme}.png"))
+    finally:
+        context.close()
 
 
 def test_enter_opens_the_current_card(page, live_server):
