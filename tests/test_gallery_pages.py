@@ -61,15 +61,6 @@ def test_an_unknown_tab_answers_400_with_an_html_page(client):
     assert response.mimetype == "text/html"
 
 
-def test_images_load_lazily_with_the_prompt_as_alt_text(client):
-    save(client, image_payload(prompt="A lighthouse at dusk"))
-
-    html = client.get("/").get_data(as_text=True)
-
-    assert re.search(r'<img class="media-card__media"[^>]*alt="A lighthouse at dusk"', html)
-    assert 'loading="lazy"' in html
-
-
 def test_videos_show_their_thumbnail_as_poster_and_preload_nothing(client):
     save(client, video_payload(thumbnailUrl="/media/videos/waves.jpg"))
 

@@ -69,6 +69,7 @@ def test_scripts_load_deferred_in_the_agreed_order(client):
         "/static/js/gallery.js",
         "/static/js/notices.js",
         "/static/js/local-import.js",  # the gallery only, after the cache it builds on
+        "/static/js/card-grid.js",  # the gallery (and the 503 page's cached cards) only
     ]
 
 

@@ -294,10 +294,8 @@
     }, 0);
   });
 
-  const MEDIA_FRAMES = ".media-card__link, .detail__stage";
-
   function markBroken(img) {
-    const frame = img.closest(MEDIA_FRAMES);
+    const frame = img.closest(".detail__stage");
     if (frame) {
       frame.classList.add("is-broken");
     }
@@ -305,18 +303,18 @@
 
   // A remote image that fails to load (moved, expired link) shows the same placeholder as a
   // refused URL instead of the browser's broken-image icon. Errors do not bubble: capture,
-  // and look for images that failed before this script ran.
+  // and look for images that failed before this script ran. (Cards: card-grid.js.)
   document.addEventListener(
     "error",
     (event) => {
       const img = event.target;
-      if (img instanceof HTMLImageElement && img.matches(".media-card__media, .detail__media")) {
+      if (img instanceof HTMLImageElement && img.matches(".detail__media")) {
         markBroken(img);
       }
     },
     true
   );
-  document.querySelectorAll("img.media-card__media, img.detail__media").forEach((img) => {
+  document.querySelectorAll("img.detail__media").forEach((img) => {
     if (img.complete) {
       img.decode().catch(() => markBroken(img));
     }

@@ -607,6 +607,7 @@
     }
     if (media && media.localName === "video" && poster) {
       media.setAttribute("poster", poster);
+      media.setAttribute("preload", "none"); // as the server's card: the poster is the picture
     }
     const time = card.querySelector("time");
     if (time && typeof record.createdAt === "string") {

@@ -175,15 +175,6 @@ PAGES = {
 }
 
 
-def owned_by_cards(violation: dict) -> bool:
-    """The one finding left to the "cards" work of issue 12 (a card's link is named by its
-    prompt whatever happens to its media): a broken image hides the link's only name today.
-    Delete this, and its use, once that work is merged."""
-    return violation["id"] == "link-name" and all(
-        "is-broken" in node["target"] for node in violation["nodes"]
-    )
-
-
 def settle(page) -> None:
     """Wait until the page, its fonts and every image have loaded or failed, and no htmx
     request is in flight (not for network silence: a file that cannot load may keep trying)."""
@@ -226,10 +217,6 @@ def test_the_page_has_no_axe_violations(browser, live_server, site, name, width,
 
         violations = scan(page)
 
-        if name == "broken-media" and violations and all(owned_by_cards(v) for v in violations):
-            pytest.xfail(
-                f"the cards work of issue 12 names this card's link:\n{describe(violations)}"
-            )
         assert not violations, (
             f"axe-core on {name} at {width} px, {scheme}:\n{describe(violations)}"
         )

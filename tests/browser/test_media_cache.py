@@ -339,9 +339,8 @@ def test_a_hostile_cached_record_is_painted_as_text_and_its_bad_urls_never_reach
     expect(cards).to_have_count(4, timeout=15_000)
     hostile_card = page.locator(f"#media-{image['id']}")
     expect(hostile_card.locator(".media-card__prompt")).to_have_text(HOSTILE_PROMPT)
-    expect(hostile_card.locator(".media-card__media--missing")).to_have_attribute(
-        "aria-label", HOSTILE_PROMPT
-    )
+    expect(hostile_card.locator("a.media-card__link")).to_have_accessible_name(HOSTILE_PROMPT)
+    expect(hostile_card.locator(".media-card__state")).to_have_text("Preview unavailable")
     expect(page.locator(f"#media-{safe['id']} img")).to_have_attribute(
         "src", "/static/demo/img-02.svg"
     )
@@ -349,8 +348,11 @@ def test_a_hostile_cached_record_is_painted_as_text_and_its_bad_urls_never_reach
         "href", f"/media/{image['id']}"
     )
     expect(page.locator(f"#media-{video['id']} .media-card__model")).to_have_text(video["model"])
-    expect(page.locator(f"#media-{video['id']} a.media-card__link")).to_have_attribute(
-        "aria-label", f"Video: {HOSTILE_PROMPT}"
+    expect(page.locator(f"#media-{video['id']} a.media-card__link")).to_have_accessible_name(
+        HOSTILE_PROMPT
+    )
+    expect(page.locator(f"#media-{video['id']} a.media-card__link")).to_have_accessible_description(
+        "Video Preview unavailable"
     )
     assert page.locator("#media-grid script, #media-grid b, #media-grid [onerror]").count() == 0
     sources = page.eval_on_selector_all(
