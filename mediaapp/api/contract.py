@@ -6,6 +6,7 @@ from typing import Any
 
 from marshmallow import Schema, fields, validate
 
+from ..routing import SHARE_TOKEN_PATTERN
 from ..schemas import (
     MEDIA_TYPES,
     DeleteArgsSchema,
@@ -39,7 +40,7 @@ RETRY_AFTER = frozenset({429, 503})
 PATH_PARAMETERS = {
     "media_id": {"type": "string", "format": "uuid"},
     "share_id": {"type": "string", "format": "uuid"},
-    "token": {"type": "string"},
+    "token": {"type": "string", "pattern": f"^{SHARE_TOKEN_PATTERN}$"},
 }
 
 
@@ -172,9 +173,7 @@ class PrunedSchema(Schema):
 
 
 class RevokedSchema(Schema):
-    revoked = fields.String(
-        required=True, metadata={"description": "The share id, as given in the path."}
-    )
+    revoked = fields.UUID(required=True, metadata={"description": "The revoked link's id."})
 
 
 class ShareSchema(Schema):
