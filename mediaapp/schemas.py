@@ -126,7 +126,10 @@ def validate_media_url(value: str) -> None:
         raise ValidationError("Must not contain spaces or control characters.")
     if value.startswith("/") and not value.startswith("//") and "\\" not in value:
         return
-    parts = urlsplit(value)
+    try:
+        parts = urlsplit(value)
+    except ValueError as exc:  # e.g. "http://[" is an unclosed IPv6 address
+        raise ValidationError(f"Must be a valid URL ({exc}).") from exc
     if parts.scheme.lower() not in ("http", "https") or not parts.netloc:
         raise ValidationError("Must be an absolute http(s) URL or a path starting with '/'.")
 
