@@ -19,7 +19,14 @@ IMPORT_MAX_BYTES = transfer.IMPORT_MAX_BYTES
     description="Streamed: a database failure after the first byte ends the body early "
     "instead of answering 503.",
     responses={200: ("Every live record.", MediaList)},
-    errors=(429,),
+    errors=(
+        429,
+        (
+            503,
+            "The database is unavailable before the first byte, e.g. to look up a guest "
+            "(code service_unavailable); `Retry-After` says when to try again.",
+        ),
+    ),
 )
 @api_limit
 def export_media():
