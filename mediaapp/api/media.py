@@ -26,6 +26,8 @@ from ..services import media as media_service
 from ..services.media import MediaFilters
 from . import BODY_ERRORS, MEDIA_ERRORS, NOT_FOUND_OR_TRASHED, api_limit, bp
 from .contract import (
+    RECORD_LINKS,
+    TRASHED_LINKS,
     BulkResultEnvelope,
     DeleteByIdSchema,
     MediaEnvelope,
@@ -71,6 +73,7 @@ def page_envelope(page: media_service.Page, **extra):
         *BODY_ERRORS,
         *MEDIA_ERRORS,
     ),
+    links={201: RECORD_LINKS, 200: RECORD_LINKS},
 )
 @api_limit
 def save_media():
@@ -192,6 +195,7 @@ def delete_media_by_body():
     "One live record.",
     responses={200: ("The record.", MediaEnvelope)},
     errors=((404, NOT_FOUND_OR_TRASHED), *MEDIA_ERRORS),
+    links={200: RECORD_LINKS},
 )
 @api_limit
 def get_media(media_id: uuid.UUID):
@@ -218,6 +222,7 @@ def update_media(media_id: uuid.UUID):
     query=DeleteArgsSchema,
     responses={200: ("The record as it was deleted.", MediaEnvelope)},
     errors=(400, 403, (404, NOT_FOUND_TO_DELETE), *MEDIA_ERRORS),
+    links={200: TRASHED_LINKS},
 )
 @api_limit
 def delete_media(media_id: uuid.UUID):
@@ -231,6 +236,7 @@ def delete_media(media_id: uuid.UUID):
     "Bring a record back from the trash.",
     responses={200: ("The restored record.", MediaEnvelope)},
     errors=(403, (404, "No such record in this owner's trash (code not_found)."), *MEDIA_ERRORS),
+    links={200: RECORD_LINKS},
 )
 @api_limit
 def restore_media(media_id: uuid.UUID):

@@ -8,7 +8,14 @@ from ..identity import current_owner
 from ..schemas import CreateShareSchema, envelope, iso_utc, json_object, shared_to_wire
 from ..services import shares
 from . import BODY_ERRORS, MEDIA_ERRORS, NOT_FOUND_OR_TRASHED, api_limit, bp
-from .contract import RevokedEnvelope, SharedEnvelope, ShareEnvelope, ShareList, operation
+from .contract import (
+    SHARE_LINKS,
+    RevokedEnvelope,
+    SharedEnvelope,
+    ShareEnvelope,
+    ShareList,
+    operation,
+)
 
 
 def share_to_wire(link) -> dict:
@@ -30,6 +37,7 @@ def share_to_wire(link) -> dict:
     body_required=False,
     responses={201: ("The link.", ShareEnvelope)},
     errors=(400, 403, (404, NOT_FOUND_OR_TRASHED), *BODY_ERRORS, *MEDIA_ERRORS),
+    links={201: SHARE_LINKS},
 )
 @api_limit
 def create_share(media_id: uuid.UUID):
