@@ -10,24 +10,15 @@ import uuid
 import pytest
 import sqlalchemy as sa
 
-from mediaapp.api.openapi import build_spec
 from mediaapp.extensions import db
 from mediaapp.schemas import JSON_MAX_DEPTH
-from tests.conftest import BASE_CONFIG, count_rows, image_payload, save
+from tests.conftest import count_rows, image_payload, save
 from tests.helpers import card_ids, saved_id
+from tests.test_api_statuses import DOCUMENT
 
 # --- JSON nested too deeply --------------------------------------------------------------
 
 
-def _document() -> dict:
-    from mediaapp import create_app
-
-    app = create_app({**BASE_CONFIG, "SQLALCHEMY_DATABASE_URI": "sqlite://"})
-    with app.app_context():
-        return build_spec()
-
-
-DOCUMENT = _document()
 OPERATIONS = sorted((m, path) for path, item in DOCUMENT["paths"].items() for m in item)
 # Every operation of the document that reads a JSON body, so a new one is covered at once.
 JSON_OPERATIONS = [
