@@ -12,11 +12,13 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 
 from .caching import register_cache_policy
 from .config import Config
+from .dates import register_tolerant_dates
 from .errors import register_error_handlers
 from .extensions import csrf, db, limiter, migrate
 from .filters import register_template_helpers
 from .limits import check_limit_storage, worker_count
 from .observability import configure_logging, register_request_observation
+from .routing import register_converters
 from .security import register_security_headers
 
 
@@ -41,6 +43,7 @@ def create_app(overrides: Mapping[str, Any] | None = None) -> Flask:
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=1, x_proto=1, x_host=1)
     init_extensions(app)
     init_storage(app)
+    register_converters(app)
     register_blueprints(app)
     register_template_helpers(app)
     register_security_headers(app)
@@ -87,6 +90,10 @@ def _enable_sqlite_foreign_keys(dbapi_connection, _record) -> None:
     cursor.close()
 
 
+def _tolerate_dates_out_of_range(dbapi_connection, _record) -> None:
+    register_tolerant_dates(dbapi_connection)
+
+
 def init_extensions(app: Flask) -> None:
     db.init_app(app)
     migrate.init_app(
@@ -98,6 +105,9 @@ def init_extensions(app: Flask) -> None:
         if db.engine.dialect.name == "sqlite":
             # SQLite leaves foreign keys (and ON DELETE CASCADE) off unless asked per connection.
             sa.event.listen(db.engine, "connect", _enable_sqlite_foreign_keys)
+        elif db.engine.dialect.driver == "psycopg2":
+            # One stored row with a date past year 9999 must not break its owner's views.
+            sa.event.listen(db.engine, "connect", _tolerate_dates_out_of_range)
 
 
 def init_storage(app: Flask) -> None:

@@ -12,6 +12,7 @@ from flask.cli import AppGroup
 
 from . import jobs
 from .identity import Owner
+from .schemas import JsonProblem, decode_json
 from .services import accounts, archive, media, transfer
 from .services.demo import seed_demo_history
 
@@ -137,7 +138,11 @@ def register(app: Flask) -> None:
     def import_(email: str, source) -> None:
         """Import a JSON export (or a list of items) into an account; idempotent."""
         owner = Owner.account(_user_or_exit(email).id)
-        items = transfer.items_of(json.load(source))
+        try:
+            items = transfer.items_of(decode_json(source.read()))
+        except JsonProblem as exc:
+            message = f"{source.name} is not JSON that mediaapp reads: {exc}"
+            raise click.ClickException(message) from exc
         if items is None:
             raise click.ClickException(transfer.NOT_A_HISTORY)
         outcome = transfer.import_history(owner, items)

@@ -15,6 +15,7 @@ import sqlalchemy as sa
 from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.orm import Mapped, mapped_column
 
+from .dates import tolerant_sqlite_reader
 from .extensions import db
 
 
@@ -44,6 +45,13 @@ class UTCDateTime(sa.TypeDecorator):
         if value is None:
             return None
         return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
+
+    def result_processor(self, dialect, coltype):
+        # PostgreSQL's driver is made tolerant per connection (dates.register_tolerant_dates).
+        process = super().result_processor(dialect, coltype)
+        if dialect.name != "sqlite" or process is None:
+            return process
+        return tolerant_sqlite_reader(process)
 
 
 class MediaType(enum.StrEnum):

@@ -4,7 +4,6 @@ import dataclasses
 import hashlib
 import json
 import math
-import uuid
 from collections.abc import Callable
 from dataclasses import asdict, dataclass
 from datetime import UTC, date, datetime
@@ -24,10 +23,13 @@ from marshmallow import (
 )
 
 from .credentials import normalize_email, password_problem
+from .dates import BOUNDS_TEXT, EARLIEST, EARLIEST_DAY, LATEST, LATEST_DAY
 from .errors import UnsupportedMediaType, ValidationFailed
 
 SETTINGS_MAX_BYTES = 16 * 1024
 SETTINGS_MAX_DEPTH = 16
+# How deeply a request's JSON may nest; far more than any of its schemas needs.
+JSON_MAX_DEPTH = 64
 MEDIA_TYPES = ("image", "video")
 
 
@@ -76,13 +78,59 @@ class StrictBoolean(fields.Field):
         return value
 
 
+class UtcDateTime(fields.AwareDateTime):
+    """An ISO 8601 date-time (UTC when it names no zone), converted to UTC and held within
+    the calendar mediaapp keeps (dates.py). `earliest`/`latest` narrow or widen the bounds."""
+
+    def __init__(self, *, earliest: datetime = EARLIEST, latest: datetime = LATEST, **kwargs):
+        kwargs.setdefault("metadata", {})
+        kwargs["metadata"] = {
+            "description": f"ISO 8601, converted to UTC; {BOUNDS_TEXT}.",
+            **kwargs["metadata"],
+        }
+        super().__init__(default_timezone=UTC, **kwargs)
+        self.earliest, self.latest = earliest, latest
+
+    def _deserialize(self, value, attr, data, **kwargs):
+        if not isinstance(value, str):
+            raise self.make_error("invalid", input=value, obj_type=self.OBJ_TYPE)
+        moment = super()._deserialize(value, attr, data, **kwargs)
+        try:
+            moment = moment.astimezone(UTC)
+        except OverflowError:  # e.g. 9999-12-31T23:00-14:00 is year 10000 in UTC
+            moment = None
+        if moment is None or not self.earliest <= moment <= self.latest:
+            raise ValidationError(f"Must be {BOUNDS_TEXT}.")
+        return moment
+
+
+class BoundedDate(fields.Date):
+    """A calendar day (YYYY-MM-DD) within the calendar mediaapp keeps (dates.py)."""
+
+    def __init__(self, **kwargs):
+        kwargs["metadata"] = {
+            "description": f"YYYY-MM-DD, {BOUNDS_TEXT}.",
+            **kwargs.get("metadata", {}),
+        }
+        super().__init__(**kwargs)
+
+    def _deserialize(self, value, attr, data, **kwargs):
+        day = super()._deserialize(value, attr, data, **kwargs)
+        if not EARLIEST_DAY <= day <= LATEST_DAY:
+            raise ValidationError(f"Must be {BOUNDS_TEXT}.")
+        return day
+
+
 def validate_media_url(value: str) -> None:
     """An absolute http(s) URL or a path starting with "/"; every other scheme is refused."""
     if any(ch.isspace() or ord(ch) < 0x20 or ord(ch) == 0x7F for ch in value):
         raise ValidationError("Must not contain spaces or control characters.")
     if value.startswith("/") and not value.startswith("//") and "\\" not in value:
         return
-    parts = urlsplit(value)
+    try:
+        parts = urlsplit(value)
+    except ValueError as exc:  # e.g. "http://[" is an unclosed IPv6 address
+        raise ValidationError(f"Must be a valid URL ({exc}).") from exc
     if parts.scheme.lower() not in ("http", "https") or not parts.netloc:
         raise ValidationError("Must be an absolute http(s) URL or a path starting with '/'.")
 
@@ -271,12 +319,12 @@ class MediaFiltersSchema(BaseSchema):
         lambda on: "Favorites" if on else "Not favorites",
     )
     date_from = _filter(
-        fields.Date(data_key="from", load_default=None),
+        BoundedDate(data_key="from", load_default=None),
         "From date",
         lambda day: f"From {_readable_day(day)}",
     )
     date_to = _filter(
-        fields.Date(data_key="to", load_default=None),
+        BoundedDate(data_key="to", load_default=None),
         "To date",
         lambda day: f"Until {_readable_day(day)}",
     )
@@ -385,6 +433,21 @@ class PageArgsSchema(BaseSchema):
             raise ValidationError({"cursor": ["Use either cursor or offset, not both."]})
 
 
+class CursorSchema(Schema):
+    """What an opaque keyset cursor holds (services/media.py encodes it): the sort key and id
+    of the last row of a page, and the fingerprint of the query that made it. Each field is
+    typed, so a cursor someone edited is refused like any other bad input."""
+
+    # Any instant a stored row can hold, not only those an import may bring (dates.py).
+    t = UtcDateTime(
+        required=True,
+        earliest=datetime.min.replace(tzinfo=UTC),
+        latest=datetime.max.replace(tzinfo=UTC),
+    )
+    i = fields.UUID(required=True)
+    f = fields.String(required=True, validate=validate.Length(max=64))
+
+
 class ListMediaArgsSchema(MediaFiltersSchema, PageArgsSchema):
     """Query arguments of GET /api/media/list."""
 
@@ -455,7 +518,7 @@ class UploadMetadataSchema(SaveMediaSchema):
 class ImportItemSchema(SaveMediaSchema):
     """One item of an import: the save format plus its original date and favorite flag."""
 
-    created_at = fields.AwareDateTime(data_key="createdAt", load_default=None, default_timezone=UTC)
+    created_at = UtcDateTime(data_key="createdAt", load_default=None)
     favorite = StrictBoolean(load_default=False)
 
 
@@ -745,6 +808,44 @@ def _refuse_constant(name: str):
     raise ValueError(f"{name} is not valid JSON")
 
 
+class JsonProblem(ValueError):
+    """Why some bytes are not JSON that mediaapp reads; `code` is the kind (for the API)."""
+
+    def __init__(self, message: str, code: str):
+        super().__init__(message)
+        self.code = code
+
+
+def nests_deeper_than(value: Any, limit: int) -> bool:
+    """Whether a parsed JSON value has more than `limit` levels of arrays and objects,
+    walked without recursion."""
+    pending = [(value, 1)]
+    while pending:
+        item, depth = pending.pop()
+        if depth > limit:
+            return True
+        children = item.values() if isinstance(item, dict) else item
+        pending.extend((child, depth + 1) for child in children if isinstance(child, dict | list))
+    return False
+
+
+def decode_json(raw: bytes | str) -> Any:
+    """JSON from outside, strictly: UTF-8, no NaN or Infinity, and at most JSON_MAX_DEPTH
+    levels deep. The one parser of what clients send (bodies, upload metadata, import files,
+    cursors); raises JsonProblem, never RecursionError."""
+    too_deep = f"Must not nest deeper than {JSON_MAX_DEPTH} levels of arrays and objects."
+    try:
+        text = raw.decode("utf-8") if isinstance(raw, bytes) else raw
+        value = json.loads(text, parse_constant=_refuse_constant)
+    except RecursionError as exc:  # far past the limit: the decoder ran out of stack first
+        raise JsonProblem(too_deep, "too_deeply_nested") from exc
+    except (UnicodeDecodeError, ValueError) as exc:
+        raise JsonProblem(str(exc), "malformed_json") from exc
+    if isinstance(value, dict | list) and nests_deeper_than(value, JSON_MAX_DEPTH):
+        raise JsonProblem(too_deep, "too_deeply_nested")
+    return value
+
+
 def json_object(*, required: bool = True) -> dict:
     """The request body as a JSON object, strictly parsed; raises 415 or 400 otherwise."""
     raw = request.get_data(cache=True)  # raises 413 past MAX_CONTENT_LENGTH
@@ -759,14 +860,17 @@ def json_object(*, required: bool = True) -> dict:
 
 
 def loads_object(raw: bytes | str, *, part: str = "body") -> dict:
-    """A JSON object, strictly parsed (no NaN or Infinity); 400 naming `part` otherwise."""
+    """A JSON object, parsed by decode_json; 400 naming `part` otherwise (code malformed_json,
+    too_deeply_nested or not_an_object)."""
     try:
-        text = raw.decode("utf-8") if isinstance(raw, bytes) else raw
-        value = json.loads(text, parse_constant=_refuse_constant)
-    except (UnicodeDecodeError, ValueError) as exc:
-        raise ValidationFailed(
-            f"The {part} is not valid JSON.", code="malformed_json", details={part: [str(exc)]}
-        ) from exc
+        value = decode_json(raw)
+    except JsonProblem as exc:
+        message = (
+            f"The {part} nests too deeply (at most {JSON_MAX_DEPTH} levels)."
+            if exc.code == "too_deeply_nested"
+            else f"The {part} is not valid JSON."
+        )
+        raise ValidationFailed(message, code=exc.code, details={part: [str(exc)]}) from exc
     if not isinstance(value, dict):
         raise ValidationFailed(
             f"The {part} must be a JSON object.",
@@ -774,12 +878,3 @@ def loads_object(raw: bytes | str, *, part: str = "body") -> dict:
             details={part: [f"Expected an object, got {type(value).__name__}."]},
         )
     return value
-
-
-def parse_uuid(value: str) -> uuid.UUID:
-    try:
-        return uuid.UUID(value)
-    except (ValueError, TypeError, AttributeError) as exc:
-        raise ValidationFailed(
-            "The id is not a valid UUID.", details={"id": ["Not a valid UUID."]}
-        ) from exc

@@ -31,11 +31,11 @@ def test_fetching_a_missing_id_answers_404_with_the_envelope(client):
     assert response.get_json()["code"] == "not_found"
 
 
-def test_fetching_a_malformed_id_answers_400(client):
+def test_fetching_a_malformed_id_answers_404_like_any_path_that_is_not_there(client):
     response = client.get("/api/media/not-a-uuid")
 
-    assert response.status_code == 400
-    assert "id" in response.get_json()["details"]
+    assert response.status_code == 404
+    assert response.get_json()["code"] == "not_found"
 
 
 @pytest.mark.parametrize("where", ["body", "query"])

@@ -73,6 +73,44 @@ def test_a_route_without_a_declaration_makes_the_document_fail():
         build_spec()
 
 
+@pytest.mark.parametrize(
+    ("target", "parameters", "problem"),
+    [
+        ("no_such_view", {"media_id": "$response.body#/data/id"}, "no no_such_view"),
+        ("get_media", {"share_id": "$response.body#/data/id"}, "takes no ['share_id']"),
+    ],
+)
+def test_a_link_to_an_operation_that_cannot_take_it_makes_the_document_fail(
+    target, parameters, problem
+):
+    from flask import Blueprint, Flask
+
+    from mediaapp.api.contract import link, operation
+    from mediaapp.api.openapi import MissingDeclaration, build_spec
+
+    linked = Flask(__name__)
+    bp = Blueprint("api", __name__, url_prefix="/api")
+    bp.add_url_rule(
+        "/things",
+        "save",
+        operation(
+            "Save.",
+            responses={201: ("Saved.", None)},
+            links={201: {"Next": link(target, "Next.", **parameters)}},
+        )(lambda: "{}"),
+        methods=["POST"],
+    )
+    bp.add_url_rule(
+        "/things/<uuid:media_id>",
+        "get_media",
+        operation("Get.", responses={200: ("It.", None)})(lambda media_id: "{}"),
+    )
+    linked.register_blueprint(bp)
+
+    with linked.app_context(), pytest.raises(MissingDeclaration, match=re.escape(problem)):
+        build_spec()
+
+
 def test_flask_rules_become_openapi_paths():
     from mediaapp.api.openapi import openapi_path
 

@@ -1,11 +1,13 @@
 """The API contract, declared on each view with @operation: the OpenAPI document's one source."""
 
+import dataclasses
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
 from marshmallow import Schema, fields, validate
 
+from ..routing import SHARE_TOKEN_PATTERN
 from ..schemas import (
     MEDIA_TYPES,
     DeleteArgsSchema,
@@ -39,7 +41,7 @@ RETRY_AFTER = frozenset({429, 503})
 PATH_PARAMETERS = {
     "media_id": {"type": "string", "format": "uuid"},
     "share_id": {"type": "string", "format": "uuid"},
-    "token": {"type": "string"},
+    "token": {"type": "string", "pattern": f"^{SHARE_TOKEN_PATTERN}$"},
 }
 
 
@@ -57,6 +59,9 @@ class Operation:
     body_type: str = "application/json"
     # The media types of the success answers (a file route answers images and videos).
     response_types: tuple[str, ...] = ("application/json",)
+    # OpenAPI links by success status: what a client (or a stateful fuzzer) can do next with
+    # the answer, e.g. fetch the record a save created by its id.
+    links: Mapping[int, Mapping[str, dict]] = dataclasses.field(default_factory=dict)
 
 
 def operation(
@@ -70,6 +75,7 @@ def operation(
     description: str | None = None,
     body_type: str = "application/json",
     response_types: tuple[str, ...] = ("application/json",),
+    links: Mapping[int, Mapping[str, dict]] | None = None,
 ) -> Callable:
     """Attach the view's contract: its answers by status, the error statuses it can give
     (a status alone takes its ERROR_DESCRIPTIONS sentence, a (status, sentence) pair says
@@ -91,6 +97,7 @@ def operation(
         description=description,
         body_type=body_type,
         response_types=response_types,
+        links=dict(links or {}),
     )
 
     def attach(view: Callable) -> Callable:
@@ -98,6 +105,38 @@ def operation(
         return view
 
     return attach
+
+
+def link(operation_id: str, description: str, **parameters: str) -> dict:
+    """An OpenAPI link to another operation, its parameters taken from this answer
+    (runtime expressions such as `$response.body#/data/id`)."""
+    return {"operationId": operation_id, "description": description, "parameters": parameters}
+
+
+RECORD_ID = "$response.body#/data/id"
+# What can be done with a record an answer holds (a save, a fetch, a restore).
+RECORD_LINKS = {
+    "GetMedia": link("get_media", "Fetch this record.", media_id=RECORD_ID),
+    "FavoriteMedia": link("update_media", "Star or unstar it.", media_id=RECORD_ID),
+    "DeleteMedia": link("delete_media", "Move it to the trash.", media_id=RECORD_ID),
+    "ShareMedia": link("create_share", "Make a public link to it.", media_id=RECORD_ID),
+    "MediaFile": link("media_file", "Its kept copy.", media_id=RECORD_ID),
+    "MediaThumbnail": link("media_thumbnail", "Its kept thumbnail.", media_id=RECORD_ID),
+}
+# What can be done with a record that was just moved to the trash.
+TRASHED_LINKS = {
+    "RestoreMedia": link("restore_media", "Bring it back.", media_id=RECORD_ID),
+    "FetchTrashed": link("get_media", "Fetch it (not found while trashed).", media_id=RECORD_ID),
+}
+SHARE_TOKEN = "$response.body#/data/token"
+SHARE_LINKS = {
+    "OpenShared": link("shared", "Open the link as the public does.", token=SHARE_TOKEN),
+    "SharedFile": link("shared_file", "The kept copy through the link.", token=SHARE_TOKEN),
+    "SharedThumbnail": link(
+        "shared_thumbnail", "The thumbnail through the link.", token=SHARE_TOKEN
+    ),
+    "RevokeShare": link("revoke_share", "Revoke the link.", share_id=RECORD_ID),
+}
 
 
 def declaration(view: Callable) -> Operation | None:
@@ -208,9 +247,7 @@ class PrunedSchema(Schema):
 
 
 class RevokedSchema(Schema):
-    revoked = fields.String(
-        required=True, metadata={"description": "The share id, as given in the path."}
-    )
+    revoked = fields.UUID(required=True, metadata={"description": "The revoked link's id."})
 
 
 class ShareSchema(Schema):

@@ -75,7 +75,7 @@ def media_thumbnail(media_id: uuid.UUID):
     return send_stored(archive.stored_file(owner, media_id, thumbnail=True))
 
 
-@bp.get("/shared/<token>/file")
+@bp.get("/shared/<share_token:token>/file")
 @operation(
     "Public: the kept copy behind a share link (its fileUrl).",
     responses=FILE_ANSWERS,
@@ -86,7 +86,7 @@ def shared_file(token: str):
     return send_stored(archive.shared_file(share_service.get_shared(token)))
 
 
-@bp.get("/shared/<token>/thumbnail")
+@bp.get("/shared/<share_token:token>/thumbnail")
 @operation(
     "Public: the thumbnail of the kept copy behind a share link (its storedThumbnailUrl).",
     responses=FILE_ANSWERS,

@@ -1,5 +1,7 @@
 """Media routes: save, list and search, fetch, favorite, trash, restore and bulk actions."""
 
+import uuid
+
 from flask import request
 
 from ..errors import PayloadTooLarge, UnsupportedMediaType, ValidationFailed
@@ -18,13 +20,14 @@ from ..schemas import (
     json_object,
     loads_object,
     media_to_wire,
-    parse_uuid,
 )
 from ..services import archive
 from ..services import media as media_service
 from ..services.media import MediaFilters
 from . import BODY_ERRORS, MEDIA_ERRORS, NOT_FOUND_OR_TRASHED, api_limit, bp
 from .contract import (
+    RECORD_LINKS,
+    TRASHED_LINKS,
     BulkResultEnvelope,
     DeleteByIdSchema,
     MediaEnvelope,
@@ -70,6 +73,7 @@ def page_envelope(page: media_service.Page, **extra):
         *BODY_ERRORS,
         *MEDIA_ERRORS,
     ),
+    links={201: RECORD_LINKS, 200: RECORD_LINKS},
 )
 @api_limit
 def save_media():
@@ -186,18 +190,19 @@ def delete_media_by_body():
     return envelope(media_to_wire(row))
 
 
-@bp.get("/media/<media_id>")
+@bp.get("/media/<uuid:media_id>")
 @operation(
     "One live record.",
     responses={200: ("The record.", MediaEnvelope)},
-    errors=(400, (404, NOT_FOUND_OR_TRASHED), *MEDIA_ERRORS),
+    errors=((404, NOT_FOUND_OR_TRASHED), *MEDIA_ERRORS),
+    links={200: RECORD_LINKS},
 )
 @api_limit
-def get_media(media_id: str):
-    return envelope(media_to_wire(media_service.get_media(current_owner(), parse_uuid(media_id))))
+def get_media(media_id: uuid.UUID):
+    return envelope(media_to_wire(media_service.get_media(current_owner(), media_id)))
 
 
-@bp.patch("/media/<media_id>")
+@bp.patch("/media/<uuid:media_id>")
 @operation(
     "Mark or unmark a live record as a favorite.",
     body=FavoriteSchema,
@@ -205,42 +210,37 @@ def get_media(media_id: str):
     errors=(400, 403, (404, NOT_FOUND_OR_TRASHED), *BODY_ERRORS, *MEDIA_ERRORS),
 )
 @api_limit
-def update_media(media_id: str):
+def update_media(media_id: uuid.UUID):
     changes = FavoriteSchema().load(json_object())
-    row = media_service.set_favorite(current_owner(), parse_uuid(media_id), changes["favorite"])
+    row = media_service.set_favorite(current_owner(), media_id, changes["favorite"])
     return envelope(media_to_wire(row))
 
 
-@bp.delete("/media/<media_id>")
+@bp.delete("/media/<uuid:media_id>")
 @operation(
     "Move one record to the trash; ?permanent=true destroys it (trashed or not).",
     query=DeleteArgsSchema,
     responses={200: ("The record as it was deleted.", MediaEnvelope)},
     errors=(400, 403, (404, NOT_FOUND_TO_DELETE), *MEDIA_ERRORS),
+    links={200: TRASHED_LINKS},
 )
 @api_limit
-def delete_media(media_id: str):
+def delete_media(media_id: uuid.UUID):
     permanent = DeleteArgsSchema().load(request.args)["permanent"]
-    row = media_service.delete_media(current_owner(), parse_uuid(media_id), permanent=permanent)
+    row = media_service.delete_media(current_owner(), media_id, permanent=permanent)
     return envelope(media_to_wire(row))
 
 
-@bp.post("/media/<media_id>/restore")
+@bp.post("/media/<uuid:media_id>/restore")
 @operation(
     "Bring a record back from the trash.",
     responses={200: ("The restored record.", MediaEnvelope)},
-    errors=(
-        400,
-        403,
-        (404, "No such record in this owner's trash (code not_found)."),
-        *MEDIA_ERRORS,
-    ),
+    errors=(403, (404, "No such record in this owner's trash (code not_found)."), *MEDIA_ERRORS),
+    links={200: RECORD_LINKS},
 )
 @api_limit
-def restore_media(media_id: str):
-    return envelope(
-        media_to_wire(media_service.restore_media(current_owner(), parse_uuid(media_id)))
-    )
+def restore_media(media_id: uuid.UUID):
+    return envelope(media_to_wire(media_service.restore_media(current_owner(), media_id)))
 
 
 @bp.get("/media/trash")

@@ -73,6 +73,8 @@ def _operation_dict(rule: Rule, method: str, declared: Operation) -> dict:
         if schema is not None:
             content = {kind: {"schema": schema} for kind in declared.response_types}
             responses[str(status)]["content"] = content
+        if status in declared.links:
+            responses[str(status)]["links"] = dict(declared.links[status])
     # Any view can fail unexpectedly; errors.py answers that with the envelope too.
     errors = {**declared.errors, 500: INTERNAL_ERROR}
     for status, text in sorted(errors.items()):
@@ -134,7 +136,29 @@ def build_spec(blueprint: str = "api") -> dict:
             for method in sorted(rule.methods - IGNORED_METHODS)
         }
         spec.path(path=openapi_path(rule.rule), operations=operations)
-    return spec.to_dict()
+    document = spec.to_dict()
+    check_links(document)
+    return document
+
+
+def check_links(document: dict) -> None:
+    """Refuse a link to an operation the document does not have, or naming a parameter
+    that operation does not take."""
+    declared = [op for item in document["paths"].values() for op in item.values()]
+    by_id = {op["operationId"]: op for op in declared}
+    for op in declared:
+        for answer in op["responses"].values():
+            for name, target in answer.get("links", {}).items():
+                linked = by_id.get(target["operationId"])
+                if linked is None:
+                    raise MissingDeclaration(f"Link {name}: no {target['operationId']}.")
+                unknown = set(target["parameters"]) - {
+                    p.get("name") for p in linked.get("parameters", [])
+                }
+                if unknown:
+                    raise MissingDeclaration(
+                        f"Link {name}: {target['operationId']} takes no {sorted(unknown)}."
+                    )
 
 
 @bp.get("/openapi.json")

@@ -1,12 +1,21 @@
 """Share links: create, list and revoke (owner), and the public JSON view of a link."""
 
+import uuid
+
 from flask import url_for
 
 from ..identity import current_owner
-from ..schemas import CreateShareSchema, envelope, iso_utc, json_object, parse_uuid, shared_to_wire
+from ..schemas import CreateShareSchema, envelope, iso_utc, json_object, shared_to_wire
 from ..services import shares
 from . import BODY_ERRORS, MEDIA_ERRORS, NOT_FOUND_OR_TRASHED, api_limit, bp
-from .contract import RevokedEnvelope, SharedEnvelope, ShareEnvelope, ShareList, operation
+from .contract import (
+    SHARE_LINKS,
+    RevokedEnvelope,
+    SharedEnvelope,
+    ShareEnvelope,
+    ShareList,
+    operation,
+)
 
 
 def share_to_wire(link) -> dict:
@@ -21,18 +30,19 @@ def share_to_wire(link) -> dict:
     }
 
 
-@bp.post("/media/<media_id>/share")
+@bp.post("/media/<uuid:media_id>/share")
 @operation(
     "Create a public share link to a live record.",
     body=CreateShareSchema,
     body_required=False,
     responses={201: ("The link.", ShareEnvelope)},
     errors=(400, 403, (404, NOT_FOUND_OR_TRASHED), *BODY_ERRORS, *MEDIA_ERRORS),
+    links={201: SHARE_LINKS},
 )
 @api_limit
-def create_share(media_id: str):
+def create_share(media_id: uuid.UUID):
     options = CreateShareSchema().load(json_object(required=False))
-    link = shares.create_share(current_owner(), parse_uuid(media_id), **options)
+    link = shares.create_share(current_owner(), media_id, **options)
     return envelope(share_to_wire(link), status=201)
 
 
@@ -52,19 +62,19 @@ def list_shares():
     )
 
 
-@bp.delete("/shares/<share_id>")
+@bp.delete("/shares/<uuid:share_id>")
 @operation(
     "Revoke a share link.",
     responses={200: ("Revoked.", RevokedEnvelope)},
-    errors=(400, 403, (404, "No such active link for this owner (code not_found)."), *MEDIA_ERRORS),
+    errors=(403, (404, "No such active link for this owner (code not_found)."), *MEDIA_ERRORS),
 )
 @api_limit
-def revoke_share(share_id: str):
-    shares.revoke_share(current_owner(), parse_uuid(share_id))
-    return envelope({"revoked": share_id})
+def revoke_share(share_id: uuid.UUID):
+    shares.revoke_share(current_owner(), share_id)
+    return envelope({"revoked": str(share_id)})
 
 
-@bp.get("/shared/<token>")
+@bp.get("/shared/<share_token:token>")
 @operation(
     "Public: the item behind a share link (no owner information).",
     responses={200: ("The shared item.", SharedEnvelope)},

@@ -20,7 +20,14 @@ IMPORT_MAX_BYTES = transfer.IMPORT_MAX_BYTES
     description="Streamed: a database unreachable before the first byte answers 503; a "
     "failure after it ends the body early instead.",
     responses={200: ("Every live record.", MediaList)},
-    errors=(429, 503),
+    errors=(
+        429,
+        (
+            503,
+            "The database is unavailable before the first byte, e.g. to look up a guest "
+            "(code service_unavailable); `Retry-After` says when to try again.",
+        ),
+    ),
 )
 @api_limit
 def export_media():

@@ -1,13 +1,12 @@
 """Taking a history out and bringing one in, from the gallery: the export downloads from the
 API; an import file is read here and answered with a summary a person can read."""
 
-import json
-
 from flask import render_template, request
 
 from ..errors import ValidationFailed
 from ..identity import current_owner
 from ..limits import import_limit
+from ..schemas import JSON_MAX_DEPTH, JsonProblem, decode_json
 from ..services import transfer
 from . import bp
 from .presenters import import_summary
@@ -23,10 +22,15 @@ def import_file():
     if upload is None or not upload.filename:
         raise ValidationFailed("Choose a file to import.", details={"file": ["Missing."]})
     try:
-        items = transfer.items_of(json.load(upload.stream))
-    except (UnicodeDecodeError, ValueError) as exc:
+        items = transfer.items_of(decode_json(upload.stream.read()))
+    except JsonProblem as exc:
+        problem = (
+            f"nests deeper than {JSON_MAX_DEPTH} levels"
+            if exc.code == "too_deeply_nested"
+            else "is not JSON"
+        )
         raise ValidationFailed(
-            "That file is not JSON: choose a history exported from mediaapp.",
+            f"That file {problem}: choose a history exported from mediaapp.",
             details={"file": [str(exc)]},
         ) from exc
     if items is None:

@@ -7,7 +7,7 @@ from ..services import shares
 from . import bp
 
 
-@bp.get("/s/<token>")
+@bp.get("/s/<share_token:token>")
 def shared(token: str):
     """Anyone with the link; 404 when revoked, expired or unknown. No owner information."""
     item = shares.get_shared(token)

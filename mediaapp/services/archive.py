@@ -19,10 +19,11 @@ from typing import Any, BinaryIO
 import sqlalchemy as sa
 from flask import current_app
 from sqlalchemy.engine import Row
+from sqlalchemy.exc import IntegrityError
 from werkzeug.security import safe_join
 
 from .. import jobs
-from ..errors import NotFound, PayloadTooLarge, UnsupportedMediaType, ValidationFailed
+from ..errors import NotFound, PayloadTooLarge, Unauthorized, UnsupportedMediaType, ValidationFailed
 from ..extensions import db
 from ..fetching import FetchError, fetch
 from ..identity import Owner
@@ -478,21 +479,26 @@ def save_upload(owner: Owner, payload: dict[str, Any], stream: BinaryIO) -> tupl
         _register(source.sha256, source.size, mime, source.path, None)
         if thumbnail:
             _register(thumbnail[0], len(thumbnail[1]), "image/webp", None, thumbnail[1])
-        row = db.session.execute(
-            dialect_insert(GM)
-            .values(
-                {
-                    **payload,
-                    **values,
-                    "url": payload.get("url") or f"/api/media/{media_id}/file",
-                    "id": media_id,
-                    "created_at": utcnow(),
-                    **owner.owner_columns(),
-                }
-            )
-            .on_conflict_do_nothing()
-            .returning(*COLUMNS)
-        ).first()
+        try:
+            row = db.session.execute(
+                dialect_insert(GM)
+                .values(
+                    {
+                        **payload,
+                        **values,
+                        "url": payload.get("url") or f"/api/media/{media_id}/file",
+                        "id": media_id,
+                        "created_at": utcnow(),
+                        **owner.owner_columns(),
+                    }
+                )
+                .on_conflict_do_nothing()
+                .returning(*COLUMNS)
+            ).first()
+        except IntegrityError as exc:  # only the owner FK is left: the account was deleted
+            # The bytes stored meanwhile belong to no record: the daily purge collects them.
+            db.session.rollback()
+            raise Unauthorized("Your account no longer exists; log in again.") from exc
         db.session.commit()
     if row is None:  # the same requestId was uploaded concurrently: answer that one
         collect_blobs([source.sha256, thumbnail[0] if thumbnail else None])

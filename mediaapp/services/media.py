@@ -10,6 +10,7 @@ from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 
 import sqlalchemy as sa
+from marshmallow import ValidationError
 from sqlalchemy.engine import Row
 from sqlalchemy.exc import IntegrityError
 
@@ -18,7 +19,7 @@ from ..extensions import db
 from ..identity import Owner
 from ..models import GeneratedMedia as GM
 from ..models import utcnow
-from ..schemas import MediaFilters
+from ..schemas import CursorSchema, MediaFilters, decode_json
 from . import archive
 
 # The columns a record shows on the wire and in the gallery: one round trip, no ORM objects.
@@ -81,13 +82,10 @@ def decode_cursor(cursor: str, filters: MediaFilters) -> tuple[datetime, uuid.UU
     """The (sort key, id) position a cursor stands for; ValidationFailed when it is not ours."""
     try:
         raw = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4))
-        payload = json.loads(raw)
-        position = datetime.fromisoformat(payload["t"]), uuid.UUID(hex=payload["i"])
-        fingerprint = payload["f"]
-    except (binascii.Error, ValueError, KeyError, TypeError, UnicodeDecodeError) as exc:
+        payload = CursorSchema().load(decode_json(raw))
+    except (binascii.Error, ValueError, ValidationError) as exc:  # JsonProblem is a ValueError
         raise _invalid_cursor("Not a cursor from this API.") from exc
-    if position[0].tzinfo is None:
-        raise _invalid_cursor("Not a cursor from this API.")
+    position, fingerprint = (payload["t"], payload["i"]), payload["f"]
     if fingerprint != filters.fingerprint():
         raise _invalid_cursor("This cursor was made for other filters; start again.")
     return position
