@@ -17,12 +17,14 @@ from mediaapp import create_app
 from mediaapp.api import transfer
 from mediaapp.api.openapi import build_spec
 from mediaapp.extensions import db, limiter
+from mediaapp.services import sessions
 from tests.conftest import BASE_CONFIG, image_payload
 from tests.test_outage import _set_connections, outage_app  # noqa: F401  (fixture)
 
 UNSAFE = {"post", "put", "patch", "delete"}
 EXPORT = ("get", "/api/media/export")
 CREDS = {"email": "statuses@example.com", "password": "long-enough-pw"}
+_PASSWORD = {"password": CREDS["password"]}
 
 
 def _document() -> dict:
@@ -214,32 +216,55 @@ def test_a_database_outage_answers_503_exactly_where_documented(outage_app, who)
     assert documented_503 - answered_503 == NEEDS_NO_DATABASE[who], answers
 
 
-# Operations that document 503 but that this caller reaches without the database.
+# Operations that document 503 but that this caller answers without the database: an
+# account's session is looked up in the database on every request, but a guest has no
+# session to look up, so the routes that act on an account answer 401 (and logout and me
+# answer at once); a first-time visitor has no guest to start over from either.
+_ACCOUNT_ROUTES = {
+    ("get", "/api/auth/me"),
+    ("post", "/api/auth/logout"),
+    ("post", "/api/auth/logout-everywhere"),
+    ("post", "/api/auth/email"),
+    ("post", "/api/auth/password"),
+    ("delete", "/api/auth/account"),
+}
 NEEDS_NO_DATABASE = {
-    # The session says who an account is, so its export starts streaming (and ends early).
-    "account": {EXPORT},
-    # A guest has no account to look up.
-    "guest": {("get", "/api/auth/me")},
-    "anonymous": {("get", "/api/auth/me")},
+    "account": set(),
+    "guest": _ACCOUNT_ROUTES,
+    "anonymous": _ACCOUNT_ROUTES | {("post", "/api/auth/start-over")},
 }
 
 
 # --- the statuses that need a particular state: 401 and 409 -------------------------------
 
 
-def _account_deleted_meanwhile(app, client) -> None:
+def _account_deleted_meanwhile(app, client, monkeypatch) -> None:
     client.post("/api/auth/register", json={**CREDS, "email": "gone@example.com"})
     with app.app_context():
+        user_id = db.session.execute(sa.text("SELECT id FROM users")).scalar()
         db.session.execute(sa.text("DELETE FROM users"))
         db.session.commit()
+    # Deleting an account ends its sessions: only a request that read its session just
+    # before the deletion can still act for it.
+    found = sessions.SignedIn(uuid.UUID(str(user_id)), "gone@example.com", "digest")
+    monkeypatch.setattr(sessions, "find_session", lambda *args: found)
 
 
-def _request_id_in_the_trash(app, client) -> None:
+def _signed_in(app, client, monkeypatch) -> None:
+    client.post("/api/auth/register", json={**CREDS, "email": "in@example.com"})
+
+
+def _signed_in_and_email_taken(app, client, monkeypatch) -> None:
+    _email_taken(app, client, monkeypatch)
+    _signed_in(app, client, monkeypatch)
+
+
+def _request_id_in_the_trash(app, client, monkeypatch) -> None:
     saved = client.post("/api/media/save", json=image_payload(requestId="trashed-request"))
     client.delete(f"/api/media/{saved.get_json()['data']['id']}")
 
 
-def _email_taken(app, client) -> None:
+def _email_taken(app, client, monkeypatch) -> None:
     app.test_client().post("/api/auth/register", json=CREDS)
 
 
@@ -268,6 +293,16 @@ STATEFUL_ERRORS = {
         "in_trash",
     ),
     (("post", "/api/auth/register"), 409): (_email_taken, VALID, "email_taken"),
+    (("post", "/api/auth/logout-everywhere"), 401): (None, VALID, "not_signed_in"),
+    (("post", "/api/auth/email"), 401): (None, VALID, "not_signed_in"),
+    (("post", "/api/auth/password"), 401): (None, VALID, "not_signed_in"),
+    (("delete", "/api/auth/account"), 401): (None, VALID, "not_signed_in"),
+    (("post", "/api/auth/email"), 409): (
+        _signed_in_and_email_taken,
+        {("post", "/api/auth/email"): {"json": {"email": CREDS["email"], **_PASSWORD}}},
+        "email_taken",
+    ),
+    (("post", "/api/auth/start-over"), 409): (_signed_in, VALID, "signed_in"),
 }
 
 
@@ -282,10 +317,10 @@ def test_the_stateful_table_names_every_documented_401_and_409():
 @pytest.mark.parametrize(
     ("key", "status"), sorted(STATEFUL_ERRORS), ids=lambda v: str(v).replace(" ", "")
 )
-def test_each_documented_401_and_409_happens(app, client, key, status):
+def test_each_documented_401_and_409_happens(app, client, monkeypatch, key, status):
     arrange, requests, code = STATEFUL_ERRORS[key, status]
     if arrange is not None:
-        arrange(app, client)
+        arrange(app, client, monkeypatch)
     if key == ("post", "/api/media/upload") and status == 401:
         requests = {key: _upload_request()}
 

@@ -8,6 +8,7 @@ import urllib.error
 import urllib.parse
 import urllib.request
 import uuid
+from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 
@@ -109,12 +110,14 @@ def test_the_eleventh_guess_is_refused_by_every_worker_and_form(tmp_path, redis_
         browser = Browser(port)
         allowed = [browser.guess("api" if n % 2 else "page") for n in range(LIMIT)]
         refused = []
-        # Keep guessing, alternating forms, until both workers have refused (bounded).
-        for n in range(60):
-            refused.append(browser.guess("api" if n % 2 else "page"))
-            over = [row for row in answered_by(log)[LIMIT:] if row[2] == 429]
-            if n >= 3 and len({pid for pid, _, _ in over}) >= 2:
-                break
+        # Keep guessing, both forms at once so that one busy worker leaves the other to
+        # accept, until both workers have refused on both forms (bounded).
+        with ThreadPoolExecutor(max_workers=2) as pool:
+            for _ in range(30):
+                refused += pool.map(browser.guess, ["api", "page"])
+                over = [row for row in answered_by(log)[LIMIT:] if row[2] == 429]
+                if len({pid for pid, _, _ in over}) >= 2 and len({p for _, p, _ in over}) >= 2:
+                    break
 
     rows = answered_by(log)
     workers = {pid for pid, _, _ in rows}
