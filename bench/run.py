@@ -251,7 +251,7 @@ def main() -> None:
         cookie = response.getheader("Set-Cookie").split(";")[0]
         cursor = deep_cursor(big_id, args.big * 3 // 4)
         owner_q = f"?owner={big_id}"
-        n = args.n
+        n, run = args.n, uuid.uuid4().hex[:8]
         rows = {
             "bare list p50": median_ms(8302, "GET", "/" + owner_q, n),
             "list p50 (first page)": median_ms(8301, "GET", "/api/media/list", n, cookie=cookie),
@@ -273,7 +273,8 @@ def main() -> None:
                 "/api/media/save",
                 n,
                 cookie=cookie,
-                fresh_body=lambda i: {**SAVE_BODY, "requestId": f"b{i}"},
+                # New keys on every run, so a run on a loaded database (--skip-load) saves too.
+                fresh_body=lambda i: {**SAVE_BODY, "requestId": f"b{run}-{i}"},
             ),
         }
         bare_rps = throughput(8302, "/" + owner_q, args.seconds, args.clients)
