@@ -10,6 +10,8 @@ import sqlalchemy as sa
 from flask import Flask
 from werkzeug.middleware.proxy_fix import ProxyFix
 
+from .assets import register_static_fingerprints
+from .compression import register_compression
 from .config import Config
 from .errors import register_error_handlers
 from .extensions import csrf, db, limiter, migrate
@@ -36,7 +38,9 @@ def create_app(overrides: Mapping[str, Any] | None = None) -> Flask:
     init_storage(app)
     register_blueprints(app)
     register_template_helpers(app)
+    register_static_fingerprints(app)
     register_security_headers(app)
+    register_compression(app)
     register_error_handlers(app)
     register_cli(app)
     return app
