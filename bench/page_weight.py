@@ -93,7 +93,14 @@ def weigh(cookie: str) -> dict:
                 url=e["response"]["url"],
                 type=e["type"],
                 status=e["response"]["status"],
-                encoding=e["response"]["headers"].get("content-encoding", ""),
+                encoding=next(
+                    (
+                        v
+                        for k, v in e["response"]["headers"].items()
+                        if k.lower() == "content-encoding"
+                    ),
+                    "",
+                ),
             )
             # requestServedFromCache (a memory-cache hit) may have come first.
             entry["cached"] = entry.get("cached") or e["response"].get("fromDiskCache", False)
