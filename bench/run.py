@@ -5,7 +5,11 @@ app and bench/bare_app.py under gunicorn (2 sync workers each) on 127.0.0.1 and 
 medians (single client) and throughput (CLIENTS threads for SECONDS). Bounded in time;
 stops the servers it started. Usage:
 
-    .venv/bin/python bench/run.py [--rows 1000000] [--owners 10000] [--big 200000]
+    .venv/bin/python bench/run.py [--rows 1000000] [--owners 10000] [--big 200000] \
+        [--database mediaapp_bench]
+
+--database names the PostgreSQL database it drops, loads and measures, so runs of several
+checkouts on one server keep apart.
 """
 
 import argparse
@@ -48,8 +52,14 @@ SAVE_BODY = {
 }
 
 
-def sql(statements, url=URL, autocommit=False):
-    conn = psycopg2.connect(url)
+def use_database(name: str) -> None:
+    """Point every helper below at database `name` on the local server."""
+    global DB, URL
+    DB, URL = name, f"postgresql://postgres@127.0.0.1:5432/{name}"
+
+
+def sql(statements, url=None, autocommit=False):
+    conn = psycopg2.connect(url or URL)
     conn.autocommit = autocommit
     with conn.cursor() as cur:
         for statement, params in statements:
@@ -60,8 +70,9 @@ def sql(statements, url=URL, autocommit=False):
     return result
 
 
-def fresh_database(name: str = DB) -> None:
+def fresh_database(name: str | None = None) -> None:
     """Drop and create a database on the local server, and migrate it."""
+    name = name or DB
     sql(
         [(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)", None), (f"CREATE DATABASE {name}", None)],
         ADMIN,
@@ -136,10 +147,10 @@ def load(rows: int, owners: int, big: int) -> str:
     return big_id
 
 
-def serve(module: str, port: int, url: str = URL, **extra_env: str) -> subprocess.Popen:
+def serve(module: str, port: int, url: str | None = None, **extra_env: str) -> subprocess.Popen:
     env = {
         **os.environ,
-        "DATABASE_URL": url,
+        "DATABASE_URL": url or URL,
         "SECRET_KEY": "bench",
         "MEDIAAPP_AUTH_RATE_LIMIT": "1000 per minute",
         # No background archiving while measuring: the saved URLs point nowhere anyway.
@@ -238,7 +249,9 @@ def main() -> None:
     parser.add_argument("--seconds", type=float, default=8)
     parser.add_argument("--clients", type=int, default=4)
     parser.add_argument("--skip-load", action="store_true")
+    parser.add_argument("--database", default=DB, help="database to (re)create and measure")
     args = parser.parse_args()
+    use_database(args.database)
 
     if args.skip_load:
         ((big_id,),) = sql([("SELECT id FROM users WHERE email = %s", (BIG_EMAIL,))])
@@ -253,7 +266,7 @@ def main() -> None:
         cookie = response.getheader("Set-Cookie").split(";")[0]
         cursor = deep_cursor(big_id, args.big * 3 // 4)
         owner_q = f"?owner={big_id}"
-        n = args.n
+        n, run = args.n, uuid.uuid4().hex[:8]
         rows = {
             "bare list p50": median_ms(8302, "GET", "/" + owner_q, n),
             "list p50 (first page)": median_ms(8301, "GET", "/api/media/list", n, cookie=cookie),
@@ -275,7 +288,8 @@ def main() -> None:
                 "/api/media/save",
                 n,
                 cookie=cookie,
-                fresh_body=lambda i: {**SAVE_BODY, "requestId": f"b{i}"},
+                # New keys on every run, so a run on a loaded database (--skip-load) saves too.
+                fresh_body=lambda i: {**SAVE_BODY, "requestId": f"b{run}-{i}"},
             ),
         }
         bare_rps = throughput(8302, "/" + owner_q, args.seconds, args.clients)

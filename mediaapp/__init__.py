@@ -10,7 +10,9 @@ import sqlalchemy as sa
 from flask import Flask
 from werkzeug.middleware.proxy_fix import ProxyFix
 
+from .assets import register_static_fingerprints
 from .caching import register_cache_policy
+from .compression import register_compression
 from .config import Config
 from .dates import register_tolerant_dates
 from .errors import register_error_handlers
@@ -46,8 +48,10 @@ def create_app(overrides: Mapping[str, Any] | None = None) -> Flask:
     register_converters(app)
     register_blueprints(app)
     register_template_helpers(app)
+    register_static_fingerprints(app)
     register_security_headers(app)
     register_cache_policy(app)
+    register_compression(app)
     register_error_handlers(app)
     register_cli(app)
     return app

@@ -76,6 +76,22 @@ class Config:
 
     WTF_CSRF_TIME_LIMIT = None
 
+    # Text answers (pages, fragments, JSON) go out brotli- or gzip-encoded when the client
+    # accepts it (compression.py); static files are encoded once per worker (assets.py).
+    COMPRESS_REGISTER = False  # compression.py decides which answers to hand it
+    COMPRESS_MIMETYPES = [
+        "text/html",
+        "text/css",
+        "text/plain",
+        "text/javascript",
+        "application/javascript",
+        "application/json",
+        "image/svg+xml",
+    ]
+    COMPRESS_ALGORITHM = ["br", "gzip"]
+    COMPRESS_ALGORITHM_STREAMING = ["br", "gzip"]  # the streamed export
+    COMPRESS_MIN_SIZE = 500
+
     # Keeping the media (services/archive.py). '' keeps blobs in instance/blobs;
     # 's3://bucket/prefix?endpoint_url=…&region=…' keeps them in S3-compatible storage.
     STORAGE_URL = os.environ.get("MEDIAAPP_STORAGE_URL", "")

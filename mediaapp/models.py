@@ -8,7 +8,7 @@ needs to place each owner's rows together. README's scaling section says how the
 
 import enum
 import uuid
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from typing import Any
 
 import sqlalchemy as sa
@@ -302,9 +302,46 @@ class Job(db.Model):
     created_at: Mapped[datetime] = _created_at()
 
 
+class StatsByDay(db.Model):
+    """How many live items an owner has per UTC day of created_at (the stats heatmap).
+
+    A rollup of generated_media that database triggers keep exact in every writer's own
+    transaction (migration 0007); nothing in the app writes it. A day without items has no row.
+    """
+
+    __tablename__ = "stats_by_day"
+    __table_args__ = (sa.PrimaryKeyConstraint("owner_id", "day", name="pk_stats_by_day"),)
+
+    owner_id: Mapped[uuid.UUID] = mapped_column(sa.Uuid)
+    day: Mapped[date] = mapped_column(sa.Date)
+    items: Mapped[int] = mapped_column(sa.Integer)
+
+
+class StatsByModel(db.Model):
+    """An owner's counts per model; summed over the models they are the stats' totals.
+
+    Kept by the same triggers as StatsByDay. Live items only, except `trashed` (what is in
+    the trash) and `stored_bytes` (the kept copies' bytes, trash included).
+    """
+
+    __tablename__ = "stats_by_model"
+    __table_args__ = (sa.PrimaryKeyConstraint("owner_id", "model", name="pk_stats_by_model"),)
+
+    owner_id: Mapped[uuid.UUID] = mapped_column(sa.Uuid)
+    model: Mapped[str] = mapped_column(sa.String(128))
+    images: Mapped[int] = mapped_column(sa.Integer)
+    videos: Mapped[int] = mapped_column(sa.Integer)
+    favorites: Mapped[int] = mapped_column(sa.Integer)
+    trashed: Mapped[int] = mapped_column(sa.Integer)
+    missing: Mapped[int] = mapped_column(sa.Integer)  # files not kept: failed or expired
+    stored_bytes: Mapped[int] = mapped_column(sa.BigInteger)
+
+
 # The tables whose every statement must name an owner (tests/test_owner_scoping.py checks it).
 OWNER_SCOPED_TABLES = (
     GeneratedMedia.__tablename__,
     ShareLink.__tablename__,
     Session.__tablename__,
+    StatsByDay.__tablename__,
+    StatsByModel.__tablename__,
 )

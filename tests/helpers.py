@@ -4,6 +4,15 @@ import re
 
 HTMX = {"HX-Request": "true"}
 
+# The content digest url_for('static') puts in a file's name (mediaapp/assets.py).
+FINGERPRINT = re.compile(r"\.[0-9a-f]{12}(?=\.|$)")
+
+
+def plain_static(url: str) -> str:
+    """A static URL without its fingerprint: /static/js/a.0123456789ab.js -> /static/js/a.js."""
+    return FINGERPRINT.sub("", url)
+
+
 # Cards on show: the <template>s media-cache.js paints offline cards from carry a placeholder.
 CARD_ID = re.compile(
     r'<article class="media-card" id="media-'

@@ -1,5 +1,6 @@
 """Check every JSON answer of the API against the OpenAPI document, as the tests receive it."""
 
+import gzip
 import json
 import re
 import uuid
@@ -7,11 +8,15 @@ from collections.abc import Iterable, Iterator
 from datetime import date, datetime
 from urllib.parse import urlsplit
 
+import brotli
 from flask import Response, request
 from jsonschema import FormatChecker
 from openapi_schema_validator import OAS30Validator
 
 from mediaapp.api.openapi import IGNORED_METHODS, build_spec, openapi_path
+
+# Content-Encodings the app may answer with (mediaapp/compression.py), undone before checking.
+DECODERS = {"br": brotli.decompress, "gzip": gzip.decompress}
 
 DATE_TIME = re.compile(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d+)?(Z|[+-]\d\d:\d\d)")
 
@@ -66,10 +71,13 @@ class ContractChecker:
             self._validators[key] = OAS30Validator(root, format_checker=format_checker)
         return self._validators[key]
 
-    def problems_with(self, where: str, schema: dict, body: bytes) -> list[str]:
+    def problems_with(
+        self, where: str, schema: dict, body: bytes, encoding: str | None = None
+    ) -> list[str]:
         try:
+            body = DECODERS[encoding](body) if encoding else body
             value = json.loads(body)
-        except ValueError as exc:
+        except (ValueError, OSError, brotli.error) as exc:
             return [f"{where}: the body is not JSON ({exc})"]
         return [
             f"{where}: {error.message} at {'/'.join(map(str, error.absolute_path)) or 'the top'}"
@@ -109,19 +117,22 @@ class ContractChecker:
             self.problems.append(f"{where}: answered JSON, documented {sorted(content)}")
             return
         schema = content["application/json"]["schema"]
+        encoding = response.headers.get("Content-Encoding")
         if response.is_streamed:
-            response.response = self._check_when_read(where, schema, response.response)
+            response.response = self._check_when_read(where, schema, response.response, encoding)
         else:
-            self.problems.extend(self.problems_with(where, schema, response.get_data()))
+            self.problems.extend(self.problems_with(where, schema, response.get_data(), encoding))
 
-    def _check_when_read(self, where: str, schema: dict, chunks: Iterable) -> Iterator:
+    def _check_when_read(
+        self, where: str, schema: dict, chunks: Iterable, encoding: str | None
+    ) -> Iterator:
         """Pass a streamed body through unchanged, and check it once it has all been read."""
         seen = []
         try:
             for chunk in chunks:
                 seen.append(chunk if isinstance(chunk, bytes) else chunk.encode())
                 yield chunk
-            self.problems.extend(self.problems_with(where, schema, b"".join(seen)))
+            self.problems.extend(self.problems_with(where, schema, b"".join(seen), encoding))
         finally:
             if hasattr(chunks, "close"):
                 chunks.close()

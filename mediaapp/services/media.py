@@ -20,7 +20,7 @@ from ..identity import Owner
 from ..models import GeneratedMedia as GM
 from ..models import utcnow
 from ..schemas import CursorSchema, MediaFilters, decode_json
-from . import archive
+from . import archive, stats
 
 # The columns a record shows on the wire and in the gallery: one round trip, no ORM objects.
 COLUMNS = (
@@ -232,14 +232,12 @@ def prompts_of(owner: Owner, ids: list[uuid.UUID], *, limit: int = 2) -> list[st
 
 
 def list_models(owner: Owner) -> list[dict[str, Any]]:
-    """The owner's models with how many live items each has, most used first."""
-    stmt = (
-        owner.scope(sa.select(GM.model, sa.func.count().label("count")))
-        .where(LIVE)
-        .group_by(GM.model)
-        .order_by(sa.desc("count"), GM.model)
-    )
-    return [{"model": model, "count": count} for model, count in db.session.execute(stmt)]
+    """The owner's models with how many live items each has, most used first.
+
+    Read from the stats rollup (one row per model), so it costs the same for 200,000 items
+    as for 20.
+    """
+    return [{"model": r.model, "count": r.live} for r in stats.model_counts(owner) if r.live]
 
 
 def list_model_names(owner: Owner) -> list[str]:

@@ -13,6 +13,17 @@
     shortWithYear: { month: "short", day: "numeric", year: "numeric" },
     long: { dateStyle: "full", timeStyle: "short" },
   };
+  // Building an Intl.DateTimeFormat costs far more than formatting with one, and a gallery
+  // page localises two dates per card: one formatter per format, made on first use.
+  const formatters = {};
+
+  /** The viewer's formatter for one of FORMATS (throws on engines without dateStyle). */
+  function formatter(name) {
+    if (!formatters[name]) {
+      formatters[name] = new Intl.DateTimeFormat(undefined, FORMATS[name]);
+    }
+    return formatters[name];
+  }
   const BOX = "input.media-card__checkbox";
 
   document.documentElement.classList.add("js");
@@ -36,15 +47,15 @@
       if (Number.isNaN(date.getTime())) {
         return;
       }
-      let options = FORMATS.long;
+      let format = "long";
       if (node.dataset.format === "short") {
         // Cards are narrow: "Mar 3" this year, "Mar 3, 2024" before; the tooltip has the rest.
         const thisYear = date.getFullYear() === new Date().getFullYear();
-        options = thisYear ? FORMATS.short : FORMATS.shortWithYear;
+        format = thisYear ? "short" : "shortWithYear";
       }
       try {
-        node.title = new Intl.DateTimeFormat(undefined, FORMATS.long).format(date);
-        node.textContent = new Intl.DateTimeFormat(undefined, options).format(date);
+        node.title = formatter("long").format(date);
+        node.textContent = formatter(format).format(date);
       } catch (error) {
         // An old engine without dateStyle: keep the server's UTC text.
       }
