@@ -143,8 +143,17 @@ def _pg_trigger(event: str) -> str:
 # --- SQLite: row triggers -----------------------------------------------------------------
 
 
+# SQLite's date() is NULL past year 9999 or before year 0: a row stored with such a date
+# (only a raw write can make one) counts on the nearest day the app reads it as.
+SQLITE_DAY = (
+    "COALESCE(date({r}.created_at), "
+    "CASE WHEN {r}.created_at < '0' THEN '1900-01-01' ELSE '9999-12-30' END)"
+)
+
+
 def _sqlite_apply(row: str, sign: int) -> list[str]:
     """Add (sign 1) or take away (-1) one row's counts; `row` is NEW or OLD."""
+    day = SQLITE_DAY.format(r=row)
 
     values = [
         f"(CASE WHEN {e.format(r=row)} THEN {sign} ELSE 0 END)" for e in MODEL_COUNTERS.values()
@@ -154,7 +163,7 @@ def _sqlite_apply(row: str, sign: int) -> list[str]:
     statements = [
         # The WHERE is also what lets SQLite parse ON CONFLICT after a SELECT.
         f"INSERT INTO stats_by_day (owner_id, day, items) "
-        f"SELECT {row}.owner_id, date({row}.created_at), {sign} WHERE {row}.deleted_at IS NULL "
+        f"SELECT {row}.owner_id, {day}, {sign} WHERE {row}.deleted_at IS NULL "
         f"ON CONFLICT (owner_id, day) DO UPDATE SET items = items + excluded.items",
         f"INSERT INTO stats_by_model (owner_id, model, {', '.join(COUNTERS)}) "
         f"VALUES ({row}.owner_id, {row}.model, {', '.join(values)}) "
@@ -164,7 +173,7 @@ def _sqlite_apply(row: str, sign: int) -> list[str]:
         all_zero = " AND ".join(f"{name} = 0" for name in COUNTERS)
         statements += [
             f"DELETE FROM stats_by_day WHERE owner_id = {row}.owner_id "
-            f"AND day = date({row}.created_at) AND items = 0",
+            f"AND day = {day} AND items = 0",
             f"DELETE FROM stats_by_model WHERE owner_id = {row}.owner_id "
             f"AND model = {row}.model AND {all_zero}",
         ]
@@ -220,7 +229,7 @@ def upgrade() -> None:
     else:
         for event in EVENTS:
             op.execute(_sqlite_trigger(event))
-        _backfill("date(r.created_at)")
+        _backfill(SQLITE_DAY.format(r="r"))
 
 
 def downgrade() -> None:
