@@ -101,7 +101,7 @@ def test_tab_from_the_top_reaches_load_more_past_one_card_of_a_full_page(page, l
         "media-card__checkbox",
     ]
     assert [stop["name"] for stop in in_grid[2:]] == ["Add to favorites", "Delete"]
-    assert presses <= 36  # was 126 with four stops on each of the 24 cards
+    assert presses <= 26  # was 126: four stops on each of the 24 cards, and the dates open
 
 
 def test_the_grid_costs_the_same_tab_presses_with_twice_the_cards(page, live_server):
@@ -332,5 +332,36 @@ def test_without_javascript_every_card_control_is_tabbable(browser, live_server)
 
         expect(page.locator(f"#media-{order[1]} .media-card__link")).to_be_focused()
         expect(page.locator("#grid-keys")).to_be_hidden()  # no arrow keys without JavaScript
+    finally:
+        context.close()
+
+
+@pytest.mark.parametrize("width", [1280, 390])
+@pytest.mark.parametrize("scheme", ["light", "dark"])
+def test_the_dates_wait_behind_one_stop_and_stay_open_while_one_is_set(
+    browser, live_server, width, scheme
+):
+    context = browser.new_context(
+        base_url=live_server, viewport={"width": width, "height": 900}, color_scheme=scheme
+    )
+    context.set_default_timeout(10_000)
+    try:
+        page = context.new_page()
+        seed(page, live_server, history(3))
+        page.goto("/")
+        dates = page.locator(".filters__dates")
+        expect(dates).not_to_have_attribute("open", "")
+        expect(page.locator("#gallery-filters input[name=from]")).to_be_hidden()
+
+        page.locator(".filters__dates-summary").focus()
+        page.keyboard.press("Enter")
+        expect(page.locator("#gallery-filters input[name=from]")).to_be_visible()
+        SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+        page.screenshot(path=str(SCREENSHOTS / f"gallery-dates-{width}-{scheme}.png"))
+
+        page.goto("/?from=2020-01-01")
+        expect(page.locator(".filters__dates")).to_have_attribute("open", "")
+        expect(page.locator("#gallery-filters input[name=from]")).to_have_value("2020-01-01")
+        expect(page.locator(".filters__dates-summary")).to_have_text("Dates (set)")
     finally:
         context.close()
