@@ -356,7 +356,7 @@ def test_the_delete_form_deletes_the_account_and_says_so(app):
     response = client.post("/account/delete", data={"delete-password": PASSWORD})
 
     assert response.status_code == 303 and response.headers["Location"] == "/"
-    assert response.headers["Clear-Site-Data"] == '"storage"'
+    assert response.headers["Clear-Site-Data"] == '"cache", "storage"'
     assert "Your account and everything in it are deleted." in client.get("/").get_data(
         as_text=True
     )

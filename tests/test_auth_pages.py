@@ -124,7 +124,7 @@ def test_logging_out_makes_you_a_guest_and_clears_site_storage(client):
 
     page = client.get("/").get_data(as_text=True)
     assert response.status_code == 303
-    assert response.headers["Clear-Site-Data"] == '"storage"'
+    assert response.headers["Clear-Site-Data"] == '"cache", "storage"'
     assert "Guest" in page
     assert "account item" not in page
 

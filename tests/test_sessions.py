@@ -71,7 +71,7 @@ def test_after_page_logout_a_copied_cookie_is_worthless(app):
     response = client.post("/logout")
 
     page = thief.get("/").get_data(as_text=True)
-    assert response.status_code == 303 and response.headers["Clear-Site-Data"] == '"storage"'
+    assert response.status_code == 303 and response.headers["Clear-Site-Data"] == '"cache", "storage"'
     assert "private item" not in page and EMAIL not in page and "Guest" in page
 
 
@@ -113,7 +113,7 @@ def test_signing_out_everywhere_from_the_page_ends_every_session(app):
     response = laptop.post("/account/logout-everywhere")
 
     assert response.status_code == 303 and response.headers["Location"] == "/login"
-    assert response.headers["Clear-Site-Data"] == '"storage"'
+    assert response.headers["Clear-Site-Data"] == '"cache", "storage"'
     assert me(laptop) is None and me(phone) is None
     assert "signed out everywhere" in laptop.get("/login").get_data(as_text=True)
 
@@ -285,7 +285,7 @@ def test_a_guest_starts_over_from_the_account_page(client):
     response = client.post("/account/start-over", data={"start-confirm": "y"})
 
     assert response.status_code == 303 and response.headers["Location"] == "/"
-    assert response.headers["Clear-Site-Data"] == '"storage"'
+    assert response.headers["Clear-Site-Data"] == '"cache", "storage"'
     page = client.get("/").get_data(as_text=True)
     assert "forget me" not in page and "starting over" in page
 

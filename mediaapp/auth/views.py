@@ -72,7 +72,9 @@ def logout():
 
 # --- the account page: change email or password, sign out everywhere, delete; start over ---
 
-CLEARED = '"storage"'  # Clear-Site-Data: this browser's cached history goes with the session
+# Clear-Site-Data: this browser's cached history goes with the session, and so do the
+# owner's files its HTTP cache keeps privately (they are cached for a year, by their digest).
+CLEARED = '"cache", "storage"'
 
 
 def _signed_out_redirect(endpoint: str):
