@@ -60,3 +60,23 @@ def undo_form(html: str) -> tuple[str, dict[str, list[str]]]:
 def csrf_token(html: str) -> str:
     """The CSRF token of the first form in a page."""
     return re.search(r'name="csrf_token"[^>]*value="([^"]+)"', html).group(1)
+
+
+def delete_account_meanwhile(app, client, monkeypatch, email: str) -> None:
+    """Register `email` on `client`, then delete every account behind its back, as if the
+    request under way had read its session just before the deletion (deleting an account
+    ends its sessions, so only such a request can still act for it)."""
+    import uuid
+
+    import sqlalchemy as sa
+
+    from mediaapp.extensions import db
+    from mediaapp.services import sessions
+
+    client.post("/api/auth/register", json={"email": email, "password": "correct horse battery"})
+    with app.app_context():
+        user_id = db.session.execute(sa.text("SELECT id FROM users")).scalar()
+        db.session.execute(sa.text("DELETE FROM users"))
+        db.session.commit()
+    found = sessions.SignedIn(uuid.UUID(str(user_id)), email, "digest")
+    monkeypatch.setattr(sessions, "find_session", lambda *args: found)

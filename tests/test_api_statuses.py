@@ -10,15 +10,14 @@ import uuid
 from pathlib import Path
 
 import pytest
-import sqlalchemy as sa
 from PIL import Image
 
 from mediaapp import create_app
 from mediaapp.api import transfer
 from mediaapp.api.openapi import build_spec
-from mediaapp.extensions import db, limiter
-from mediaapp.services import sessions
+from mediaapp.extensions import limiter
 from tests.conftest import BASE_CONFIG, image_payload
+from tests.helpers import delete_account_meanwhile
 from tests.test_outage import _set_connections, outage_app  # noqa: F401  (fixture)
 
 UNSAFE = {"post", "put", "patch", "delete"}
@@ -239,15 +238,7 @@ NEEDS_NO_DATABASE = {
 
 
 def _account_deleted_meanwhile(app, client, monkeypatch) -> None:
-    client.post("/api/auth/register", json={**CREDS, "email": "gone@example.com"})
-    with app.app_context():
-        user_id = db.session.execute(sa.text("SELECT id FROM users")).scalar()
-        db.session.execute(sa.text("DELETE FROM users"))
-        db.session.commit()
-    # Deleting an account ends its sessions: only a request that read its session just
-    # before the deletion can still act for it.
-    found = sessions.SignedIn(uuid.UUID(str(user_id)), "gone@example.com", "digest")
-    monkeypatch.setattr(sessions, "find_session", lambda *args: found)
+    delete_account_meanwhile(app, client, monkeypatch, "gone@example.com")
 
 
 def _signed_in(app, client, monkeypatch) -> None:

@@ -1,14 +1,12 @@
 """Export (streamed) and import (idempotent, per-item answers), over the API and the CLI."""
 
 import json
-import uuid
 
 import pytest
-import sqlalchemy as sa
 
-from mediaapp.extensions import db
-from mediaapp.services import sessions, transfer
+from mediaapp.services import transfer
 from tests.conftest import count_rows, guest_owner, image_payload, save, video_payload
+from tests.helpers import delete_account_meanwhile
 
 
 def _export(client):
@@ -99,18 +97,7 @@ def test_bad_import_requests_answer_400(client, body):
 
 
 def test_importing_into_an_account_deleted_meanwhile_answers_401(app, client, monkeypatch):
-    client.post(
-        "/api/auth/register",
-        json={"email": "gone@example.com", "password": "correct horse battery"},
-    )
-    with app.app_context():
-        user_id = db.session.execute(sa.text("SELECT id FROM users")).scalar()
-        db.session.execute(sa.text("DELETE FROM users"))
-        db.session.commit()
-    # The session was read just before the account went (deleting it ends its sessions, so
-    # only a request already under way can still act for it).
-    found = sessions.SignedIn(uuid.UUID(str(user_id)), "gone@example.com", "digest")
-    monkeypatch.setattr(sessions, "find_session", lambda *args: found)
+    delete_account_meanwhile(app, client, monkeypatch, "gone@example.com")
 
     response = client.post("/api/media/import", json={"items": [image_payload()]})
 

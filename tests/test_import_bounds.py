@@ -4,14 +4,14 @@ told to retry at once), and a gallery file carries a bounded number of items."""
 
 import io
 import json
-import uuid
 
 import pytest
 import sqlalchemy as sa
 
 from mediaapp.extensions import db
-from mediaapp.services import sessions, transfer
+from mediaapp.services import transfer
 from tests.conftest import count_rows, image_payload
+from tests.helpers import delete_account_meanwhile
 
 PASSWORD = "correct horse battery"
 
@@ -113,16 +113,9 @@ def test_the_slot_is_free_again_after_an_import(client):
 
 
 def test_a_slot_freed_by_a_failed_import_takes_the_next(client, app, monkeypatch):
-    client.post("/api/auth/register", json={"email": "gone@example.com", "password": PASSWORD})
-    with app.app_context():
-        user_id = db.session.execute(sa.text("SELECT id FROM users")).scalar()
-        db.session.execute(sa.text("DELETE FROM users"))
-        db.session.commit()
-    # The session was read just before the account went: the import takes its slot, then
-    # fails (401) on the missing account.
-    found = sessions.SignedIn(uuid.UUID(str(user_id)), "gone@example.com", "digest")
+    # The import takes its slot, then fails (401) on the account gone meanwhile.
     with monkeypatch.context() as patched:
-        patched.setattr(sessions, "find_session", lambda *args: found)
+        delete_account_meanwhile(app, client, patched, "gone@example.com")
         assert client.post("/api/media/import", json={"items": items(1)}).status_code == 401
 
     response = app.test_client().post("/api/media/import", json={"items": items(1)})

@@ -71,7 +71,9 @@ def test_after_page_logout_a_copied_cookie_is_worthless(app):
     response = client.post("/logout")
 
     page = thief.get("/").get_data(as_text=True)
-    assert response.status_code == 303 and response.headers["Clear-Site-Data"] == '"cache", "storage"'
+    assert (
+        response.status_code == 303 and response.headers["Clear-Site-Data"] == '"cache", "storage"'
+    )
     assert "private item" not in page and EMAIL not in page and "Guest" in page
 
 

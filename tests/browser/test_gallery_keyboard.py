@@ -34,6 +34,14 @@ RECORD_FOCUS = """() => {
 }"""
 
 
+def sized_context(browser, live_server, width: int, scheme: str):
+    context = browser.new_context(
+        base_url=live_server, viewport={"width": width, "height": 900}, color_scheme=scheme
+    )
+    context.set_default_timeout(10_000)
+    return context
+
+
 def history(n: int) -> list[dict]:
     return [video_payload(i) if i % 5 == 0 else image_payload(i) for i in range(n)]
 
@@ -125,10 +133,7 @@ def test_the_grid_costs_the_same_tab_presses_with_twice_the_cards(page, live_ser
 def test_arrow_keys_move_by_cards_and_rows_and_home_and_end_reach_the_ends(
     browser, live_server, width, scheme
 ):
-    context = browser.new_context(
-        base_url=live_server, viewport={"width": width, "height": 900}, color_scheme=scheme
-    )
-    context.set_default_timeout(10_000)
+    context = sized_context(browser, live_server, width, scheme)
     try:
         page = context.new_page()
         seed(page, live_server, history(12))
@@ -341,10 +346,7 @@ def test_without_javascript_every_card_control_is_tabbable(browser, live_server)
 def test_the_dates_wait_behind_one_stop_and_stay_open_while_one_is_set(
     browser, live_server, width, scheme
 ):
-    context = browser.new_context(
-        base_url=live_server, viewport={"width": width, "height": 900}, color_scheme=scheme
-    )
-    context.set_default_timeout(10_000)
+    context = sized_context(browser, live_server, width, scheme)
     try:
         page = context.new_page()
         seed(page, live_server, history(3))
