@@ -147,10 +147,21 @@ def load(rows: int, owners: int, big: int) -> str:
     return big_id
 
 
-def serve(module: str, port: int, url: str | None = None, **extra_env: str) -> subprocess.Popen:
+def serve(
+    module: str,
+    port: int,
+    url: str | None = None,
+    *,
+    workers: int = 2,
+    worker_class: str = "sync",
+    threads: int = 1,
+    **extra_env: str,
+) -> subprocess.Popen:
+    """gunicorn serving module on 127.0.0.1:port; its PostgreSQL connections carry the
+    application_name `bench-<port>`, so CpuMeter can find the backends serving it."""
     env = {
         **os.environ,
-        "DATABASE_URL": url or URL,
+        "DATABASE_URL": f"{url or URL}?application_name=bench-{port}",
         "SECRET_KEY": "bench",
         "MEDIAAPP_AUTH_RATE_LIMIT": "1000 per minute",
         # No background archiving while measuring: the saved URLs point nowhere anyway.
@@ -166,7 +177,11 @@ def serve(module: str, port: int, url: str | None = None, **extra_env: str) -> s
         [
             str(ROOT / ".venv/bin/gunicorn"),
             "-w",
-            "2",
+            str(workers),
+            "-k",
+            worker_class,
+            "--threads",
+            str(threads),
             "-b",
             f"127.0.0.1:{port}",
             module,
@@ -199,6 +214,70 @@ def request(port, method, path, body=None, cookie=None):
     if response.status >= 400:
         raise SystemExit(f"{method} {path}: {response.status} {data[:200]!r}")
     return response, data
+
+
+class CpuMeter:
+    """CPU time (user + system, from /proc/<pid>/stat) of one gunicorn's workers and of the
+    PostgreSQL backends serving them (found by their application_name)."""
+
+    TICK = os.sysconf("SC_CLK_TCK")
+
+    def __init__(self, server: subprocess.Popen, port: int):
+        self.server, self.application = server, f"bench-{port}"
+
+    @staticmethod
+    def _ticks(pid: int) -> int | None:
+        try:
+            fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        except (OSError, IndexError):
+            return None
+        return int(fields[11]) + int(fields[12])  # utime, stime (fields 14 and 15)
+
+    def _workers(self) -> list[int]:
+        found = []
+        for entry in Path("/proc").iterdir():
+            if entry.name.isdigit():
+                try:
+                    stat = (entry / "stat").read_text().rsplit(")", 1)[1].split()
+                except (OSError, IndexError):
+                    continue
+                if int(stat[1]) == self.server.pid:  # ppid: a worker of this gunicorn
+                    found.append(int(entry.name))
+        return found
+
+    def _backends(self) -> list[int]:
+        rows = sql(
+            [("SELECT pid FROM pg_stat_activity WHERE application_name = %s", (self.application,))]
+        )
+        return [pid for (pid,) in rows]
+
+    def snapshot(self) -> dict:
+        return {
+            kind: {pid: t for pid in pids if (t := self._ticks(pid)) is not None}
+            for kind, pids in (("web", self._workers()), ("db", self._backends()))
+        }
+
+    def per_request_ms(self, before: dict, after: dict, n: int) -> tuple[float, float]:
+        """(web, db) CPU ms per request between two snapshots; a process that appeared in
+        between counts whole."""
+        spent = []
+        for kind in ("web", "db"):
+            ticks = sum(t - before[kind].get(pid, 0) for pid, t in after[kind].items())
+            spent.append(ticks * 1000 / self.TICK / n)
+        return spent[0], spent[1]
+
+
+def measure(port, meter, method, path, n, body=None, cookie=None, fresh_body=None) -> dict:
+    """Wall-clock p50 of n requests in a row, and the server CPU they cost per request."""
+    times = []
+    before = meter.snapshot()
+    for i in range(n):
+        payload = fresh_body(i) if fresh_body else body
+        start = time.perf_counter()
+        request(port, method, path, payload, cookie)
+        times.append((time.perf_counter() - start) * 1000)
+    web, db = meter.per_request_ms(before, meter.snapshot(), n)
+    return {"p50": statistics.median(times), "web_cpu": web, "db_cpu": db}
 
 
 def median_ms(port, method, path, n, body=None, cookie=None, fresh_body=None) -> float:
