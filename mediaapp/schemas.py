@@ -1,6 +1,7 @@
 """Marshmallow schemas for the API's input and output, and the envelope helpers."""
 
 import dataclasses
+import functools
 import hashlib
 import json
 import math
@@ -356,6 +357,14 @@ class MediaFiltersSchema(BaseSchema):
 FILTER_FIELDS = tuple(MediaFiltersSchema._declared_fields)
 
 
+@functools.lru_cache(maxsize=4096)
+def _fingerprint(filters: "MediaFilters") -> str:
+    """MediaFilters.fingerprint, kept per distinct filters (they are frozen): every listed
+    page with more to come encodes a cursor with it."""
+    blob = json.dumps(asdict(filters), sort_keys=True, default=str).encode()
+    return hashlib.sha256(blob).hexdigest()[:12]
+
+
 @dataclass(frozen=True)
 class MediaFilters:
     """What a history view shows; every field combines with the others and with paging.
@@ -378,8 +387,7 @@ class MediaFilters:
 
     def fingerprint(self) -> str:
         """Ties a cursor to the query that made it, so another query refuses it."""
-        blob = json.dumps(asdict(self), sort_keys=True, default=str).encode()
-        return hashlib.sha256(blob).hexdigest()[:12]
+        return _fingerprint(self)
 
     def replace(self, **changes: Any) -> "MediaFilters":
         return dataclasses.replace(self, **changes)
