@@ -142,6 +142,7 @@ def main() -> None:
         started = time.monotonic()
         figures = {
             "list": profile(args.port, args.n, "GET", "/api/media/list", cookie),
+            "gallery": profile(args.port, max(args.n // 3, 30), "GET", "/", cookie),
             "save": profile(
                 args.port,
                 args.n,
@@ -159,9 +160,9 @@ def main() -> None:
         f"({time.monotonic() - started:.0f} s)"
     )
     width = max(len(name) for name, _ in COSTS)
-    print(f"{'cost':<{width}}  {'list':>7}  {'save':>7}")
+    print(f"{'cost':<{width}}  " + "  ".join(f"{path:>7}" for path in figures))
     for name, _ in COSTS:
-        print(f"{name:<{width}}  {figures['list'][name]:7.3f}  {figures['save'][name]:7.3f}")
+        print(f"{name:<{width}}  " + "  ".join(f"{f[name]:7.3f}" for f in figures.values()))
     if args.json:
         with open(args.json, "w") as out:
             json.dump(figures, out, indent=1)
