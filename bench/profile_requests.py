@@ -73,7 +73,7 @@ RAW = None  # --raw: a folder for pyinstrument's JSON of each profile
 
 
 # Costs that wrap application code: time spent back in mediaapp below them is not theirs.
-WRAPPERS = {"rate limiter (Flask-Limiter)": ("_api_limit", "_api_unlimited")}
+WRAPPERS = {"rate limiter (Flask-Limiter)": ("_api_limit", "_api_unlimited", "no_limit_applies")}
 
 
 def costs_of(frame, totals, active=frozenset()):
