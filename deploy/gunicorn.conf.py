@@ -11,6 +11,12 @@ import os
 from mediaapp import gunicorn_config as metrics_hooks
 
 bind = os.environ.get("MEDIAAPP_BIND", "127.0.0.1:8000")
+# Measured on the 2-core machine, not guessed (bench/sweep.py; figures in README.md,
+# "Workers and threads, measured"): three sync workers, one more than the cores so that one
+# waiting on PostgreSQL leaves none idle. gthread cost more CPU per request and served no
+# more. -w / WEB_CONCURRENCY, -k and --threads still override these.
+worker_class = "sync"
+workers = int(os.environ.get("WEB_CONCURRENCY") or 3)
 # nginx buffers whole requests and answers before they reach a worker, so sync workers only
 # ever see complete requests; this timeout is for the app itself.
 timeout = 30

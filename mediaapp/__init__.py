@@ -20,6 +20,7 @@ from .extensions import csrf, db, limiter, migrate
 from .filters import register_template_helpers
 from .limits import check_limit_storage, worker_count
 from .observability import configure_logging, register_request_observation
+from .pool_pings import ping_idle_connections
 from .routing import register_converters
 from .security import register_security_headers
 
@@ -106,6 +107,7 @@ def init_extensions(app: Flask) -> None:
     csrf.init_app(app)
     limiter.init_app(app)
     with app.app_context():
+        ping_idle_connections(db.engine, app.config["DATABASE_PING_IDLE_SECONDS"])
         if db.engine.dialect.name == "sqlite":
             # SQLite leaves foreign keys (and ON DELETE CASCADE) off unless asked per connection.
             sa.event.listen(db.engine, "connect", _enable_sqlite_foreign_keys)

@@ -1,6 +1,7 @@
 """Marshmallow schemas for the API's input and output, and the envelope helpers."""
 
 import dataclasses
+import functools
 import hashlib
 import json
 import math
@@ -356,6 +357,38 @@ class MediaFiltersSchema(BaseSchema):
 FILTER_FIELDS = tuple(MediaFiltersSchema._declared_fields)
 
 
+@functools.lru_cache(maxsize=4096)
+def _fingerprint(filters: "MediaFilters") -> str:
+    """MediaFilters.fingerprint, kept per distinct filters (they are frozen): every listed
+    page with more to come encodes a cursor with it."""
+    blob = json.dumps(asdict(filters), sort_keys=True, default=str).encode()
+    return hashlib.sha256(blob).hexdigest()[:12]
+
+
+@functools.lru_cache(maxsize=4096)
+def _params(filters: "MediaFilters") -> tuple[tuple[str, str], ...]:
+    schema = _filters_schema()
+    params = []
+    for name in FILTER_FIELDS:
+        value, field = getattr(filters, name), schema.fields[name]
+        if value is None or value == field.load_default:
+            continue
+        dumped = field.serialize(name, filters)
+        params.append(
+            (
+                field.data_key or name,
+                ("true" if dumped else "false") if isinstance(dumped, bool) else str(dumped),
+            )
+        )
+    return tuple(params)
+
+
+@functools.cache
+def _filters_schema() -> "MediaFiltersSchema":
+    """One instance to read field declarations from (building a schema deep-copies them)."""
+    return MediaFiltersSchema()
+
+
 @dataclass(frozen=True)
 class MediaFilters:
     """What a history view shows; every field combines with the others and with paging.
@@ -378,31 +411,22 @@ class MediaFilters:
 
     def fingerprint(self) -> str:
         """Ties a cursor to the query that made it, so another query refuses it."""
-        blob = json.dumps(asdict(self), sort_keys=True, default=str).encode()
-        return hashlib.sha256(blob).hexdigest()[:12]
+        return _fingerprint(self)
 
     def replace(self, **changes: Any) -> "MediaFilters":
         return dataclasses.replace(self, **changes)
 
     @property
     def params(self) -> dict[str, str]:
-        """The URL arguments that reproduce these filters; defaults are left out."""
-        schema = MediaFiltersSchema()
-        params = {}
-        for name in FILTER_FIELDS:
-            value, field = getattr(self, name), schema.fields[name]
-            if value is None or value == field.load_default:
-                continue
-            dumped = field.serialize(name, self)
-            params[field.data_key or name] = (
-                ("true" if dumped else "false") if isinstance(dumped, bool) else str(dumped)
-            )
-        return params
+        """The URL arguments that reproduce these filters; defaults are left out. (A new dict
+        each time; worked out once per distinct filters, since every card of a gallery page
+        asks for them.)"""
+        return dict(_params(self))
 
     @property
     def chips(self) -> list[dict[str, Any]]:
         """The active filters in words, each with the URL arguments of the view without it."""
-        schema = MediaFiltersSchema()
+        schema = _filters_schema()
         return [
             {"label": field.metadata["chip"](value), "remove": self.replace(**{name: None}).params}
             for name in FILTER_FIELDS

@@ -223,3 +223,59 @@ def test_created_at_is_utc_iso_8601(client):
 
     created = datetime.fromisoformat(record["createdAt"].replace("Z", "+00:00"))
     assert created.tzinfo is not None and created >= before
+
+
+# --- the unfiltered page's prebuilt statement ----------------------------------------------
+
+PLAIN_SHAPES = [
+    {},
+    {"offset": 3},
+    {"filters": MediaFilters(sort="oldest")},
+    {"filters": MediaFilters(sort="oldest"), "offset": 2},
+    {"filters": MediaFilters(trashed=True)},
+]
+
+
+@pytest.mark.parametrize("with_cursor", [False, True], ids=["first", "cursor"])
+@pytest.mark.parametrize("shape", PLAIN_SHAPES, ids=lambda s: "-".join(map(str, s.values())))
+def test_an_unfiltered_page_has_the_rows_and_sql_of_the_general_statement(
+    app, client, shape, with_cursor
+):
+    import re
+
+    from mediaapp.services import media as media_service
+
+    ids = _save_many(client, 12)  # 8 live, 4 in the trash
+    for media_id in ids[:4]:
+        assert client.delete(f"/api/media/{media_id}").status_code == 200
+    owner = guest_owner(app, client)
+    filters = shape.get("filters", MediaFilters())
+    offset = shape.get("offset", 0)
+    with app.app_context():
+        after = None
+        if with_cursor:
+            first = media_service.list_media(owner, filters, limit=2)
+            after = media_service.decode_cursor(first.next_cursor, filters)
+        fast = media_service.list_media(owner, filters, limit=2, offset=offset, cursor=None)
+        if after:
+            cursor = media_service.encode_cursor(first.items[-1], filters)
+            fast = media_service.list_media(owner, filters, limit=2, offset=offset, cursor=cursor)
+        general = media_service.fetch_rows(
+            list_statement(owner, filters, limit=2, offset=offset, after=after)
+        )
+        ascending = filters.sort == "oldest" and not filters.trashed
+        prebuilt = media_service._plain_page_statement(
+            filters.trashed, ascending, after is not None, bool(offset)
+        )
+        general_sql = str(
+            list_statement(owner, filters, offset=offset, after=after).compile(db.engine)
+        )
+        prebuilt_sql = str(prebuilt.compile(db.engine))
+
+    assert fast.items == general[:2] and len(fast.items) == 2
+    assert fast.has_more is (len(general) > 2)
+
+    def shape_of(sql: str) -> str:  # parameter names and casts aside
+        return re.sub(r"%\(\w+\)s|\?|:\w+|CAST\((\S+) AS \w+\)", "$", sql)
+
+    assert shape_of(prebuilt_sql) == shape_of(general_sql)

@@ -21,10 +21,19 @@ def limited(make_app, app):
     """A factory of apps with tight limits on the session's database; counts start at zero."""
 
     def build(**overrides):
-        limiter.reset()
+        _storage_alive_again()
         return make_app(**overrides)
 
     yield build
+    _storage_alive_again()
+
+
+def _storage_alive_again() -> None:
+    """Counts at zero, in the configured storage. Flask-Limiter keeps its 'storage is dead'
+    mark across init_app and only looks again on a timer (1, 2, 4... s later), so after the
+    test whose storage went away, later tests would count in the fallback memory and switch
+    back mid-test whenever that timer fell."""
+    limiter._storage_dead = False
     limiter.reset()
 
 
@@ -195,3 +204,63 @@ def test_limit_storage_that_goes_away_still_limits_instead_of_answering_500(limi
     statuses = [guess(client, "api-login").status_code for _ in range(3)]
     make_app()  # back to memory storage, so the fixture's reset has storage to reset
     assert statuses == [401, 401, 429]
+
+
+# --- the media API's limit, skipped outright while it is unset ---------------------------
+
+
+def test_the_api_limit_applies_once_configured(limited):
+    client = limited(API_RATE_LIMIT="3 per minute").test_client()
+    assert [client.get("/api/media/list").status_code for _ in range(3)] == [200] * 3
+
+    refused = client.get("/api/media/list")
+
+    assert refused.status_code == 429
+    assert refused.get_json()["code"] == "rate_limited"
+
+
+def test_without_an_api_limit_the_media_api_is_never_refused(limited):
+    client = limited().test_client()  # API_RATE_LIMIT None (tests/conftest.py)
+
+    assert {client.get("/api/media/list").status_code for _ in range(30)} == {200}
+
+
+def test_sign_in_and_import_limits_hold_while_the_api_limit_is_unset(limited):
+    client = limited(AUTH_RATE_LIMIT="2 per minute", IMPORT_RATE_LIMIT="1 per minute")
+    client = client.test_client()
+    guesses = [guess(client, "api-login").status_code for _ in range(3)]
+    imports = [_import_api(client, n).status_code for n in range(2)]
+
+    assert guesses == [401, 401, 429]
+    assert imports == [200, 429]
+
+
+def test_only_views_whose_one_limit_is_the_api_limit_are_skipped(app):
+    """The bookkeeping no_limit_applies() reads agrees with Flask-Limiter's own registry: a
+    view it would skip has exactly one route limit, the API's."""
+    from mediaapp.limits import API_ONLY_CANDIDATES, OTHERWISE_LIMITED
+
+    skipped = API_ONLY_CANDIDATES - OTHERWISE_LIMITED
+    with app.app_context():
+        counts = {name: len(list(limiter.limit_manager.decorated_limits(name))) for name in skipped}
+        others = {
+            n: len(list(limiter.limit_manager.decorated_limits(n))) for n in OTHERWISE_LIMITED
+        }
+    assert "mediaapp.api.media.list_media.list_media" in skipped
+    assert "mediaapp.api.transfer.import_media.import_media" not in skipped
+    assert set(counts.values()) == {1}
+    assert all(count >= 1 for count in others.values())
+
+
+def test_no_limit_applies_to_the_media_list_only_while_the_api_limit_is_unset(make_app):
+    from mediaapp.limits import no_limit_applies
+
+    unlimited, limited_app = make_app(), make_app(API_RATE_LIMIT="5 per minute")
+    with unlimited.test_request_context("/api/media/list"):
+        assert no_limit_applies()
+    with unlimited.test_request_context("/api/auth/login", method="POST"):
+        assert not no_limit_applies()
+    with unlimited.test_request_context("/api/media/import", method="POST"):
+        assert not no_limit_applies()
+    with limited_app.test_request_context("/api/media/list"):
+        assert not no_limit_applies()

@@ -4,6 +4,7 @@ from flask import Blueprint, current_app, request
 
 from ..errors import Forbidden
 from ..extensions import csrf, limiter
+from ..limits import mark_api_limited
 
 bp = Blueprint("api", __name__, url_prefix="/api")
 # The JSON API is protected by the Origin / Sec-Fetch-Site rule below plus the JSON content
@@ -45,8 +46,15 @@ def _api_unlimited() -> bool:
     return not current_app.config["API_RATE_LIMIT"]
 
 
-# The media API is unlimited unless MEDIAAPP_API_RATE_LIMIT is set: a frontend saves in bursts.
-api_limit = limiter.limit(_api_limit, exempt_when=_api_unlimited)
+_limited_by_api_rate = limiter.limit(_api_limit, exempt_when=_api_unlimited)
+
+
+def api_limit(view):
+    """The media API is unlimited unless MEDIAAPP_API_RATE_LIMIT is set: a frontend saves in
+    bursts. While it is unset, Flask-Limiter skips these routes outright (no_limit_applies)."""
+    mark_api_limited(view)
+    return _limited_by_api_rate(view)
+
 
 # What every rate-limited route that reads the database can answer; and a route with a body.
 MEDIA_ERRORS = (429, 503)

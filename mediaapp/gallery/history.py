@@ -2,9 +2,9 @@
 
 from flask import current_app, flash, redirect, render_template, request, url_for
 
-from ..extensions import limiter
 from ..htmx import fragment_or_redirect, is_partial_request, render_page_or_partial
 from ..identity import current_owner, logged_out_here
+from ..limits import route_limit
 from ..services import media as media_service
 from ..services.demo import seed_demo_history
 from . import bp
@@ -134,7 +134,7 @@ def prune():
 
 
 @bp.post("/demo")
-@limiter.limit(lambda: current_app.config["AUTH_RATE_LIMIT"])
+@route_limit(lambda: current_app.config["AUTH_RATE_LIMIT"])
 def load_demo():
     """Fill the owner's history with demo items (writes rows, so rate-limited like logins)."""
     added = seed_demo_history(current_owner())

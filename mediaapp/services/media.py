@@ -157,6 +157,37 @@ def list_statement(
     return stmt.offset(offset) if offset else stmt
 
 
+@functools.cache
+def _plain_page_statement(trashed: bool, ascending: bool, after: bool, offset: bool) -> sa.Select:
+    """list_statement() for a view without filters (the API's and the gallery's default),
+    with bound parameters, built once per shape: SQLAlchemy then skips building the
+    statement, its cache key and the result's column adaptation on every request."""
+    key = GM.deleted_at if trashed else GM.created_at
+    stmt = sa.select(*COLUMNS).where(GM.owner_id == sa.bindparam("owner_id"))
+    stmt = stmt.where(TRASHED if trashed else LIVE)
+    if after:
+        position = sa.tuple_(
+            sa.bindparam("after_key", type_=key.type), sa.bindparam("after_id", type_=GM.id.type)
+        )
+        pair = sa.tuple_(key, GM.id)
+        stmt = stmt.where(pair > position if ascending else pair < position)
+    order = (key.asc(), GM.id.asc()) if ascending else (key.desc(), GM.id.desc())
+    stmt = stmt.order_by(*order).limit(sa.bindparam("limit", type_=sa.Integer))
+    return stmt.offset(sa.bindparam("offset", type_=sa.Integer)) if offset else stmt
+
+
+def _plain_page(owner: Owner, filters: MediaFilters, *, limit, offset, after) -> list[Row]:
+    """The rows list_statement() would give for unfiltered filters (same SQL shape)."""
+    ascending = filters.sort == "oldest" and not filters.trashed
+    stmt = _plain_page_statement(filters.trashed, ascending, after is not None, bool(offset))
+    params = {"owner_id": owner.id, "limit": limit + 1}
+    if offset:
+        params["offset"] = offset
+    if after:
+        params["after_key"], params["after_id"] = after
+    return db.session.connection().execute(stmt, params).all()
+
+
 def list_media(
     owner: Owner,
     filters: MediaFilters | None = None,
@@ -173,7 +204,10 @@ def list_media(
     """
     filters = filters or MediaFilters(type=type)
     after = decode_cursor(cursor, filters) if cursor else None
-    rows = fetch_rows(list_statement(owner, filters, limit=limit, offset=offset, after=after))
+    if filters == MediaFilters(sort=filters.sort, trashed=filters.trashed):
+        rows = _plain_page(owner, filters, limit=limit, offset=offset, after=after)
+    else:
+        rows = fetch_rows(list_statement(owner, filters, limit=limit, offset=offset, after=after))
     has_more = len(rows) > limit
     rows = rows[:limit]
     next_cursor = encode_cursor(rows[-1], filters) if has_more else None

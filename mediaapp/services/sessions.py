@@ -65,18 +65,31 @@ def start_session(user_id: uuid.UUID) -> str:
     return secret
 
 
+# Built once: every signed-in request runs it, and a statement built anew per request cost
+# more in SQLAlchemy (construction, cache key, result adaptation) than its round trip.
+FIND_SESSION = (
+    sa.select(Session.last_seen_at, Session.expires_at, User.email)
+    .join(User, User.id == Session.owner_id)
+    .where(
+        Session.owner_id == sa.bindparam("owner_id"),
+        Session.secret_digest == sa.bindparam("secret_digest"),
+    )
+)
+
+
 def find_session(user_id: uuid.UUID, secret: str) -> SignedIn | None:
     """The live session with this secret, or None (ended, expired, or never was).
 
-    One read by primary key (joined to the account for its current email); the row's
-    last_seen_at and expiry move forward at most once per TOUCH_EVERY, committed.
+    One read by primary key (joined to the account for its current email), on the session's
+    connection (Core rows); the row's last_seen_at and expiry move forward at most once per
+    TOUCH_EVERY, committed.
     """
     secret_digest = digest(secret)
-    row = db.session.execute(
-        sa.select(Session.last_seen_at, Session.expires_at, User.email)
-        .join(User, User.id == Session.owner_id)
-        .where(Session.owner_id == user_id, Session.secret_digest == secret_digest)
-    ).first()
+    row = (
+        db.session.connection()
+        .execute(FIND_SESSION, {"owner_id": user_id, "secret_digest": secret_digest})
+        .first()
+    )
     if row is None:
         return None
     now = utcnow()
