@@ -26,8 +26,10 @@ def import_history(page, base: str, days: int = 300, seed_value: int = 7) -> int
             payload = make(back * 10 + n, model=rng.choice(MODELS))
             items.append({**payload, "createdAt": (day - timedelta(minutes=n)).isoformat()})
     for start in range(0, len(items), 1000):
+        # Setting up, not what the test measures: a loaded machine may take longer than the
+        # context's few seconds to import 1,000 items.
         response = page.request.post(
-            f"{base}/api/media/import", data={"items": items[start : start + 1000]}
+            f"{base}/api/media/import", data={"items": items[start : start + 1000]}, timeout=60_000
         )
         assert response.status == 200, response.text()
     return len(items)
