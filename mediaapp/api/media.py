@@ -57,6 +57,14 @@ def page_envelope(page: media_service.Page, **extra):
     )
 
 
+# Statuses a save and an upload share.
+ACCOUNT_GONE = (401, "The logged-in account no longer exists; log in again (code unauthorized).")
+REQUEST_ID_IN_TRASH = (
+    409,
+    "The requestId belongs to an item in the trash (code in_trash); restore it.",
+)
+
+
 @bp.post("/media/save")
 @operation(
     "Save a generated image or video (idempotent on requestId).",
@@ -67,9 +75,9 @@ def page_envelope(page: media_service.Page, **extra):
     },
     errors=(
         400,
-        (401, "The logged-in account no longer exists; log in again (code unauthorized)."),
+        ACCOUNT_GONE,
         403,
-        (409, "The requestId belongs to an item in the trash (code in_trash); restore it."),
+        REQUEST_ID_IN_TRASH,
         *BODY_ERRORS,
         *MEDIA_ERRORS,
     ),
@@ -106,9 +114,9 @@ UPLOAD_BODY = {
     },
     errors=(
         400,
-        (401, "The logged-in account no longer exists; log in again (code unauthorized)."),
+        ACCOUNT_GONE,
         403,
-        (409, "The requestId belongs to an item in the trash (code in_trash); restore it."),
+        REQUEST_ID_IN_TRASH,
         (413, "The file is larger than mediaapp keeps for its type (code payload_too_large)."),
         (
             415,
