@@ -20,6 +20,7 @@ from ..identity import Owner
 from ..models import GeneratedMedia as GM
 from ..models import utcnow
 from ..schemas import CursorSchema, MediaFilters, decode_json
+from ..variants import KEY_LENGTH, key_of_values
 from . import archive, stats
 
 # The columns a record shows on the wire and in the gallery: one round trip, no ORM objects.
@@ -131,7 +132,25 @@ def _filtered(stmt, filters: MediaFilters):
         stmt = stmt.where(GM.archive_status.in_(("failed", "expired")))
     if filters.date_to:  # inclusive: everything before the next day starts
         stmt = stmt.where(GM.created_at < day_start(filters.date_to + timedelta(days=1)))
+    if filters.variant:  # a key by now (resolved_variant); an unresolved id matches nothing
+        stmt = stmt.where(GM.variant_key == filters.variant)
     return stmt
+
+
+# What an item id in variantOf resolves to when the owner has no such item: no key is this.
+NO_STACK = "-"
+
+
+def resolved_variant(owner: Owner, filters: MediaFilters) -> MediaFilters:
+    """filters with variantOf as a stack key: an item id (live or trashed) becomes its
+    stack's key, one primary-key lookup; another owner's id or a missing one, a key that
+    matches nothing (so the list is empty, as for any filter nothing matches)."""
+    if not filters.variant or len(filters.variant) == KEY_LENGTH:
+        return filters
+    key = db.session.execute(
+        owner.scope(sa.select(GM.variant_key)).where(GM.id == uuid.UUID(filters.variant))
+    ).scalar()
+    return filters.replace(variant=key or NO_STACK)
 
 
 def list_statement(
@@ -141,12 +160,16 @@ def list_statement(
     limit: int = 50,
     offset: int = 0,
     after: tuple[datetime, uuid.UUID] | None = None,
+    base: sa.Select | None = None,
 ) -> sa.Select:
-    """The page query: owner-scoped, ordered by (key, id), one row more than a page."""
+    """The page query: owner-scoped, ordered by (key, id), one row more than a page.
+
+    `base` (owner-scoped) replaces the select of COLUMNS, e.g. to add columns or conditions.
+    """
     filters = filters or MediaFilters()
     key = _sort_key(filters)
     ascending = filters.sort == "oldest" and not filters.trashed
-    stmt = _filtered(_records(owner), filters)
+    stmt = _filtered(base if base is not None else _records(owner), filters)
     if after:
         # A row-value comparison is one range of the (owner, key DESC, id DESC) index.
         position = sa.tuple_(sa.literal(after[0], key.type), sa.literal(after[1], GM.id.type))
@@ -155,6 +178,52 @@ def list_statement(
     order = (key.asc(), GM.id.asc()) if ascending else (key.desc(), GM.id.desc())
     stmt = stmt.order_by(*order).limit(limit + 1)
     return stmt.offset(offset) if offset else stmt
+
+
+def stacks_statement(
+    owner: Owner,
+    filters: MediaFilters,
+    *,
+    limit: int = 50,
+    offset: int = 0,
+    after: tuple[datetime, uuid.UUID] | None = None,
+) -> sa.Select:
+    """One page of variant stacks (filters.variant resolved): each stack's newest member
+    among those matching filters, with variant_key and stack_count (the matching members),
+    ordered and paged like list_statement by that member's (created_at, id).
+
+    A stack has exactly one such member, so keyset pages over them never skip or repeat a
+    stack. Each candidate row costs one probe of the (owner, variant_key, created_at, id)
+    index ("is there a newer matching member?"), and each of the page's stacks one range of
+    it for the count.
+    """
+    members = _filtered(
+        owner.scope(sa.select(GM.variant_key, GM.created_at, GM.id)), filters
+    ).subquery("members")
+    newer = (
+        sa.select(members.c.id)
+        .where(
+            members.c.variant_key == GM.variant_key,
+            sa.tuple_(members.c.created_at, members.c.id) > sa.tuple_(GM.created_at, GM.id),
+        )
+        .exists()
+    )
+    base = owner.scope(sa.select(*COLUMNS, GM.variant_key)).where(~newer)
+    heads = list_statement(
+        owner, filters, limit=limit, offset=offset, after=after, base=base
+    ).subquery("heads")
+    count = (
+        _filtered(owner.scope(sa.select(sa.func.count(GM.id))), filters)
+        .where(GM.variant_key == heads.c.variant_key)
+        .scalar_subquery()
+    )
+    ascending = filters.sort == "oldest"
+    order = (
+        (heads.c.created_at.asc(), heads.c.id.asc())
+        if ascending
+        else (heads.c.created_at.desc(), heads.c.id.desc())
+    )
+    return sa.select(heads, count.label("stack_count")).order_by(*order)
 
 
 @functools.cache
@@ -200,14 +269,19 @@ def list_media(
     """One page of the owner's media matching filters, by offset or by keyset cursor.
 
     Reads only; raises ValidationFailed for a cursor that does not decode or that was made
-    for other filters. `type` is a shorthand for MediaFilters(type=...).
+    for other filters. `type` is a shorthand for MediaFilters(type=...). With
+    filters.stack == "variants" the rows are stacks (stacks_statement: each row its newest
+    matching member plus variant_key and stack_count).
     """
     filters = filters or MediaFilters(type=type)
     after = decode_cursor(cursor, filters) if cursor else None
-    if filters == MediaFilters(sort=filters.sort, trashed=filters.trashed):
+    query = resolved_variant(owner, filters)
+    if filters.stack and not filters.trashed:
+        rows = fetch_rows(stacks_statement(owner, query, limit=limit, offset=offset, after=after))
+    elif filters == MediaFilters(sort=filters.sort, trashed=filters.trashed):
         rows = _plain_page(owner, filters, limit=limit, offset=offset, after=after)
     else:
-        rows = fetch_rows(list_statement(owner, filters, limit=limit, offset=offset, after=after))
+        rows = fetch_rows(list_statement(owner, query, limit=limit, offset=offset, after=after))
     has_more = len(rows) > limit
     rows = rows[:limit]
     next_cursor = encode_cursor(rows[-1], filters) if has_more else None
@@ -227,6 +301,7 @@ def _capped_count(stmt: sa.Select) -> sa.ScalarSelect:
 
 def count_matches(owner: Owner, filters: MediaFilters) -> int:
     """How many of the owner's records match filters, up to COUNT_CAP + 1 (for "N matches")."""
+    filters = resolved_variant(owner, filters)
     stmt = _filtered(owner.scope(sa.select(GM.id)), filters)
     return db.session.execute(sa.select(_capped_count(stmt))).scalar_one()
 
@@ -238,7 +313,9 @@ def count_media(owner: Owner, filters: MediaFilters | None = None) -> dict[str, 
 
     Owner-scoped; one round trip of bounded index counts (and an EXISTS when filtered).
     """
-    filters = (filters or MediaFilters()).replace(type=None, sort="newest")
+    filters = resolved_variant(
+        owner, (filters or MediaFilters()).replace(type=None, sort="newest", stack=None)
+    )
     matching = _filtered(owner.scope(sa.select(GM.id)), filters)
     columns = [
         _capped_count(matching.where(GM.type == "image")),
@@ -310,7 +387,7 @@ def get_media(owner: Owner, media_id: uuid.UUID, *, include_trashed: bool = Fals
 
 def neighbours(owner: Owner, row: Row, filters: MediaFilters | None = None):
     """(newer id, older id) around row within filters, for previous/next navigation."""
-    filters = filters or MediaFilters()
+    filters = resolved_variant(owner, filters or MediaFilters())
     pair = sa.tuple_(GM.created_at, GM.id)
     here = sa.tuple_(sa.literal(row.created_at, GM.created_at.type), sa.literal(row.id, GM.id.type))
     base = _filtered(owner.scope(sa.select(GM.id)), filters)
@@ -337,6 +414,7 @@ SAVE_FIELDS = (
     "file_id",
     "thumbnail_url",
     "created_at",
+    "variant_key",
 )
 
 
@@ -385,6 +463,7 @@ def save_media(owner: Owner, payload: dict[str, Any]) -> tuple[Row, bool]:
     Unauthorized if the logged-in account is gone.
     """
     values = {"created_at": utcnow(), **payload, "id": uuid.uuid4(), **owner.owner_columns()}
+    values["variant_key"] = key_of_values(values)
     queued = archive.queued_with_the_insert()
     try:
         row = db.session.execute(_save_statement(queued), values).first()
