@@ -5,6 +5,7 @@ import functools
 import hashlib
 import json
 import math
+import uuid
 from collections.abc import Callable
 from dataclasses import asdict, dataclass
 from datetime import UTC, date, datetime
@@ -343,6 +344,14 @@ class MediaFiltersSchema(BaseSchema):
         "Archive",
         lambda _: "Files not kept",
     )
+    # Only the items of one of the owner's collections (a smart one: its saved search). The
+    # collection page names it, so it has no chip.
+    collection = _filter(
+        fields.UUID(
+            load_default=None, metadata={"description": "The id of one of the owner's collections."}
+        ),
+        "Collection",
+    )
     # A grouping rather than a narrowing, but it combines with every filter (they choose the
     # members before the grouping), keeps its cursors apart and lives in the same URLs, so it
     # is declared with them; a toggle, like sort, so it has no chip.
@@ -442,6 +451,7 @@ class MediaFilters:
     sort: str = "newest"
     # "missing": only records whose file mediaapp could not keep (failed or expired).
     archive: str | None = None
+    collection: uuid.UUID | None = None
     # "variants": one entry per variant stack; variant: one stack's members (key or item id).
     stack: str | None = None
     variant: str | None = None

@@ -15,6 +15,8 @@ from mediaapp.variants import variant_key
 from tests.conftest import BASE_CONFIG, empty_database_url
 
 T0 = datetime(2026, 1, 1, tzinfo=UTC)
+# The revision `stacks` follows, whichever it is.
+BEFORE = "stacks-1"
 OWNERS = (uuid.UUID(int=1), uuid.UUID(int=2))
 # (owner, prompt, settings): the first three are one stack of the first owner's.
 ROWS = [
@@ -46,12 +48,13 @@ FILLER = 4100
 
 
 @pytest.fixture
-def at_0007(database_url, tmp_path):
-    """An app whose database holds ROWS at 0007, then FILLER rows of a third owner."""
+def before_stacks(database_url, tmp_path):
+    """An app whose database holds ROWS, then FILLER rows of a third owner, just before
+    `stacks`."""
     url = empty_database_url(database_url, tmp_path, "stacks")
     app = create_app({**BASE_CONFIG, "SQLALCHEMY_DATABASE_URI": url})
     with app.app_context():
-        flask_migrate.upgrade(revision="0007")
+        flask_migrate.upgrade(revision=BEFORE)
         db.session.execute(
             sa.insert(_media()),
             [
@@ -98,11 +101,11 @@ def _keys(app) -> list[tuple]:
     return rows
 
 
-def test_upgrading_keys_every_existing_row_as_the_app_would(at_0007):
-    with at_0007.app_context():
+def test_upgrading_keys_every_existing_row_as_the_app_would(before_stacks):
+    with before_stacks.app_context():
         flask_migrate.upgrade()
 
-    rows = _keys(at_0007)[: len(ROWS)]
+    rows = _keys(before_stacks)[: len(ROWS)]
     for row, (_, prompt, settings) in zip(rows, ROWS, strict=True):
         assert row.variant_key == variant_key("image", prompt, "flux", settings)
     keys = [row.variant_key for row in rows]
@@ -110,19 +113,19 @@ def test_upgrading_keys_every_existing_row_as_the_app_would(at_0007):
     assert len({keys[0], keys[3], keys[5]}) == 3
 
 
-def test_upgrading_keys_rows_past_the_first_batches(at_0007):
-    with at_0007.app_context():
+def test_upgrading_keys_rows_past_the_first_batches(before_stacks):
+    with before_stacks.app_context():
         flask_migrate.upgrade()
 
-    filler = _keys(at_0007)[len(ROWS) :]
+    filler = _keys(before_stacks)[len(ROWS) :]
     assert len(filler) == FILLER
     assert {row.variant_key for row in filler} == {
         variant_key("video", f"filler {n}", "veo", {}) for n in range(50)
     }
 
 
-def test_after_upgrading_the_old_rows_list_as_stacks(at_0007):
-    with at_0007.app_context():
+def test_after_upgrading_the_old_rows_list_as_stacks(before_stacks):
+    with before_stacks.app_context():
         flask_migrate.upgrade()
         from mediaapp.identity import Owner
         from mediaapp.services.media import list_media
@@ -142,10 +145,10 @@ def _grouped():
     return MediaFilters(stack="variants")
 
 
-def test_downgrading_removes_the_key_and_upgrading_again_restores_it(at_0007):
-    with at_0007.app_context():
+def test_downgrading_removes_the_key_and_upgrading_again_restores_it(before_stacks):
+    with before_stacks.app_context():
         flask_migrate.upgrade()
-        flask_migrate.downgrade(revision="0007")
+        flask_migrate.downgrade(revision=BEFORE)
         columns = {c["name"] for c in sa.inspect(db.engine).get_columns("generated_media")}
         indexes = {i["name"] for i in sa.inspect(db.engine).get_indexes("generated_media")}
         db.session.remove()
@@ -153,5 +156,5 @@ def test_downgrading_removes_the_key_and_upgrading_again_restores_it(at_0007):
 
     assert "variant_key" not in columns
     assert "ix_generated_media_variant_recent" not in indexes
-    assert all(row.variant_key for row in _keys(at_0007))
+    assert all(row.variant_key for row in _keys(before_stacks))
     assert json.dumps(ROWS[0][2])  # the rows survived the round trip

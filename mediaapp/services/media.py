@@ -13,6 +13,7 @@ import sqlalchemy as sa
 from marshmallow import ValidationError
 from sqlalchemy.engine import Row
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import aliased
 
 from ..errors import Conflict, NotFound, Unauthorized, ValidationFailed
 from ..extensions import db
@@ -21,7 +22,7 @@ from ..models import GeneratedMedia as GM
 from ..models import utcnow
 from ..schemas import CursorSchema, MediaFilters, decode_json
 from ..variants import KEY_LENGTH, key_of_values
-from . import archive, stats
+from . import archive, collections, stats
 
 # The columns a record shows on the wire and in the gallery: one round trip, no ORM objects.
 COLUMNS = (
@@ -113,9 +114,16 @@ def day_start(day: date) -> datetime:
     return datetime.combine(day, time.min, tzinfo=UTC)
 
 
-def _filtered(stmt, filters: MediaFilters):
-    """Apply every filter but the ordering; shared by pages, counts and neighbours."""
+def filtered(stmt, filters: MediaFilters, owner: Owner, *, depth: int = 0):
+    """Apply every filter but the ordering; shared by pages, counts and neighbours.
+
+    `owner` names whose collection a `collection` filter means (NotFound if not theirs).
+    """
     stmt = stmt.where(TRASHED if filters.trashed else LIVE)
+    if filters.collection:
+        stmt = collections.restrict(
+            owner, stmt, filters.collection, trashed=filters.trashed, depth=depth
+        )
     if filters.type:
         stmt = stmt.where(GM.type == filters.type)
     if filters.model:
@@ -132,25 +140,23 @@ def _filtered(stmt, filters: MediaFilters):
         stmt = stmt.where(GM.archive_status.in_(("failed", "expired")))
     if filters.date_to:  # inclusive: everything before the next day starts
         stmt = stmt.where(GM.created_at < day_start(filters.date_to + timedelta(days=1)))
-    if filters.variant:  # a key by now (resolved_variant); an unresolved id matches nothing
-        stmt = stmt.where(GM.variant_key == filters.variant)
+    if filters.variant:
+        stmt = stmt.where(GM.variant_key == _variant_key_of(owner, filters.variant))
     return stmt
 
 
-# What an item id in variantOf resolves to when the owner has no such item: no key is this.
-NO_STACK = "-"
-
-
-def resolved_variant(owner: Owner, filters: MediaFilters) -> MediaFilters:
-    """filters with variantOf as a stack key: an item id (live or trashed) becomes its
-    stack's key, one primary-key lookup; another owner's id or a missing one, a key that
-    matches nothing (so the list is empty, as for any filter nothing matches)."""
-    if not filters.variant or len(filters.variant) == KEY_LENGTH:
-        return filters
-    key = db.session.execute(
-        owner.scope(sa.select(GM.variant_key)).where(GM.id == uuid.UUID(filters.variant))
-    ).scalar()
-    return filters.replace(variant=key or NO_STACK)
+def _variant_key_of(owner: Owner, variant: str):
+    """variantOf as a stack key: itself, or the key of the owner's item with that id (live
+    or trashed), looked up by primary key in the same statement; another owner's id or a
+    missing one gives NULL, which matches nothing."""
+    if len(variant) == KEY_LENGTH:
+        return variant
+    item = aliased(GM, name="variant_of")
+    return (
+        owner.scope(sa.select(item.variant_key), table=item)
+        .where(item.id == uuid.UUID(variant))
+        .scalar_subquery()
+    )
 
 
 def list_statement(
@@ -169,7 +175,7 @@ def list_statement(
     filters = filters or MediaFilters()
     key = _sort_key(filters)
     ascending = filters.sort == "oldest" and not filters.trashed
-    stmt = _filtered(base if base is not None else _records(owner), filters)
+    stmt = filtered(base if base is not None else _records(owner), filters, owner)
     if after:
         # A row-value comparison is one range of the (owner, key DESC, id DESC) index.
         position = sa.tuple_(sa.literal(after[0], key.type), sa.literal(after[1], GM.id.type))
@@ -188,7 +194,7 @@ def stacks_statement(
     offset: int = 0,
     after: tuple[datetime, uuid.UUID] | None = None,
 ) -> sa.Select:
-    """One page of variant stacks (filters.variant resolved): each stack's newest member
+    """One page of variant stacks: each stack's newest member
     among those matching filters, with variant_key and stack_count (the matching members),
     ordered and paged like list_statement by that member's (created_at, id).
 
@@ -197,8 +203,8 @@ def stacks_statement(
     index ("is there a newer matching member?"), and each of the page's stacks one range of
     it for the count.
     """
-    members = _filtered(
-        owner.scope(sa.select(GM.variant_key, GM.created_at, GM.id)), filters
+    members = filtered(
+        owner.scope(sa.select(GM.variant_key, GM.created_at, GM.id)), filters, owner
     ).subquery("members")
     newer = (
         sa.select(members.c.id)
@@ -213,7 +219,7 @@ def stacks_statement(
         owner, filters, limit=limit, offset=offset, after=after, base=base
     ).subquery("heads")
     count = (
-        _filtered(owner.scope(sa.select(sa.func.count(GM.id))), filters)
+        filtered(owner.scope(sa.select(sa.func.count(GM.id))), filters, owner)
         .where(GM.variant_key == heads.c.variant_key)
         .scalar_subquery()
     )
@@ -275,13 +281,12 @@ def list_media(
     """
     filters = filters or MediaFilters(type=type)
     after = decode_cursor(cursor, filters) if cursor else None
-    query = resolved_variant(owner, filters)
     if filters.stack and not filters.trashed:
-        rows = fetch_rows(stacks_statement(owner, query, limit=limit, offset=offset, after=after))
+        rows = fetch_rows(stacks_statement(owner, filters, limit=limit, offset=offset, after=after))
     elif filters == MediaFilters(sort=filters.sort, trashed=filters.trashed):
         rows = _plain_page(owner, filters, limit=limit, offset=offset, after=after)
     else:
-        rows = fetch_rows(list_statement(owner, query, limit=limit, offset=offset, after=after))
+        rows = fetch_rows(list_statement(owner, filters, limit=limit, offset=offset, after=after))
     has_more = len(rows) > limit
     rows = rows[:limit]
     next_cursor = encode_cursor(rows[-1], filters) if has_more else None
@@ -301,8 +306,7 @@ def _capped_count(stmt: sa.Select) -> sa.ScalarSelect:
 
 def count_matches(owner: Owner, filters: MediaFilters) -> int:
     """How many of the owner's records match filters, up to COUNT_CAP + 1 (for "N matches")."""
-    filters = resolved_variant(owner, filters)
-    stmt = _filtered(owner.scope(sa.select(GM.id)), filters)
+    stmt = filtered(owner.scope(sa.select(GM.id)), filters, owner)
     return db.session.execute(sa.select(_capped_count(stmt))).scalar_one()
 
 
@@ -313,10 +317,8 @@ def count_media(owner: Owner, filters: MediaFilters | None = None) -> dict[str, 
 
     Owner-scoped; one round trip of bounded index counts (and an EXISTS when filtered).
     """
-    filters = resolved_variant(
-        owner, (filters or MediaFilters()).replace(type=None, sort="newest", stack=None)
-    )
-    matching = _filtered(owner.scope(sa.select(GM.id)), filters)
+    filters = (filters or MediaFilters()).replace(type=None, sort="newest", stack=None)
+    matching = filtered(owner.scope(sa.select(GM.id)), filters, owner)
     columns = [
         _capped_count(matching.where(GM.type == "image")),
         _capped_count(matching.where(GM.type == "video")),
@@ -387,10 +389,10 @@ def get_media(owner: Owner, media_id: uuid.UUID, *, include_trashed: bool = Fals
 
 def neighbours(owner: Owner, row: Row, filters: MediaFilters | None = None):
     """(newer id, older id) around row within filters, for previous/next navigation."""
-    filters = resolved_variant(owner, filters or MediaFilters())
+    filters = filters or MediaFilters()
     pair = sa.tuple_(GM.created_at, GM.id)
     here = sa.tuple_(sa.literal(row.created_at, GM.created_at.type), sa.literal(row.id, GM.id.type))
-    base = _filtered(owner.scope(sa.select(GM.id)), filters)
+    base = filtered(owner.scope(sa.select(GM.id)), filters, owner)
     newer = base.where(pair > here).order_by(GM.created_at.asc(), GM.id.asc()).limit(1)
     older = base.where(pair < here).order_by(GM.created_at.desc(), GM.id.desc()).limit(1)
     return db.session.execute(newer).scalar(), db.session.execute(older).scalar()
@@ -570,7 +572,7 @@ def trash_all_except_favorites(owner: Owner, filters: MediaFilters) -> int:
     keep = MediaFilters(
         type=filters.type, date_from=filters.date_from, date_to=filters.date_to, favorite=False
     )
-    stmt = _filtered(owner.scope(sa.update(GM)), keep).values(deleted_at=utcnow())
+    stmt = filtered(owner.scope(sa.update(GM)), keep, owner).values(deleted_at=utcnow())
     result = db.session.execute(stmt)
     db.session.commit()
     return result.rowcount

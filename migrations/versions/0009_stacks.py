@@ -1,7 +1,7 @@
 """key each item by its variant stack (prompt, model, type, settings but the seed)
 
 Revision ID: stacks
-Revises: 0007
+Revises: collections
 Create Date: 2026-12-01
 
 Items that share prompt, model, type and settings except `seed` are variants of one another;
@@ -20,7 +20,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "stacks"
-down_revision = "0007"
+down_revision = "collections"
 branch_labels = None
 depends_on = None
 
