@@ -38,6 +38,7 @@ class Site:
     user: dict  # a logged-in account with a few items
     broken: dict  # a guest whose only items' files cannot be loaded
     newcomer: dict  # a guest with nothing saved yet
+    stacked: dict  # a guest whose items come in variant stacks (differing only by seed)
     detail_id: str
     share_url: str
 
@@ -52,7 +53,7 @@ def post_ok(request, url: str, data: dict | None = None, status: int = 201) -> d
 def site(browser, live_server) -> Site:
     states = {}
     found = {}
-    for who in ("guest", "user", "broken", "newcomer"):
+    for who in ("guest", "user", "broken", "newcomer", "stacked"):
         context = browser.new_context(base_url=live_server)
         try:
             api = context.request
@@ -98,6 +99,12 @@ def site(browser, live_server) -> Site:
                         prompt="A river whose video is gone",
                     ),
                 )
+            elif who == "stacked":
+                prompts = ["A lighthouse in a storm, variants"] * 4 + ["A quiet harbour"] * 2
+                for n, prompt in enumerate([*prompts, "A single meadow"]):
+                    post_ok(
+                        api, f"{live_server}/api/media/save", image_payload(50 + n, prompt=prompt)
+                    )
             states[who] = context.storage_state()
         finally:
             context.close()
@@ -106,6 +113,7 @@ def site(browser, live_server) -> Site:
         user=states["user"],
         broken=states["broken"],
         newcomer=states["newcomer"],
+        stacked=states["stacked"],
         **found,
     )
 
@@ -127,6 +135,11 @@ def open_the_share_box(page) -> None:
     page.locator(".share-box__summary").click()
     page.get_by_role("button", name="Create link").click()
     page.wait_for_selector(".share-created")
+
+
+def open_a_stack(page) -> None:
+    page.get_by_role("link", name="Show 3 more variants").click()
+    page.wait_for_selector(".stack-panel .media-card")
 
 
 def tick_two_cards(page) -> None:
@@ -172,6 +185,8 @@ PAGES = {
     "share-page": (None, lambda s: s.share_url, None),
     "404": (None, "/no-such-page", None),
     "broken-media": ("broken", "/", None),
+    "gallery-stacks": ("stacked", "/?stack=variants", None),
+    "gallery-stack-open": ("stacked", "/?stack=variants", open_a_stack),
 }
 
 
