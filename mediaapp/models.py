@@ -144,6 +144,7 @@ class GeneratedMedia(db.Model):
         sa.CheckConstraint(
             "user_id IS NULL OR user_id = owner_id", name="ck_generated_media_user_is_owner"
         ),
+        sa.CheckConstraint("rating BETWEEN 0 AND 5", name="ck_generated_media_rating"),
         # Idempotent save: one requestId per owner.
         _owned_index("request", "request_id", where="request_id IS NOT NULL", unique=True),
         # The history views are each one ordered range of one of these (keyset paging); they
@@ -151,6 +152,8 @@ class GeneratedMedia(db.Model):
         _owned_index("recent", *NEWEST, where="deleted_at IS NULL"),
         _owned_index("type_recent", "type", *NEWEST, where="deleted_at IS NULL"),
         _owned_index("favorite_recent", *NEWEST, where="deleted_at IS NULL AND favorite"),
+        # minRating views: the rated live rows in history order (rating checked on each).
+        _owned_index("rated_recent", *NEWEST, where="deleted_at IS NULL AND rating > 0"),
         _owned_index("model", "model", where="deleted_at IS NULL"),
         _owned_index(
             "trash", sa.text("deleted_at DESC"), sa.text("id DESC"), where="deleted_at IS NOT NULL"
@@ -206,6 +209,8 @@ class GeneratedMedia(db.Model):
     thumbnail_url: Mapped[str | None] = mapped_column(sa.Text)
     created_at: Mapped[datetime] = _created_at()
     favorite: Mapped[bool] = mapped_column(sa.Boolean, default=False, server_default=sa.false())
+    # 1-5 stars from culling; 0 is unrated (services/media.py RATING_MAX).
+    rating: Mapped[int] = mapped_column(sa.SmallInteger, default=0, server_default="0")
     # Set when the item is moved to the trash; NULL for every item in the normal views.
     deleted_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 

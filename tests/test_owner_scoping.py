@@ -110,12 +110,15 @@ def tour(app, runner) -> None:
     ok(guest.get("/api/media/models"))
     ok(guest.get(f"/api/media/{first['id']}"))
     ok(guest.patch(f"/api/media/{first['id']}", json={"favorite": True}))
+    ok(guest.patch(f"/api/media/{first['id']}", json={"rating": 4}))
+    ok(guest.get("/api/media/list?minRating=3&type=image&limit=1"))
     ok(guest.delete(f"/api/media/{video['id']}"))
     ok(guest.get("/api/media/trash"))
     ok(guest.post(f"/api/media/{video['id']}/restore"))
     ids = [m["data"]["id"] for m in more]
     for action in ("favorite", "unfavorite", "delete", "restore"):
         ok(guest.post("/api/media/bulk", json={"action": action, "ids": ids}))
+    ok(guest.post("/api/media/bulk", json={"action": "rate", "rating": 2, "ids": ids}))
     link = ok(guest.post(f"/api/media/{first['id']}/share", json={}), 201).get_json()["data"]
     ok(guest.get("/api/shares"))
     ok(app.test_client().get(f"/api/shared/{link['token']}"))

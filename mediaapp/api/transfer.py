@@ -42,7 +42,7 @@ def export_media():
 
 @bp.post("/media/import")
 @operation(
-    "Import up to 1,000 items (save format + createdAt, favorite); idempotent.",
+    "Import up to 1,000 items (save format + createdAt, favorite, rating); idempotent.",
     description="Each item is validated on its own: an invalid one is answered as rejected "
     "in `results`, a known one as duplicate. The body may be up to 32 MiB.",
     body=ImportSchema,
