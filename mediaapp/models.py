@@ -209,8 +209,9 @@ class GeneratedMedia(db.Model):
     thumbnail_url: Mapped[str | None] = mapped_column(sa.Text)
     created_at: Mapped[datetime] = _created_at()
     favorite: Mapped[bool] = mapped_column(sa.Boolean, default=False, server_default=sa.false())
-    # 1-5 stars from culling; 0 is unrated (services/media.py RATING_MAX).
-    rating: Mapped[int] = mapped_column(sa.SmallInteger, default=0, server_default="0")
+    # 1-5 stars from culling; 0 is unrated (schemas.RATING_MAX). The database's default
+    # only, so inserts that do not name it (as at older revisions) leave it out.
+    rating: Mapped[int] = mapped_column(sa.SmallInteger, server_default="0")
     # Set when the item is moved to the trash; NULL for every item in the normal views.
     deleted_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 

@@ -361,7 +361,7 @@ class MediaFiltersSchema(BaseSchema):
             validate=validate.Range(
                 min=1, max=RATING_MAX, error=f"Use a whole number from 1 to {RATING_MAX}."
             ),
-            metadata={"description": f"Only items rated at least this many stars (1-{RATING_MAX})."},
+            metadata={"description": f"Only items rated this many stars or more (1-{RATING_MAX})."},
         ),
         "Rating",
         _stars_chip,
@@ -549,9 +549,7 @@ class BulkActionSchema(BaseSchema):
     action = fields.String(required=True, validate=validate.OneOf(BULK_ACTION_NAMES))
     ids = fields.List(fields.UUID(), required=True, validate=validate.Length(min=1, max=500))
     rating = rating_field(
-        metadata={
-            "description": f"With action rate (required there): 0 (unrated) to {RATING_MAX}."
-        }
+        metadata={"description": f"With action rate (required there): 0 (unrated) to {RATING_MAX}."}
     )
 
     @validates_schema

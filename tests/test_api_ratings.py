@@ -330,9 +330,8 @@ def test_an_import_item_with_a_bad_rating_is_rejected_and_the_others_come_in(cli
     data = response.get_json()["data"]
     assert (data["imported"], data["rejected"]) == (1, 1)
     assert "rating" in data["results"][1]["details"]
-    assert [(m["prompt"], m["rating"]) for m in client.get("/api/media/list").get_json()["data"]] == [
-        ("good", 2)
-    ]
+    listed = client.get("/api/media/list").get_json()["data"]
+    assert [(m["prompt"], m["rating"]) for m in listed] == [("good", 2)]
 
 
 # --- the index ----------------------------------------------------------------------------
