@@ -49,11 +49,37 @@
     return null;
   }
 
-  /** A form busy with its last press (htmx marks it) waits: a held key does not queue. */
+  // The id of a button whose key came while its form was busy; pressed once htmx settles.
+  let pending = null;
+
+  /**
+   * Whether the button's form is still busy with its last press: its request in flight, or
+   * its answer settling (htmx lends the new form the old one's classes until it settles).
+   * @param {HTMLButtonElement} button
+   * @returns {boolean}
+   */
   function busy(button) {
     const form = button.form;
-    return Boolean(form && form.classList.contains("htmx-request"));
+    return Boolean(form && form.matches(".htmx-request, .htmx-settling"));
   }
+
+  /** Press the button now, or, while its form is busy, once it is not (the last key wins). */
+  function press(button) {
+    if (busy(button)) {
+      pending = button.id;
+      return;
+    }
+    pending = null;
+    button.click();
+  }
+
+  document.addEventListener("htmx:afterSettle", () => {
+    const button = pending ? document.getElementById(pending) : null;
+    if (button && !busy(button)) {
+      pending = null;
+      button.click();
+    }
+  });
 
   document.addEventListener("keydown", (event) => {
     if (document.body.dataset.page !== "detail" || event.repeat || keyBelongsElsewhere(event)) {
@@ -64,8 +90,6 @@
       return;
     }
     event.preventDefault();
-    if (!busy(button)) {
-      button.click();
-    }
+    press(button);
   });
 })();

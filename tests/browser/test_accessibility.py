@@ -66,6 +66,7 @@ def site(browser, live_server) -> Site:
                     for n in range(2)
                 ]
                 api.patch(f"{live_server}/api/media/{records[2]['id']}", data={"favorite": True})
+                api.patch(f"{live_server}/api/media/{records[3]['id']}", data={"rating": 4})
                 for record in records[:2]:
                     api.delete(f"{live_server}/api/media/{record['id']}")
                 found["detail_id"] = records[3]["id"]
@@ -129,6 +130,13 @@ def open_the_share_box(page) -> None:
     page.wait_for_selector(".share-created")
 
 
+def rate_with_keys(page) -> None:
+    page.keyboard.press("2")
+    page.wait_for_selector("#rating-button-2[aria-pressed=true]")
+    page.keyboard.press("4")  # back to the rating the other scans show
+    page.wait_for_selector("#rating-button-4[aria-pressed=true]")
+
+
 def tick_two_cards(page) -> None:
     for box in page.locator(".media-card__checkbox").all()[:2]:
         box.check()
@@ -157,6 +165,8 @@ PAGES = {
     "gallery-selection": ("guest", "/", tick_two_cards),
     "detail": ("guest", lambda s: f"/media/{s.detail_id}", None),
     "detail-sharing": ("guest", lambda s: f"/media/{s.detail_id}", open_the_share_box),
+    "detail-culling": ("guest", lambda s: f"/media/{s.detail_id}", rate_with_keys),
+    "rated-filter": ("guest", "/?minRating=3", None),
     "search": ("guest", "/?q=lighthouse&type=image", None),
     "search-nothing": ("guest", "/?q=no+such+prompt+anywhere", None),
     "trash": ("guest", "/trash", None),
