@@ -5,6 +5,7 @@ import functools
 import hashlib
 import json
 import math
+import unicodedata
 import uuid
 from collections.abc import Callable
 from dataclasses import asdict, dataclass
@@ -536,6 +537,101 @@ class CreateShareSchema(BaseSchema):
         validate=validate.Range(min=1, max=3650),
     )
     hide_prompt = StrictBoolean(data_key="hidePrompt", load_default=False)
+
+
+# Collections (services/collections.py): their names, descriptions and selections.
+COLLECTION_NAME_MAX = 100
+COLLECTION_DESCRIPTION_MAX = 2000
+COLLECTION_SELECTION_MAX = 500
+# What the unique key of a name may take once normalised (NFKC can lengthen a name).
+COLLECTION_NAME_KEY_MAX = 120
+
+
+def collection_name_key(name: str) -> str:
+    """What makes two collection names the same: "Cats", "cats" and "ＣＡＴＳ" are one name."""
+    return unicodedata.normalize("NFKC", name).casefold().strip()
+
+
+def _validate_collection_name(name: str) -> None:
+    if not name.strip():
+        raise ValidationError("Give the collection a name.")
+    if len(collection_name_key(name)) > COLLECTION_NAME_KEY_MAX:
+        raise ValidationError("Use a shorter name.")
+
+
+def _collection_name(**kwargs) -> CleanString:
+    return CleanString(
+        validate=[
+            validate.Length(
+                min=1, max=COLLECTION_NAME_MAX, error="Use 1 to {max} characters for the name."
+            ),
+            _validate_collection_name,
+        ],
+        **kwargs,
+    )
+
+
+def _collection_description(**kwargs) -> CleanString:
+    return CleanString(
+        validate=validate.Length(
+            max=COLLECTION_DESCRIPTION_MAX, error="Use at most {max} characters."
+        ),
+        **kwargs,
+    )
+
+
+def _saved_search(**kwargs) -> fields.Nested:
+    return fields.Nested(
+        MediaFiltersSchema,
+        metadata={
+            "description": "The filters of the list API (`q`, `type`, `model`, `favorite`, "
+            "`from`, `to`, `sort`, …, as GET /api/media/list takes them): a smart collection "
+            "holds what they find, live. `collection` may name a manual collection."
+        },
+        **kwargs,
+    )
+
+
+class CreateCollectionSchema(BaseSchema):
+    """A new collection: manual, or smart when it carries a search."""
+
+    name = _collection_name(required=True)
+    description = _collection_description(load_default="")
+    search = _saved_search(load_default=None, allow_none=True)
+
+
+class UpdateCollectionSchema(BaseSchema):
+    """What may change of a collection; at least one field. `coverId` null: the newest item."""
+
+    name = _collection_name()
+    description = _collection_description()
+    cover_id = fields.UUID(
+        data_key="coverId",
+        allow_none=True,
+        metadata={"description": "A live item of yours; null shows the newest item."},
+    )
+    search = _saved_search()
+
+    @validates_schema
+    def something_to_change(self, data: dict, **kwargs) -> None:
+        if not data:
+            raise ValidationError(
+                "Send at least one of name, description, coverId or search.", "_schema"
+            )
+
+
+class CollectionItemsSchema(BaseSchema):
+    """Items to add to a collection or take out of it: one, or a selection."""
+
+    ids = fields.List(
+        fields.UUID(),
+        required=True,
+        validate=validate.Length(
+            min=1,
+            max=COLLECTION_SELECTION_MAX,
+            error="Send 1 to {max} ids at a time.",
+        ),
+    )
 
 
 class UploadMetadataSchema(SaveMediaSchema):

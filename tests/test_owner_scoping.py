@@ -95,25 +95,30 @@ PASSWORD, NEW_PASSWORD = "tour of the owners", "another tour password"
 
 
 def collection_tour(app, guest, ids: list[str]) -> None:
-    """A manual and a smart collection, listed through the media list."""
-    import uuid
-
-    from mediaapp.schemas import MediaFilters
-    from mediaapp.services import collections
-    from tests.conftest import guest_owner
-
-    owner = guest_owner(app, guest)
-    with app.app_context():
-        manual = collections.create_collection(owner, "Tour")
-        collections.add_items(owner, manual.id, [uuid.UUID(i) for i in ids[:2]])
-        smart = collections.create_collection(
-            owner, "Tour owls", search=MediaFilters(q="owl", collection=manual.id)
-        )
-        manual_id, smart_id = manual.id, smart.id
-    page = ok(guest.get(f"/api/media/list?collection={manual_id}&limit=1")).get_json()
+    """Collections through the API: made, filled, listed, changed, a smart one, emptied."""
+    made = ok(guest.post("/api/collections", json={"name": "Tour"}), 201).get_json()["data"]
+    cid = made["id"]
+    ok(guest.post(f"/api/collections/{cid}/items", json={"ids": ids[:3]}))
+    ok(guest.post(f"/api/collections/{cid}/items", json={"ids": ids[:1]}))
+    ok(guest.post(f"/api/collections/{cid}/items/remove", json={"ids": ids[2:3]}))
+    smart = ok(
+        guest.post(
+            "/api/collections",
+            json={"name": "Tour owls", "search": {"q": "owl", "collection": cid}},
+        ),
+        201,
+    ).get_json()["data"]
+    ok(guest.patch(f"/api/collections/{cid}", json={"name": "Tour!", "coverId": ids[0]}))
+    ok(guest.patch(f"/api/collections/{smart['id']}", json={"search": {"q": "owl"}}))
+    ok(guest.get("/api/collections"))
+    ok(guest.get(f"/api/collections/{cid}"))
+    ok(guest.get(f"/api/media/{ids[0]}/collections"))
+    page = ok(guest.get(f"/api/media/list?collection={cid}&limit=1")).get_json()
     cursor = page["pagination"]["nextCursor"]
-    ok(guest.get(f"/api/media/list?collection={manual_id}&limit=1&cursor={cursor}"))
-    ok(guest.get(f"/api/media/list?collection={smart_id}&type=image"))
+    ok(guest.get(f"/api/media/list?collection={cid}&limit=1&cursor={cursor}"))
+    ok(guest.get(f"/api/media/list?collection={smart['id']}&type=image"))
+    spare = ok(guest.post("/api/collections", json={"name": "Spare"}), 201).get_json()["data"]
+    ok(guest.delete(f"/api/collections/{spare['id']}"))
 
 
 def tour(app, runner) -> None:

@@ -41,6 +41,7 @@ RETRY_AFTER = frozenset({429, 503})
 PATH_PARAMETERS = {
     "media_id": {"type": "string", "format": "uuid"},
     "share_id": {"type": "string", "format": "uuid"},
+    "collection_id": {"type": "string", "format": "uuid"},
     "token": {"type": "string", "pattern": f"^{SHARE_TOKEN_PATTERN}$"},
 }
 
@@ -292,6 +293,65 @@ class SharedMediaSchema(Schema):
     )
 
 
+class CollectionSchema(Schema):
+    id = fields.UUID(required=True)
+    name = fields.String(required=True)
+    description = fields.String(required=True)
+    smart = fields.Boolean(
+        required=True, metadata={"description": "Whether it holds what a saved search finds."}
+    )
+    search = fields.Dict(
+        keys=fields.String(),
+        values=fields.String(),
+        required=True,
+        allow_none=True,
+        metadata={
+            "description": "A smart collection's filters as list-API arguments; null when manual."
+        },
+    )
+    count = _count("Live items in it now (the trash left out).")
+    cover_id = fields.UUID(
+        required=True,
+        data_key="coverId",
+        allow_none=True,
+        metadata={"description": "The chosen cover, or null for the newest item."},
+    )
+    cover = fields.Nested(
+        MediaSchema,
+        required=True,
+        allow_none=True,
+        metadata={
+            "description": "The item to show for it: the chosen cover while it is live and in "
+            "the collection, else the newest item; null when empty. Its `archive.thumbnailUrl` "
+            "(or `url`) is the picture."
+        },
+    )
+    url = fields.String(
+        required=True, metadata={"description": "Its items: GET /api/media/list?collection=…"}
+    )
+    created_at = fields.String(required=True, data_key="createdAt")
+    updated_at = fields.String(required=True, data_key="updatedAt")
+
+
+class CollectionRefSchema(Schema):
+    id = fields.UUID(required=True)
+    name = fields.String(required=True)
+    smart = fields.Boolean(required=True)
+
+
+class CollectionChangeSchema(Schema):
+    collection = fields.UUID(required=True)
+    changed = fields.List(
+        fields.UUID(), required=True, metadata={"description": "Ids added (or removed)."}
+    )
+    unchanged = fields.List(
+        fields.UUID(),
+        required=True,
+        metadata={"description": "Ids already in it (or, for a removal, not in it)."},
+    )
+    count = _count("Live items in it afterwards.")
+
+
 IMPORT_STATUSES = ("imported", "duplicate", "rejected")
 
 
@@ -368,6 +428,17 @@ RevokedEnvelope = envelope_schema("RevokedEnvelope", fields.Nested(RevokedSchema
 SharedEnvelope = envelope_schema("SharedEnvelope", fields.Nested(SharedMediaSchema, required=True))
 ImportEnvelope = envelope_schema(
     "ImportEnvelope", fields.Nested(ImportSummarySchema, required=True)
+)
+CollectionEnvelope = envelope_schema(
+    "CollectionEnvelope", fields.Nested(CollectionSchema, required=True)
+)
+CollectionList = envelope_schema("CollectionList", _list_of(CollectionSchema))
+CollectionRefList = envelope_schema("CollectionRefList", _list_of(CollectionRefSchema))
+CollectionRefEnvelope = envelope_schema(
+    "CollectionRefEnvelope", fields.Nested(CollectionRefSchema, required=True)
+)
+CollectionChangeEnvelope = envelope_schema(
+    "CollectionChangeEnvelope", fields.Nested(CollectionChangeSchema, required=True)
 )
 StatsEnvelope = envelope_schema("StatsEnvelope", fields.Nested(StatsSchema, required=True))
 SignedInEnvelope = envelope_schema("SignedInEnvelope", fields.Nested(SignedInSchema, required=True))
