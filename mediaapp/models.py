@@ -9,6 +9,7 @@ needs to place each owner's rows together. README's scaling section says how the
 import enum
 import uuid
 from datetime import UTC, date, datetime
+from decimal import Decimal
 from typing import Any
 
 import sqlalchemy as sa
@@ -52,6 +53,38 @@ class UTCDateTime(sa.TypeDecorator):
         if dialect.name != "sqlite" or process is None:
             return process
         return tolerant_sqlite_reader(process)
+
+
+# Amounts (a generation's cost in USD, its credits) keep this many decimal places, exactly.
+AMOUNT_SCALE = 10
+_AMOUNT_UNIT = Decimal(1).scaleb(-AMOUNT_SCALE)
+
+
+class ExactAmount(sa.TypeDecorator):
+    """A non-negative decimal kept exactly: NUMERIC on PostgreSQL; on SQLite, whose NUMERIC
+    would turn it into a float, an integer count of 10^-AMOUNT_SCALE units, which sums
+    exactly too. Always a Decimal (or None) in Python."""
+
+    impl = sa.Numeric(28, AMOUNT_SCALE)
+    cache_ok = True
+
+    def load_dialect_impl(self, dialect):
+        if dialect.name == "sqlite":
+            return dialect.type_descriptor(sa.BigInteger())
+        return dialect.type_descriptor(sa.Numeric(28, AMOUNT_SCALE, asdecimal=True))
+
+    def process_bind_param(self, value, dialect):
+        if value is None:
+            return None
+        value = Decimal(value).quantize(_AMOUNT_UNIT)
+        return int(value.scaleb(AMOUNT_SCALE)) if dialect.name == "sqlite" else value
+
+    def process_result_value(self, value, dialect):
+        if value is None:
+            return None
+        if dialect.name == "sqlite":
+            return Decimal(int(value)).scaleb(-AMOUNT_SCALE)
+        return Decimal(value)
 
 
 class MediaType(enum.StrEnum):
@@ -225,6 +258,13 @@ class GeneratedMedia(db.Model):
     archive_thumb_sha256: Mapped[str | None] = mapped_column(sa.String(64))
     archive_placeholder: Mapped[str | None] = mapped_column(sa.String(128))
 
+    # What the generation cost, when the generator says (all optional): who made it, its
+    # price in USD and/or in the provider's credits (exact decimals), and how long it ran.
+    provider: Mapped[str | None] = mapped_column(sa.String(64))
+    cost_usd: Mapped[Decimal | None] = mapped_column(ExactAmount)
+    credits: Mapped[Decimal | None] = mapped_column(ExactAmount)
+    duration_ms: Mapped[int | None] = mapped_column(sa.Integer)
+
 
 class ShareLink(db.Model):
     """A public, unguessable link to one media item, optionally expiring or hiding the prompt."""
@@ -315,6 +355,9 @@ class StatsByDay(db.Model):
     owner_id: Mapped[uuid.UUID] = mapped_column(sa.Uuid)
     day: Mapped[date] = mapped_column(sa.Date)
     items: Mapped[int] = mapped_column(sa.Integer)
+    # The live items' summed cost and credits (migration "cost"); 0 when none was given.
+    cost_usd: Mapped[Decimal] = mapped_column(ExactAmount)
+    credits: Mapped[Decimal] = mapped_column(ExactAmount)
 
 
 class StatsByModel(db.Model):
@@ -335,6 +378,8 @@ class StatsByModel(db.Model):
     trashed: Mapped[int] = mapped_column(sa.Integer)
     missing: Mapped[int] = mapped_column(sa.Integer)  # files not kept: failed or expired
     stored_bytes: Mapped[int] = mapped_column(sa.BigInteger)
+    cost_usd: Mapped[Decimal] = mapped_column(ExactAmount)  # live items' summed cost
+    credits: Mapped[Decimal] = mapped_column(ExactAmount)
 
 
 # The tables whose every statement must name an owner (tests/test_owner_scoping.py checks it).

@@ -8,6 +8,7 @@ import math
 from collections.abc import Callable
 from dataclasses import asdict, dataclass
 from datetime import UTC, date, datetime
+from decimal import Decimal
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -28,6 +29,10 @@ from .dates import BOUNDS_TEXT, EARLIEST, EARLIEST_DAY, LATEST, LATEST_DAY
 from .errors import UnsupportedMediaType, ValidationFailed
 
 SETTINGS_MAX_BYTES = 16 * 1024
+# The most one generation may cost (USD) or take in credits, and the longest it may run: far
+# past any real generation, and small enough that sums stay exact (models.ExactAmount).
+AMOUNT_MAX = 1_000_000
+DURATION_MAX_MS = 2**31 - 1
 SETTINGS_MAX_DEPTH = 16
 # How deeply a request's JSON may nest; far more than any of its schemas needs.
 JSON_MAX_DEPTH = 64
@@ -68,6 +73,31 @@ class StrictNumber(fields.Field):
         if isinstance(value, float) and not math.isfinite(value):
             raise ValidationError("Must be a finite number.")
         return value
+
+
+class Amount(StrictNumber):
+    """A JSON number kept as the exact decimal it was written as (0.1 stays 0.1, not the
+    nearest float), to AMOUNT_SCALE decimal places; ≥ 0 and at most AMOUNT_MAX."""
+
+    def __init__(self, **kwargs):
+        super().__init__(validate=validate.Range(min=0, max=AMOUNT_MAX), **kwargs)
+
+    def _deserialize(self, value, attr, data, **kwargs):
+        number = super()._deserialize(value, attr, data, **kwargs)
+        # repr() is the shortest text that reads back as the same float: what was sent.
+        return Decimal(repr(number)) if isinstance(number, float) else Decimal(number)
+
+
+class StrictInteger(StrictNumber):
+    """A JSON whole number (not a bool, not 2.5, not "2")."""
+
+    def _deserialize(self, value, attr, data, **kwargs):
+        number = super()._deserialize(value, attr, data, **kwargs)
+        if isinstance(number, float):
+            if not number.is_integer():
+                raise ValidationError("Must be a whole number.")
+            number = int(number)
+        return number
 
 
 class StrictBoolean(fields.Field):
@@ -261,6 +291,31 @@ class SaveMediaSchema(BaseSchema):
         load_default=None,
         validate=[validate.Length(min=1, max=2048), validate_media_url],
         metadata=MEDIA_URL_DOC,
+    )
+
+    provider = CleanString(
+        allow_none=True,
+        load_default=None,
+        validate=validate.Length(min=1, max=64),
+        metadata={"description": "Who ran the generation, e.g. replicate, fal, openai."},
+    )
+    cost_usd = Amount(
+        data_key="costUsd",
+        allow_none=True,
+        load_default=None,
+        metadata={"description": "What the generation cost in US dollars; kept exactly."},
+    )
+    credits = Amount(
+        allow_none=True,
+        load_default=None,
+        metadata={"description": "What it cost in the provider's credits; kept exactly."},
+    )
+    duration_ms = StrictInteger(
+        data_key="durationMs",
+        allow_none=True,
+        load_default=None,
+        validate=validate.Range(min=0, max=DURATION_MAX_MS),
+        metadata={"description": "How long the generation ran, in milliseconds."},
     )
 
     @validates_schema(skip_on_field_errors=False)
@@ -740,6 +795,20 @@ class MediaSchema(Schema):
         metadata={"description": "When it was moved to the trash; null when live."},
     )
     archive = OfTheRecord(ArchiveSchema, required=True)
+    provider = fields.String(required=True, allow_none=True)
+    cost_usd = fields.Float(
+        required=True,
+        data_key="costUsd",
+        allow_none=True,
+        metadata={"description": "What it cost in US dollars (stored as an exact decimal)."},
+    )
+    credits = fields.Float(required=True, allow_none=True)
+    duration_ms = fields.Integer(
+        required=True,
+        data_key="durationMs",
+        allow_none=True,
+        metadata={"description": "How long the generation ran (ms), as the generator said."},
+    )
 
 
 class PaginationSchema(Schema):
@@ -772,7 +841,20 @@ def media_to_wire(m: Any) -> dict:
         "favorite": bool(m.favorite),
         "deletedAt": iso_utc(m.deleted_at) if m.deleted_at else None,
         "archive": archive_to_wire(m),
+        "provider": m.provider,
+        "costUsd": amount_to_wire(m.cost_usd),
+        "credits": amount_to_wire(m.credits),
+        "durationMs": m.duration_ms,
     }
+
+
+def amount_to_wire(value: Decimal | None) -> int | float | None:
+    """An exact amount as a JSON number: the float whose shortest text is the decimal's (so
+    0.1 is written 0.1), or an int when it is whole."""
+    if value is None:
+        return None
+    value = Decimal(value).normalize()
+    return int(value) if value == value.to_integral_value() else float(value)
 
 
 def archive_to_wire(m: Any) -> dict:

@@ -319,6 +319,43 @@ class DayCountSchema(Schema):
     count = _count("Items created that UTC day.")
 
 
+def _amount(description: str, **kwargs) -> fields.Float:
+    return fields.Float(
+        required=True,
+        **kwargs,
+        validate=validate.Range(min=0),
+        metadata={"description": description + " Summed exactly from stored decimals."},
+    )
+
+
+class SpendSchema(Schema):
+    cost_usd = _amount("US dollars.", data_key="costUsd")
+    credits = _amount("Provider credits.")
+
+
+class ModelSpendSchema(SpendSchema):
+    model = fields.String(required=True)
+
+
+class DaySpendSchema(SpendSchema):
+    date = fields.Date(required=True)
+
+
+class SpendTotalsSchema(SpendSchema):
+    by_model = fields.List(
+        fields.Nested(ModelSpendSchema),
+        required=True,
+        data_key="byModel",
+        metadata={"description": "Up to ten models with any cost, most dollars first."},
+    )
+    by_day = fields.List(
+        fields.Nested(DaySpendSchema),
+        required=True,
+        data_key="byDay",
+        metadata={"description": "The days of the last 365 with any cost, oldest first."},
+    )
+
+
 class StatsSchema(Schema):
     total = _count("Live items.")
     missing = _count("Live items whose file mediaapp could not keep (failed or expired).")
@@ -343,6 +380,13 @@ class StatsSchema(Schema):
     )
     favorites = _count("Live favorites.")
     trash = _count("Items in the trash.")
+    spend = fields.Nested(
+        SpendTotalsSchema,
+        required=True,
+        metadata={
+            "description": "What the live items cost, as their saves said (costUsd, credits)."
+        },
+    )
 
 
 def _list_of(schema: type[Schema]) -> fields.List:
