@@ -5,6 +5,7 @@ import functools
 import hashlib
 import json
 import math
+import uuid
 from collections.abc import Callable
 from dataclasses import asdict, dataclass
 from datetime import UTC, date, datetime
@@ -393,6 +394,14 @@ class MediaFiltersSchema(BaseSchema):
         "Archive",
         lambda _: "Files not kept",
     )
+    # Only the items of one of the owner's collections (a smart one: its saved search). The
+    # collection page names it, so it has no chip.
+    collection = _filter(
+        fields.UUID(
+            load_default=None, metadata={"description": "The id of one of the owner's collections."}
+        ),
+        "Collection",
+    )
 
     @validates_schema
     def dates_in_order(self, data: dict, **kwargs) -> None:
@@ -462,6 +471,7 @@ class MediaFilters:
     sort: str = "newest"
     # "missing": only records whose file mediaapp could not keep (failed or expired).
     archive: str | None = None
+    collection: uuid.UUID | None = None
     trashed: bool = False
 
     def fingerprint(self) -> str:

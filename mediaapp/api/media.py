@@ -156,8 +156,14 @@ def upload_media():
     "The owner's media, newest first, filtered and paged by offset or cursor.",
     query=ListMediaArgsSchema,
     responses={200: ("A page.", MediaPage)},
-    errors=(400, *MEDIA_ERRORS),
-    description="Send either `offset` or `cursor` (the last page's `nextCursor`), not both.",
+    errors=(
+        400,
+        (404, "`collection` names no collection of this owner (code not_found)."),
+        *MEDIA_ERRORS,
+    ),
+    description="Send either `offset` or `cursor` (the last page's `nextCursor`), not both. "
+    "`collection` keeps the items of one collection (a smart one: those its saved search "
+    "matches); it combines with every other filter and with the cursor.",
 )
 @api_limit
 def list_media():

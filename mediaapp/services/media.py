@@ -20,7 +20,7 @@ from ..identity import Owner
 from ..models import GeneratedMedia as GM
 from ..models import utcnow
 from ..schemas import CursorSchema, MediaFilters, decode_json
-from . import archive, stats
+from . import archive, collections, stats
 
 # The columns a record shows on the wire and in the gallery: one round trip, no ORM objects.
 COLUMNS = (
@@ -116,9 +116,16 @@ def day_start(day: date) -> datetime:
     return datetime.combine(day, time.min, tzinfo=UTC)
 
 
-def _filtered(stmt, filters: MediaFilters):
-    """Apply every filter but the ordering; shared by pages, counts and neighbours."""
+def filtered(stmt, filters: MediaFilters, owner: Owner, *, depth: int = 0):
+    """Apply every filter but the ordering; shared by pages, counts and neighbours.
+
+    `owner` names whose collection a `collection` filter means (NotFound if not theirs).
+    """
     stmt = stmt.where(TRASHED if filters.trashed else LIVE)
+    if filters.collection:
+        stmt = collections.restrict(
+            owner, stmt, filters.collection, trashed=filters.trashed, depth=depth
+        )
     if filters.type:
         stmt = stmt.where(GM.type == filters.type)
     if filters.model:
@@ -150,7 +157,7 @@ def list_statement(
     filters = filters or MediaFilters()
     key = _sort_key(filters)
     ascending = filters.sort == "oldest" and not filters.trashed
-    stmt = _filtered(_records(owner), filters)
+    stmt = filtered(_records(owner), filters, owner)
     if after:
         # A row-value comparison is one range of the (owner, key DESC, id DESC) index.
         position = sa.tuple_(sa.literal(after[0], key.type), sa.literal(after[1], GM.id.type))
@@ -231,7 +238,7 @@ def _capped_count(stmt: sa.Select) -> sa.ScalarSelect:
 
 def count_matches(owner: Owner, filters: MediaFilters) -> int:
     """How many of the owner's records match filters, up to COUNT_CAP + 1 (for "N matches")."""
-    stmt = _filtered(owner.scope(sa.select(GM.id)), filters)
+    stmt = filtered(owner.scope(sa.select(GM.id)), filters, owner)
     return db.session.execute(sa.select(_capped_count(stmt))).scalar_one()
 
 
@@ -243,7 +250,7 @@ def count_media(owner: Owner, filters: MediaFilters | None = None) -> dict[str, 
     Owner-scoped; one round trip of bounded index counts (and an EXISTS when filtered).
     """
     filters = (filters or MediaFilters()).replace(type=None, sort="newest")
-    matching = _filtered(owner.scope(sa.select(GM.id)), filters)
+    matching = filtered(owner.scope(sa.select(GM.id)), filters, owner)
     columns = [
         _capped_count(matching.where(GM.type == "image")),
         _capped_count(matching.where(GM.type == "video")),
@@ -317,7 +324,7 @@ def neighbours(owner: Owner, row: Row, filters: MediaFilters | None = None):
     filters = filters or MediaFilters()
     pair = sa.tuple_(GM.created_at, GM.id)
     here = sa.tuple_(sa.literal(row.created_at, GM.created_at.type), sa.literal(row.id, GM.id.type))
-    base = _filtered(owner.scope(sa.select(GM.id)), filters)
+    base = filtered(owner.scope(sa.select(GM.id)), filters, owner)
     newer = base.where(pair > here).order_by(GM.created_at.asc(), GM.id.asc()).limit(1)
     older = base.where(pair < here).order_by(GM.created_at.desc(), GM.id.desc()).limit(1)
     return db.session.execute(newer).scalar(), db.session.execute(older).scalar()
@@ -499,7 +506,7 @@ def trash_all_except_favorites(owner: Owner, filters: MediaFilters) -> int:
     keep = MediaFilters(
         type=filters.type, date_from=filters.date_from, date_to=filters.date_to, favorite=False
     )
-    stmt = _filtered(owner.scope(sa.update(GM)), keep).values(deleted_at=utcnow())
+    stmt = filtered(owner.scope(sa.update(GM)), keep, owner).values(deleted_at=utcnow())
     result = db.session.execute(stmt)
     db.session.commit()
     return result.rowcount
