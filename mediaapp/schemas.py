@@ -504,6 +504,22 @@ class BulkActionSchema(BaseSchema):
     ids = fields.List(fields.UUID(), required=True, validate=validate.Length(min=1, max=500))
 
 
+class ZipSelectionSchema(BaseSchema):
+    """Up to 500 records to download as one zip (the bulk toolbar's selection)."""
+
+    ids = fields.List(fields.UUID(), required=True, validate=validate.Length(min=1, max=500))
+
+
+class ZipArgsSchema(MediaFiltersSchema):
+    """The history to download as a zip: the list filters, and which part of 1,000 items."""
+
+    part = fields.Integer(
+        load_default=1,
+        validate=validate.Range(min=1, max=10_000),
+        metadata={"description": "1 for the first 1,000 matching items, 2 for the next..."},
+    )
+
+
 class PruneSchema(MediaFiltersSchema):
     """Trash everything except favorites, optionally of one type or within dates."""
 

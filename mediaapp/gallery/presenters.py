@@ -16,6 +16,7 @@ from ..filters import current_viewer, media_sources
 from ..identity import Owner
 from ..schemas import MediaFilters
 from ..services import media as media_service
+from ..services import zips
 from .forms import describe_problems
 
 DEFAULT_PAGE_SIZE = 24
@@ -102,7 +103,15 @@ def summary(owner: Owner, view: GalleryView) -> dict[str, Any]:
     """What the results bar and the empty state show: the tab counts within the view's
     filters (so they agree with the matches), whether there is any history, curl examples."""
     counts = media_service.count_media(owner, view.filters)
-    return {"counts": counts, "matches": counts[view.tab or "all"], "examples": api_examples()}
+    matches = counts[view.tab or "all"]
+    return {
+        "counts": counts,
+        "matches": matches,
+        "examples": api_examples(),
+        # The zips the view downloads in (1,000 items each); counts stop past COUNT_CAP.
+        "zip_parts": list(range(1, zips.parts_of(min(matches, media_service.COUNT_CAP)) + 1)),
+        "zip_more": matches > media_service.COUNT_CAP,
+    }
 
 
 def cards_page(
