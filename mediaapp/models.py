@@ -1,4 +1,4 @@
-"""The tables: accounts, guests, their generated media and its share links.
+"""The tables: accounts, guests, their generated media, its share links and collections.
 
 Every owner-scoped table carries one non-null `owner_id` (an account's id, or the id minted
 for a guest) that leads its primary key, its unique constraints and the foreign keys between
@@ -17,6 +17,7 @@ from sqlalchemy.orm import Mapped, mapped_column
 
 from .dates import tolerant_sqlite_reader
 from .extensions import db
+from .variants import KEY_LENGTH, key_of_values
 
 
 def utcnow() -> datetime:
@@ -136,6 +137,10 @@ def _owned_index(name: str, *columns, where: str, unique: bool = False) -> sa.In
 NEWEST = (sa.text("created_at DESC"), sa.text("id DESC"))
 
 
+def _variant_default(context) -> str:
+    return key_of_values(context.get_current_parameters())
+
+
 class GeneratedMedia(db.Model):
     __tablename__ = "generated_media"
     __table_args__ = (
@@ -155,6 +160,9 @@ class GeneratedMedia(db.Model):
         _owned_index(
             "trash", sa.text("deleted_at DESC"), sa.text("id DESC"), where="deleted_at IS NOT NULL"
         ),
+        # Variant stacks (services/media.py): is there a newer live member of this item's
+        # stack, how many members has it, and its members newest first are each one range.
+        _owned_index("variant_recent", "variant_key", *NEWEST, where="deleted_at IS NULL"),
         # "Source expired" and "failed" cards, for archive=missing.
         _owned_index(
             "archive_missing",
@@ -206,6 +214,9 @@ class GeneratedMedia(db.Model):
     thumbnail_url: Mapped[str | None] = mapped_column(sa.Text)
     created_at: Mapped[datetime] = _created_at()
     favorite: Mapped[bool] = mapped_column(sa.Boolean, default=False, server_default=sa.false())
+    # The stack of variants it belongs to (variants.py); every save, import and upload sets it,
+    # and the default covers any other INSERT that names type, prompt, model and settings.
+    variant_key: Mapped[str] = mapped_column(sa.String(KEY_LENGTH), default=_variant_default)
     # Set when the item is moved to the trash; NULL for every item in the normal views.
     deleted_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
@@ -337,6 +348,61 @@ class StatsByModel(db.Model):
     stored_bytes: Mapped[int] = mapped_column(sa.BigInteger)
 
 
+class Collection(db.Model):
+    """A named set of an owner's items: manual (its members are collection_items rows) or,
+    when `search` is set, smart (the saved filter arguments of a history view, applied live).
+    """
+
+    __tablename__ = "collections"
+    __table_args__ = (
+        sa.PrimaryKeyConstraint("owner_id", "id", name="pk_collections"),
+        # The name normalised and casefolded (services/collections.name_key): one per owner.
+        sa.UniqueConstraint("owner_id", "name_key", name="uq_collections_owner_name"),
+    )
+
+    owner_id: Mapped[uuid.UUID] = mapped_column(sa.Uuid)
+    id: Mapped[uuid.UUID] = mapped_column(sa.Uuid, default=uuid.uuid4)
+    name: Mapped[str] = mapped_column(sa.String(120))
+    name_key: Mapped[str] = mapped_column(sa.String(120))
+    description: Mapped[str] = mapped_column(sa.Text, default="", server_default="")
+    # A chosen cover (an item of the owner); no foreign key: a cover that is trashed,
+    # destroyed or no longer in the collection is not shown, the newest item is.
+    cover_id: Mapped[uuid.UUID | None] = mapped_column(sa.Uuid)
+    # Smart collections: the URL arguments of the filters (MediaFilters.params); else NULL.
+    search: Mapped[dict[str, Any] | None] = mapped_column(settings_json)
+    created_at: Mapped[datetime] = _created_at()
+    updated_at: Mapped[datetime] = _created_at()
+
+
+class CollectionItem(db.Model):
+    """One item in one manual collection; gone with either (ON DELETE CASCADE)."""
+
+    __tablename__ = "collection_items"
+    __table_args__ = (
+        sa.PrimaryKeyConstraint(
+            "owner_id", "collection_id", "media_id", name="pk_collection_items"
+        ),
+        sa.ForeignKeyConstraint(
+            ["owner_id", "collection_id"],
+            ["collections.owner_id", "collections.id"],
+            name="fk_collection_items_collection",
+            ondelete="CASCADE",
+        ),
+        sa.ForeignKeyConstraint(
+            ["owner_id", "media_id"],
+            ["generated_media.owner_id", "generated_media.id"],
+            name="fk_collection_items_media",
+            ondelete="CASCADE",
+        ),
+        sa.Index("ix_collection_items_media", "owner_id", "media_id"),
+    )
+
+    owner_id: Mapped[uuid.UUID] = mapped_column(sa.Uuid)
+    collection_id: Mapped[uuid.UUID] = mapped_column(sa.Uuid)
+    media_id: Mapped[uuid.UUID] = mapped_column(sa.Uuid)
+    added_at: Mapped[datetime] = _created_at()
+
+
 # The tables whose every statement must name an owner (tests/test_owner_scoping.py checks it).
 OWNER_SCOPED_TABLES = (
     GeneratedMedia.__tablename__,
@@ -344,4 +410,6 @@ OWNER_SCOPED_TABLES = (
     Session.__tablename__,
     StatsByDay.__tablename__,
     StatsByModel.__tablename__,
+    Collection.__tablename__,
+    CollectionItem.__tablename__,
 )

@@ -5,6 +5,7 @@ import functools
 import hashlib
 import json
 import math
+import uuid
 from collections.abc import Callable
 from dataclasses import asdict, dataclass
 from datetime import UTC, date, datetime
@@ -297,6 +298,11 @@ def _filter(field: fields.Field, label: str, chip: Callable[[Any], str] | None =
 # The longest search text: each character more is more trigrams for the index to intersect
 # and a longer pattern to recheck on every candidate row (the gallery's box says the same).
 SEARCH_MAX = 200
+# variantOf: a stack key (variants.py: 32 lowercase hex digits) or an item's dashed UUID.
+_HEX = "[0-9a-fA-F]"
+VARIANT_OF_PATTERN = (
+    rf"^(?:[0-9a-f]{{32}}|{_HEX}{{8}}-{_HEX}{{4}}-{_HEX}{{4}}-{_HEX}{{4}}-{_HEX}{{12}})$"
+)
 
 
 class MediaFiltersSchema(BaseSchema):
@@ -337,6 +343,44 @@ class MediaFiltersSchema(BaseSchema):
         fields.String(load_default=None, validate=validate.OneOf(("missing",))),
         "Archive",
         lambda _: "Files not kept",
+    )
+    # Only the items of one of the owner's collections (a smart one: its saved search). The
+    # collection page names it, so it has no chip.
+    collection = _filter(
+        fields.UUID(
+            load_default=None, metadata={"description": "The id of one of the owner's collections."}
+        ),
+        "Collection",
+    )
+    # A grouping rather than a narrowing, but it combines with every filter (they choose the
+    # members before the grouping), keeps its cursors apart and lives in the same URLs, so it
+    # is declared with them; a toggle, like sort, so it has no chip.
+    stack = _filter(
+        fields.String(
+            load_default=None,
+            validate=validate.OneOf(("variants",)),
+            metadata={
+                "description": "`variants`: one entry per variant stack (items that differ "
+                "only by seed), its newest matching item with `stackKey` and `stackCount`."
+            },
+        ),
+        "Stacks",
+    )
+    variant = _filter(
+        CleanString(
+            data_key="variantOf",
+            load_default=None,
+            validate=validate.Regexp(
+                VARIANT_OF_PATTERN,
+                error="Must be a stack key (32 hex digits) or an item's id (a dashed UUID).",
+            ),
+            metadata={
+                "description": "Only the members of one variant stack: its `stackKey`, or the "
+                "id of any of its items."
+            },
+        ),
+        "Variants of",
+        lambda _: "Variants of one item",
     )
 
     @validates_schema
@@ -407,6 +451,10 @@ class MediaFilters:
     sort: str = "newest"
     # "missing": only records whose file mediaapp could not keep (failed or expired).
     archive: str | None = None
+    collection: uuid.UUID | None = None
+    # "variants": one entry per variant stack; variant: one stack's members (key or item id).
+    stack: str | None = None
+    variant: str | None = None
     trashed: bool = False
 
     def fingerprint(self) -> str:
@@ -524,7 +572,7 @@ class PruneSchema(MediaFiltersSchema):
     """Trash everything except favorites, optionally of one type or within dates."""
 
     class Meta:
-        exclude = ("q", "model", "favorite", "sort", "archive")
+        exclude = ("q", "model", "favorite", "sort", "archive", "stack", "variant")
 
     confirm = StrictBoolean(
         required=True,
@@ -733,7 +781,8 @@ class OfTheRecord(fields.Nested):
 class MediaSchema(Schema):
     """A media record on the wire. The guest session digest is never sent.
 
-    Every key is always present (null where allowed); media_to_wire builds the same dict.
+    Every required key is always present (null where allowed); media_to_wire builds the same
+    dict. A grouped list (?stack=variants) adds stackKey and stackCount (stack_to_wire).
     """
 
     id = fields.UUID(required=True)
@@ -756,6 +805,16 @@ class MediaSchema(Schema):
         metadata={"description": "When it was moved to the trash; null when live."},
     )
     archive = OfTheRecord(ArchiveSchema, required=True)
+    # Only in the answers of ?stack=variants (stack_to_wire).
+    stack_key = fields.String(
+        data_key="stackKey",
+        metadata={"description": "The item's variant stack (for `variantOf`); grouped lists."},
+    )
+    stack_count = fields.Integer(
+        data_key="stackCount",
+        validate=validate.Range(min=1),
+        metadata={"description": "How many items matching the filters the stack holds."},
+    )
 
 
 class PaginationSchema(Schema):
@@ -789,6 +848,11 @@ def media_to_wire(m: Any) -> dict:
         "deletedAt": iso_utc(m.deleted_at) if m.deleted_at else None,
         "archive": archive_to_wire(m),
     }
+
+
+def stack_to_wire(m: Any) -> dict:
+    """A stack's entry in a grouped list: its newest matching item, its key and its size."""
+    return {**media_to_wire(m), "stackKey": m.variant_key, "stackCount": m.stack_count}
 
 
 def archive_to_wire(m: Any) -> dict:

@@ -57,7 +57,8 @@ VALID = {
         "data": {"file": (str(UPLOAD), "fox.png"), "metadata": json.dumps(image_payload())},
         "content_type": "multipart/form-data",
     },
-    ("get", "/api/media/list"): {},
+    # An unknown collection: the list's only 404.
+    ("get", "/api/media/list"): {"query_string": {"collection": str(uuid.uuid4())}},
     ("get", "/api/media/models"): {},
     ("get", "/api/media/{media_id}/file"): {},
     ("get", "/api/media/{media_id}/thumbnail"): {},

@@ -99,6 +99,28 @@ def zip_part(body: bytes) -> dict:
 PASSWORD, NEW_PASSWORD = "tour of the owners", "another tour password"
 
 
+def collection_tour(app, guest, ids: list[str]) -> None:
+    """A manual and a smart collection, listed through the media list."""
+    import uuid
+
+    from mediaapp.schemas import MediaFilters
+    from mediaapp.services import collections
+    from tests.conftest import guest_owner
+
+    owner = guest_owner(app, guest)
+    with app.app_context():
+        manual = collections.create_collection(owner, "Tour")
+        collections.add_items(owner, manual.id, [uuid.UUID(i) for i in ids[:2]])
+        smart = collections.create_collection(
+            owner, "Tour owls", search=MediaFilters(q="owl", collection=manual.id)
+        )
+        manual_id, smart_id = manual.id, smart.id
+    page = ok(guest.get(f"/api/media/list?collection={manual_id}&limit=1")).get_json()
+    cursor = page["pagination"]["nextCursor"]
+    ok(guest.get(f"/api/media/list?collection={manual_id}&limit=1&cursor={cursor}"))
+    ok(guest.get(f"/api/media/list?collection={smart_id}&type=image"))
+
+
 def tour(app, runner) -> None:
     """Everything a person or a generator does, as a guest, then in accounts."""
     guest = app.test_client()
@@ -112,7 +134,12 @@ def tour(app, runner) -> None:
     page = ok(guest.get("/api/media/list?limit=2")).get_json()
     ok(guest.get(f"/api/media/list?limit=2&cursor={page['pagination']['nextCursor']}"))
     ok(guest.get("/api/media/list?q=owl&type=image&favorite=false&from=2020-01-01"))
+    stacks = ok(guest.get("/api/media/list?stack=variants&limit=1")).get_json()
+    ok(guest.get(f"/api/media/list?stack=variants&cursor={stacks['pagination']['nextCursor']}"))
+    ok(guest.get(f"/api/media/list?variantOf={first['id']}&favorite=false"))
+    ok(guest.get(f"/api/media/list?variantOf={stacks['data'][0]['stackKey']}"))
     ok(guest.get("/api/media/models"))
+    collection_tour(app, guest, [first["id"], *[m["data"]["id"] for m in more]])
     ok(guest.get(f"/api/media/{first['id']}"))
     ok(guest.patch(f"/api/media/{first['id']}", json={"favorite": True}))
     ok(guest.delete(f"/api/media/{video['id']}"))

@@ -71,7 +71,7 @@ class PruneScopeSchema(GalleryFiltersSchema):
     """The scope of "delete everything except favorites": a type, dates, or everything."""
 
     class Meta:
-        exclude = ("q", "model", "favorite", "sort", "archive")
+        exclude = ("q", "model", "favorite", "sort", "archive", "stack", "variant")
 
 
 class ConfirmPruneSchema(PruneScopeSchema):

@@ -123,6 +123,25 @@ def cards_page(
     return {"page": page, "entries": entries, "last_group": last_group}
 
 
+# How many of a stack's other variants its card shows when expanded; the grid of the stack's
+# members (its link) has them all.
+STACK_PANEL_MAX = 48
+
+
+def stack_members(owner: Owner, members: GalleryView) -> dict[str, Any]:
+    """A stack's variants under its card: its members within the grid's filters (`members`
+    names the stack in variantOf), newest first, but the newest, which is the card itself."""
+    newest_first = members.filters.replace(sort="newest")
+    page = media_service.list_media(owner, newest_first, limit=STACK_PANEL_MAX + 1)
+    return {
+        "stack_key": members.filters.variant,
+        "members": page.items[1:],
+        "head": page.items[0] if page.items else None,
+        "more": page.has_more,
+        "all_url": url_for("gallery.index", **members.params),
+    }
+
+
 def trash_cards(rows) -> list[dict]:
     return [
         {"media": row, "purge_on": row.deleted_at + timedelta(days=TRASH_RETENTION_DAYS)}

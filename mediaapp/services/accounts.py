@@ -13,8 +13,18 @@ from ..credentials import email_key, normalize_email
 from ..errors import Conflict, Unauthorized
 from ..extensions import db
 from ..identity import Owner
+from ..models import (
+    Collection,
+    CollectionItem,
+    Guest,
+    Job,
+    Session,
+    ShareLink,
+    ShareToken,
+    User,
+    utcnow,
+)
 from ..models import GeneratedMedia as GM
-from ..models import Guest, Job, Session, ShareLink, ShareToken, User, utcnow
 from . import archive, sessions
 
 # Verified against when the email is unknown, so both failures take as long.
@@ -174,6 +184,9 @@ def _remove_owned(owner_id: uuid.UUID) -> tuple[int, int, list[str]]:
     ).all()
     db.session.execute(sa.delete(ShareToken).where(ShareToken.owner_id == owner_id))
     db.session.execute(sa.delete(Job).where(Job.owner_id == owner_id))
+    # Memberships went with the media (ON DELETE CASCADE); the collections themselves go here.
+    db.session.execute(sa.delete(CollectionItem).where(CollectionItem.owner_id == owner_id))
+    db.session.execute(sa.delete(Collection).where(Collection.owner_id == owner_id))
     return len(rows), links, archive.held_digests(rows)
 
 

@@ -21,6 +21,7 @@ from ..models import GeneratedMedia as GM
 from ..models import utcnow
 from ..schemas import ImportItemSchema, media_to_wire
 from ..sql import dialect_insert
+from ..variants import key_of_values
 from . import archive
 from .media import list_statement
 
@@ -247,6 +248,7 @@ def import_media(
             "id": uuid.uuid4(),
             **owner.owner_columns(),
             "created_at": item.get("created_at") or utcnow(),
+            "variant_key": key_of_values(item),
         }
         restored = restore(index, item) if restore is not None else None
         if restore is not None:
