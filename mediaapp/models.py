@@ -18,6 +18,7 @@ from sqlalchemy.orm import Mapped, mapped_column
 
 from .dates import tolerant_sqlite_reader
 from .extensions import db
+from .variants import KEY_LENGTH, key_of_values
 
 
 def utcnow() -> datetime:
@@ -169,6 +170,10 @@ def _owned_index(name: str, *columns, where: str, unique: bool = False) -> sa.In
 NEWEST = (sa.text("created_at DESC"), sa.text("id DESC"))
 
 
+def _variant_default(context) -> str:
+    return key_of_values(context.get_current_parameters())
+
+
 class GeneratedMedia(db.Model):
     __tablename__ = "generated_media"
     __table_args__ = (
@@ -188,6 +193,9 @@ class GeneratedMedia(db.Model):
         _owned_index(
             "trash", sa.text("deleted_at DESC"), sa.text("id DESC"), where="deleted_at IS NOT NULL"
         ),
+        # Variant stacks (services/media.py): is there a newer live member of this item's
+        # stack, how many members has it, and its members newest first are each one range.
+        _owned_index("variant_recent", "variant_key", *NEWEST, where="deleted_at IS NULL"),
         # "Source expired" and "failed" cards, for archive=missing.
         _owned_index(
             "archive_missing",
@@ -239,6 +247,9 @@ class GeneratedMedia(db.Model):
     thumbnail_url: Mapped[str | None] = mapped_column(sa.Text)
     created_at: Mapped[datetime] = _created_at()
     favorite: Mapped[bool] = mapped_column(sa.Boolean, default=False, server_default=sa.false())
+    # The stack of variants it belongs to (variants.py); every save, import and upload sets it,
+    # and the default covers any other INSERT that names type, prompt, model and settings.
+    variant_key: Mapped[str] = mapped_column(sa.String(KEY_LENGTH), default=_variant_default)
     # Set when the item is moved to the trash; NULL for every item in the normal views.
     deleted_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 

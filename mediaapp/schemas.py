@@ -353,6 +353,11 @@ def _filter(field: fields.Field, label: str, chip: Callable[[Any], str] | None =
 # The longest search text: each character more is more trigrams for the index to intersect
 # and a longer pattern to recheck on every candidate row (the gallery's box says the same).
 SEARCH_MAX = 200
+# variantOf: a stack key (variants.py: 32 lowercase hex digits) or an item's dashed UUID.
+_HEX = "[0-9a-fA-F]"
+VARIANT_OF_PATTERN = (
+    rf"^(?:[0-9a-f]{{32}}|{_HEX}{{8}}-{_HEX}{{4}}-{_HEX}{{4}}-{_HEX}{{4}}-{_HEX}{{12}})$"
+)
 
 
 class MediaFiltersSchema(BaseSchema):
@@ -401,6 +406,36 @@ class MediaFiltersSchema(BaseSchema):
             load_default=None, metadata={"description": "The id of one of the owner's collections."}
         ),
         "Collection",
+    )
+    # A grouping rather than a narrowing, but it combines with every filter (they choose the
+    # members before the grouping), keeps its cursors apart and lives in the same URLs, so it
+    # is declared with them; a toggle, like sort, so it has no chip.
+    stack = _filter(
+        fields.String(
+            load_default=None,
+            validate=validate.OneOf(("variants",)),
+            metadata={
+                "description": "`variants`: one entry per variant stack (items that differ "
+                "only by seed), its newest matching item with `stackKey` and `stackCount`."
+            },
+        ),
+        "Stacks",
+    )
+    variant = _filter(
+        CleanString(
+            data_key="variantOf",
+            load_default=None,
+            validate=validate.Regexp(
+                VARIANT_OF_PATTERN,
+                error="Must be a stack key (32 hex digits) or an item's id (a dashed UUID).",
+            ),
+            metadata={
+                "description": "Only the members of one variant stack: its `stackKey`, or the "
+                "id of any of its items."
+            },
+        ),
+        "Variants of",
+        lambda _: "Variants of one item",
     )
 
     @validates_schema
@@ -472,6 +507,9 @@ class MediaFilters:
     # "missing": only records whose file mediaapp could not keep (failed or expired).
     archive: str | None = None
     collection: uuid.UUID | None = None
+    # "variants": one entry per variant stack; variant: one stack's members (key or item id).
+    stack: str | None = None
+    variant: str | None = None
     trashed: bool = False
 
     def fingerprint(self) -> str:
@@ -569,11 +607,27 @@ class BulkActionSchema(BaseSchema):
     ids = fields.List(fields.UUID(), required=True, validate=validate.Length(min=1, max=500))
 
 
+class ZipSelectionSchema(BaseSchema):
+    """Up to 500 records to download as one zip (the bulk toolbar's selection)."""
+
+    ids = fields.List(fields.UUID(), required=True, validate=validate.Length(min=1, max=500))
+
+
+class ZipArgsSchema(MediaFiltersSchema):
+    """The history to download as a zip: the list filters, and which part of 1,000 items."""
+
+    part = fields.Integer(
+        load_default=1,
+        validate=validate.Range(min=1, max=10_000),
+        metadata={"description": "1 for the first 1,000 matching items, 2 for the next..."},
+    )
+
+
 class PruneSchema(MediaFiltersSchema):
     """Trash everything except favorites, optionally of one type or within dates."""
 
     class Meta:
-        exclude = ("q", "model", "favorite", "sort", "archive")
+        exclude = ("q", "model", "favorite", "sort", "archive", "stack", "variant")
 
     confirm = StrictBoolean(
         required=True,
@@ -782,7 +836,8 @@ class OfTheRecord(fields.Nested):
 class MediaSchema(Schema):
     """A media record on the wire. The guest session digest is never sent.
 
-    Every key is always present (null where allowed); media_to_wire builds the same dict.
+    Every required key is always present (null where allowed); media_to_wire builds the same
+    dict. A grouped list (?stack=variants) adds stackKey and stackCount (stack_to_wire).
     """
 
     id = fields.UUID(required=True)
@@ -818,6 +873,16 @@ class MediaSchema(Schema):
         data_key="durationMs",
         allow_none=True,
         metadata={"description": "How long the generation ran (ms), as the generator said."},
+    )
+    # Only in the answers of ?stack=variants (stack_to_wire).
+    stack_key = fields.String(
+        data_key="stackKey",
+        metadata={"description": "The item's variant stack (for `variantOf`); grouped lists."},
+    )
+    stack_count = fields.Integer(
+        data_key="stackCount",
+        validate=validate.Range(min=1),
+        metadata={"description": "How many items matching the filters the stack holds."},
     )
 
 
@@ -865,6 +930,11 @@ def amount_to_wire(value: Decimal | None) -> int | float | None:
         return None
     value = Decimal(value).normalize()
     return int(value) if value == value.to_integral_value() else float(value)
+
+
+def stack_to_wire(m: Any) -> dict:
+    """A stack's entry in a grouped list: its newest matching item, its key and its size."""
+    return {**media_to_wire(m), "stackKey": m.variant_key, "stackCount": m.stack_count}
 
 
 def archive_to_wire(m: Any) -> dict:

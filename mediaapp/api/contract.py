@@ -57,6 +57,8 @@ class Operation:
     query: tuple[SchemaLike, ...] = ()
     description: str | None = None
     body_type: str = "application/json"
+    # Other media types the body may come in, each with its schema (an import takes a zip).
+    other_bodies: Mapping[str, SchemaLike] = dataclasses.field(default_factory=dict)
     # The media types of the success answers (a file route answers images and videos).
     response_types: tuple[str, ...] = ("application/json",)
     # OpenAPI links by success status: what a client (or a stateful fuzzer) can do next with
@@ -74,6 +76,7 @@ def operation(
     query: SchemaLike | tuple[SchemaLike, ...] = (),
     description: str | None = None,
     body_type: str = "application/json",
+    other_bodies: Mapping[str, SchemaLike] | None = None,
     response_types: tuple[str, ...] = ("application/json",),
     links: Mapping[int, Mapping[str, dict]] | None = None,
 ) -> Callable:
@@ -96,6 +99,7 @@ def operation(
         query=query if isinstance(query, tuple) else (query,),
         description=description,
         body_type=body_type,
+        other_bodies=dict(other_bodies or {}),
         response_types=response_types,
         links=dict(links or {}),
     )
@@ -307,6 +311,10 @@ class ImportSummarySchema(Schema):
     duplicate = _count("Items already there, unchanged.")
     rejected = _count("Items refused; see their results.")
     results = fields.List(fields.Nested(ImportResultSchema), required=True)
+    files = fields.Integer(
+        validate=validate.Range(min=0),
+        metadata={"description": "Files restored from the zip (a zip import only)."},
+    )
 
 
 class ByTypeSchema(Schema):

@@ -1,7 +1,7 @@
 """record what a generation cost, and keep spend by day and by model in the rollups
 
 Revision ID: cost
-Revises: collections
+Revises: stacks
 Create Date: 2026-12-01
 
 generated_media gains four optional columns a generator may send with a save or an import:
@@ -20,7 +20,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "cost"
-down_revision = "collections"
+down_revision = "stacks"
 branch_labels = None
 depends_on = None
 
