@@ -58,6 +58,8 @@ class Operation:
     query: tuple[SchemaLike, ...] = ()
     description: str | None = None
     body_type: str = "application/json"
+    # Other media types the body may come in, each with its schema (an import takes a zip).
+    other_bodies: Mapping[str, SchemaLike] = dataclasses.field(default_factory=dict)
     # The media types of the success answers (a file route answers images and videos).
     response_types: tuple[str, ...] = ("application/json",)
     # OpenAPI links by success status: what a client (or a stateful fuzzer) can do next with
@@ -75,6 +77,7 @@ def operation(
     query: SchemaLike | tuple[SchemaLike, ...] = (),
     description: str | None = None,
     body_type: str = "application/json",
+    other_bodies: Mapping[str, SchemaLike] | None = None,
     response_types: tuple[str, ...] = ("application/json",),
     links: Mapping[int, Mapping[str, dict]] | None = None,
 ) -> Callable:
@@ -97,6 +100,7 @@ def operation(
         query=query if isinstance(query, tuple) else (query,),
         description=description,
         body_type=body_type,
+        other_bodies=dict(other_bodies or {}),
         response_types=response_types,
         links=dict(links or {}),
     )
@@ -367,6 +371,10 @@ class ImportSummarySchema(Schema):
     duplicate = _count("Items already there, unchanged.")
     rejected = _count("Items refused; see their results.")
     results = fields.List(fields.Nested(ImportResultSchema), required=True)
+    files = fields.Integer(
+        validate=validate.Range(min=0),
+        metadata={"description": "Files restored from the zip (a zip import only)."},
+    )
 
 
 class ByTypeSchema(Schema):
@@ -377,6 +385,43 @@ class ByTypeSchema(Schema):
 class DayCountSchema(Schema):
     date = fields.Date(required=True)
     count = _count("Items created that UTC day.")
+
+
+def _amount(description: str, **kwargs) -> fields.Float:
+    return fields.Float(
+        required=True,
+        **kwargs,
+        validate=validate.Range(min=0),
+        metadata={"description": description + " Summed exactly from stored decimals."},
+    )
+
+
+class SpendSchema(Schema):
+    cost_usd = _amount("US dollars.", data_key="costUsd")
+    credits = _amount("Provider credits.")
+
+
+class ModelSpendSchema(SpendSchema):
+    model = fields.String(required=True)
+
+
+class DaySpendSchema(SpendSchema):
+    date = fields.Date(required=True)
+
+
+class SpendTotalsSchema(SpendSchema):
+    by_model = fields.List(
+        fields.Nested(ModelSpendSchema),
+        required=True,
+        data_key="byModel",
+        metadata={"description": "Up to ten models with any cost, most dollars first."},
+    )
+    by_day = fields.List(
+        fields.Nested(DaySpendSchema),
+        required=True,
+        data_key="byDay",
+        metadata={"description": "The days of the last 365 with any cost, oldest first."},
+    )
 
 
 class StatsSchema(Schema):
@@ -403,6 +448,13 @@ class StatsSchema(Schema):
     )
     favorites = _count("Live favorites.")
     trash = _count("Items in the trash.")
+    spend = fields.Nested(
+        SpendTotalsSchema,
+        required=True,
+        metadata={
+            "description": "What the live items cost, as their saves said (costUsd, credits)."
+        },
+    )
 
 
 def _list_of(schema: type[Schema]) -> fields.List:
