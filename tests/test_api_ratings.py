@@ -69,7 +69,6 @@ BAD_RATINGS = {
     "a letter": "x",
     "a numeric string": "3",
     "a fraction": 2.5,
-    "a float of a whole number": 3.0,
     "true": True,
     "null": None,
     "a list": [3],

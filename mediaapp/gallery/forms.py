@@ -12,6 +12,7 @@ from ..schemas import (
     BulkActionSchema,
     CleanString,
     MediaFiltersSchema,
+    ZipArgsSchema,
     field_labels,
 )
 
@@ -33,6 +34,7 @@ FIELD_LABELS = {
     "select": "Selection",
     "rating": "Rating",
     "then": "Next item",
+    "part": "Part",
 }
 
 
@@ -72,7 +74,7 @@ class PruneScopeSchema(GalleryFiltersSchema):
     """The scope of "delete everything except favorites": a type, dates, or everything."""
 
     class Meta:
-        exclude = ("q", "model", "favorite", "sort", "archive")
+        exclude = ("q", "model", "favorite", "sort", "archive", "stack", "variant")
 
 
 class ConfirmPruneSchema(PruneScopeSchema):
@@ -208,3 +210,25 @@ def describe_problems(details: Mapping[str, Any]) -> str:
         label = FIELD_LABELS.get(field, field)
         parts.append(f"{label}: {' '.join(str(m) for m in messages)}")
     return " ".join(parts)
+
+
+class GalleryZipSchema(BaseSchema):
+    """The bulk toolbar's "Download zip": every ticked card (the filters ride along, unused)."""
+
+    ids = fields.List(
+        fields.UUID(),
+        load_default=list,
+        validate=[
+            validate.Length(min=1, error="Select at least one item first."),
+            validate.Length(max=BULK_MAX, error=f"Select at most {BULK_MAX} items at a time."),
+        ],
+    )
+
+    @pre_load
+    def every_ticked_box(self, data, **kwargs):
+        ids = data.getlist("ids") if hasattr(data, "getlist") else data.get("ids")
+        return {"ids": ids or []}
+
+
+class GalleryZipArgsSchema(GalleryFiltersSchema, ZipArgsSchema):
+    """The history's "Download zip" link: the view's filters and the part."""
