@@ -14,6 +14,7 @@ from .assets import register_static_fingerprints
 from .caching import register_cache_policy
 from .compression import register_compression
 from .config import Config
+from .cookies import MediaSessionInterface
 from .dates import register_tolerant_dates
 from .errors import register_error_handlers
 from .extensions import csrf, db, limiter, migrate
@@ -44,6 +45,7 @@ def create_app(overrides: Mapping[str, Any] | None = None) -> Flask:
     tune_engine(app)
     if os.environ.get("MEDIAAPP_PROXY_FIX") == "1":
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=1, x_proto=1, x_host=1)
+    app.session_interface = MediaSessionInterface()
     init_extensions(app)
     init_storage(app)
     register_converters(app)

@@ -337,11 +337,42 @@ class StatsByModel(db.Model):
     stored_bytes: Mapped[int] = mapped_column(sa.BigInteger)
 
 
+class ApiKey(db.Model):
+    """A named API key of an account: its scopes, and the SHA-256 digest of its secret only.
+
+    The key a person copies names its account (the owner_id) and carries a random secret, so
+    finding it is one lookup by (owner_id, digest) and no secret is ever compared in Python.
+    A revoked key keeps its row (the list shows it was revoked) and never works again.
+    """
+
+    __tablename__ = "api_keys"
+    __table_args__ = (
+        sa.PrimaryKeyConstraint("owner_id", "id", name="pk_api_keys"),
+        sa.UniqueConstraint("owner_id", "digest", name="uq_api_keys_owner_digest"),
+    )
+
+    owner_id: Mapped[uuid.UUID] = mapped_column(
+        sa.Uuid, sa.ForeignKey("users.id", ondelete="CASCADE")
+    )
+    id: Mapped[uuid.UUID] = mapped_column(sa.Uuid, default=uuid.uuid4)
+    name: Mapped[str] = mapped_column(sa.String(100))
+    # Space-separated: "read write", or "all".
+    scopes: Mapped[str] = mapped_column(sa.String(64))
+    digest: Mapped[str] = mapped_column(sa.String(64))
+    # Requests this key may make, as Flask-Limiter writes it ("60 per minute"); None: unlimited.
+    rate_limit: Mapped[str | None] = mapped_column(sa.String(64))
+    created_at: Mapped[datetime] = _created_at()
+    expires_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    last_used_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    revoked_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+
 # The tables whose every statement must name an owner (tests/test_owner_scoping.py checks it).
 OWNER_SCOPED_TABLES = (
     GeneratedMedia.__tablename__,
     ShareLink.__tablename__,
     Session.__tablename__,
+    ApiKey.__tablename__,
     StatsByDay.__tablename__,
     StatsByModel.__tablename__,
 )

@@ -528,6 +528,47 @@ class CreateShareSchema(BaseSchema):
     hide_prompt = StrictBoolean(data_key="hidePrompt", load_default=False)
 
 
+API_KEY_SCOPES = ("read", "write", "delete", "share", "all")
+
+
+def validate_rate_limit(value: str) -> None:
+    """A limit as Flask-Limiter reads it: "60 per minute", "1000/hour", "10 per second"."""
+    from limits import parse_many
+
+    try:
+        parsed = parse_many(value)
+    except ValueError:
+        parsed = []
+    if len(parsed) != 1:
+        raise ValidationError('Write a rate such as "60 per minute" or "1000 per hour".')
+
+
+class CreateApiKeySchema(BaseSchema):
+    """A new API key: its name, scopes, and optionally an expiry and a rate limit."""
+
+    name = CleanString(required=True, validate=validate.Length(min=1, max=100))
+    scopes = fields.List(
+        fields.String(validate=validate.OneOf(API_KEY_SCOPES)),
+        required=True,
+        validate=validate.Length(min=1, max=len(API_KEY_SCOPES)),
+        metadata={"description": "What the key may do; `all` is every scope."},
+    )
+    expires_in_days = fields.Integer(
+        data_key="expiresInDays",
+        load_default=None,
+        allow_none=True,
+        validate=validate.Range(min=1, max=3650),
+        metadata={"description": "Days until it stops working; null or absent: never."},
+    )
+    rate_limit = CleanString(
+        data_key="rateLimit",
+        load_default=None,
+        allow_none=True,
+        validate=[validate.Length(min=1, max=64), validate_rate_limit],
+        metadata={"description": 'Requests it may make, e.g. "60 per minute"; null: no limit.'},
+    )
+
+
 class UploadMetadataSchema(SaveMediaSchema):
     """The save fields that come with an uploaded file; `url` (where it came from) is optional
     there, since the file itself is what is kept."""

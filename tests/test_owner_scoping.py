@@ -179,6 +179,17 @@ def tour(app, runner) -> None:
     ok(other.post("/api/auth/password", json=change))
     password_form = {"password-current_password": NEW_PASSWORD, "password-new_password": PASSWORD}
     ok(other.post("/account/password", data=password_form), 303)
+    # API keys: made, listed and revoked by the session; used by a backend with no cookie.
+    made = ok(other.post("/api/keys", json={"name": "tour", "scopes": ["all"]}), 201)
+    made = made.get_json()["data"]
+    ok(other.get("/api/keys"))
+    machine, key = app.test_client(), {"Authorization": f"Bearer {made['key']}"}
+    by_key = ok(machine.post("/api/media/save", json=image_payload(), headers=key), 201)
+    ok(machine.get("/api/media/list", headers=key))
+    ok(machine.get(f"/api/media/{by_key.get_json()['data']['id']}", headers=key))
+    ok(machine.get("/api/auth/me", headers=key))
+    ok(other.delete(f"/api/keys/{made['id']}"))
+    ok(machine.get("/api/media/list", headers=key), 401)
     elsewhere = app.test_client()
     ok(elsewhere.post("/api/auth/login", json={"email": "a@example.com", "password": PASSWORD}))
     ok(elsewhere.post("/account/logout-everywhere"), 303)
@@ -202,6 +213,7 @@ def tour(app, runner) -> None:
         ok(doomed.post("/api/auth/register", json=creds), 201)
         item = ok(doomed.post("/api/media/save", json=image_payload()), 201).get_json()["data"]
         ok(doomed.post(f"/api/media/{item['id']}/share", json={}), 201)
+        ok(doomed.post("/api/keys", json={"name": "doomed", "scopes": ["read"]}), 201)
         if how == "api":
             ok(doomed.delete("/api/auth/account", json={"password": PASSWORD}))
         else:

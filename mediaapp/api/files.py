@@ -13,7 +13,7 @@ from ..identity import current_owner
 from ..services import archive
 from ..services import shares as share_service
 from . import bp
-from .contract import BINARY, operation
+from .contract import BINARY, PUBLIC, READ, operation
 
 # A stored SVG runs nothing on our origin: no script, no plugins, no navigation from it.
 SANDBOX = "sandbox; default-src 'none'; img-src 'self' data:; style-src 'unsafe-inline'"
@@ -55,6 +55,7 @@ def send_stored(stored: archive.StoredFile) -> Response:
 @bp.get("/media/<uuid:media_id>/file")
 @operation(
     "The copy mediaapp keeps of one of the owner's records (its archive.fileUrl).",
+    scope=READ,
     responses=FILE_ANSWERS,
     response_types=MEDIA_TYPES,
     errors=((404, "No such record for this owner, or no copy kept yet (code not_found)."), 503),
@@ -66,6 +67,7 @@ def media_file(media_id: uuid.UUID):
 @bp.get("/media/<uuid:media_id>/thumbnail")
 @operation(
     "The WebP thumbnail (≤ 512 px) of a kept copy (its archive.thumbnailUrl).",
+    scope=READ,
     responses=FILE_ANSWERS,
     response_types=("image/webp",),
     errors=((404, "No such record for this owner, or no thumbnail (code not_found)."), 503),
@@ -78,6 +80,7 @@ def media_thumbnail(media_id: uuid.UUID):
 @bp.get("/shared/<share_token:token>/file")
 @operation(
     "Public: the kept copy behind a share link (its fileUrl).",
+    scope=PUBLIC,
     responses=FILE_ANSWERS,
     response_types=MEDIA_TYPES,
     errors=((404, "Unknown, revoked or expired link, or no copy kept (code not_found)."), 503),
@@ -89,6 +92,7 @@ def shared_file(token: str):
 @bp.get("/shared/<share_token:token>/thumbnail")
 @operation(
     "Public: the thumbnail of the kept copy behind a share link (its storedThumbnailUrl).",
+    scope=PUBLIC,
     responses=FILE_ANSWERS,
     response_types=("image/webp",),
     errors=((404, "Unknown, revoked or expired link, or no thumbnail (code not_found)."), 503),

@@ -9,6 +9,8 @@ from ..schemas import CreateShareSchema, envelope, iso_utc, json_object, shared_
 from ..services import shares
 from . import BODY_ERRORS, MEDIA_ERRORS, NOT_FOUND_OR_TRASHED, api_limit, bp
 from .contract import (
+    PUBLIC,
+    SHARE,
     SHARE_LINKS,
     RevokedEnvelope,
     SharedEnvelope,
@@ -33,6 +35,7 @@ def share_to_wire(link) -> dict:
 @bp.post("/media/<uuid:media_id>/share")
 @operation(
     "Create a public share link to a live record.",
+    scope=SHARE,
     body=CreateShareSchema,
     body_required=False,
     responses={201: ("The link.", ShareEnvelope)},
@@ -49,6 +52,7 @@ def create_share(media_id: uuid.UUID):
 @bp.get("/shares")
 @operation(
     "The owner's active share links, newest first.",
+    scope=SHARE,
     responses={200: ("Links.", ShareList)},
     errors=MEDIA_ERRORS,
 )
@@ -65,6 +69,7 @@ def list_shares():
 @bp.delete("/shares/<uuid:share_id>")
 @operation(
     "Revoke a share link.",
+    scope=SHARE,
     responses={200: ("Revoked.", RevokedEnvelope)},
     errors=(403, (404, "No such active link for this owner (code not_found)."), *MEDIA_ERRORS),
 )
@@ -77,6 +82,7 @@ def revoke_share(share_id: uuid.UUID):
 @bp.get("/shared/<share_token:token>")
 @operation(
     "Public: the item behind a share link (no owner information).",
+    scope=PUBLIC,
     responses={200: ("The shared item.", SharedEnvelope)},
     errors=((404, "Unknown, revoked or expired link (code not_found)."), *MEDIA_ERRORS),
 )

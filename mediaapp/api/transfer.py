@@ -9,7 +9,7 @@ from ..limits import import_limit
 from ..schemas import ImportSchema, envelope, json_object
 from ..services import stats, transfer
 from . import BODY_ERRORS, MEDIA_ERRORS, api_limit, bp
-from .contract import ImportEnvelope, MediaList, StatsEnvelope, operation
+from .contract import READ, WRITE, ImportEnvelope, MediaList, StatsEnvelope, operation
 
 IMPORT_MAX_BYTES = transfer.IMPORT_MAX_BYTES
 
@@ -17,6 +17,7 @@ IMPORT_MAX_BYTES = transfer.IMPORT_MAX_BYTES
 @bp.get("/media/export")
 @operation(
     "The whole live history, newest first, as one streamed JSON envelope.",
+    scope=READ,
     description="Streamed: a database unreachable before the first byte answers 503; a "
     "failure after it ends the body early instead.",
     responses={200: ("Every live record.", MediaList)},
@@ -43,6 +44,7 @@ def export_media():
 @bp.post("/media/import")
 @operation(
     "Import up to 1,000 items (save format + createdAt, favorite); idempotent.",
+    scope=WRITE,
     description="Each item is validated on its own: an invalid one is answered as rejected "
     "in `results`, a known one as duplicate. The body may be up to 32 MiB.",
     body=ImportSchema,
@@ -71,6 +73,7 @@ def import_media():
 @bp.get("/media/stats")
 @operation(
     "Counts by type, model and day, favorites and trash.",
+    scope=READ,
     responses={200: ("Stats.", StatsEnvelope)},
     errors=MEDIA_ERRORS,
 )

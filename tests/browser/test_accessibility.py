@@ -129,6 +129,13 @@ def open_the_share_box(page) -> None:
     page.wait_for_selector(".share-created")
 
 
+def make_an_api_key(page) -> None:
+    page.get_by_label("Name", exact=True).fill("scan worker")
+    page.get_by_label("Read: list, search, fetch and export").check()
+    page.get_by_role("button", name="Create key").click()
+    page.wait_for_selector("#new-api-key")
+
+
 def tick_two_cards(page) -> None:
     for box in page.locator(".media-card__checkbox").all()[:2]:
         box.check()
@@ -165,6 +172,7 @@ PAGES = {
     "import-result": ("user", "/stats", import_a_file),
     "prune": ("guest", "/prune", None),
     "account": ("user", "/account", None),
+    "account-key-made": ("user", "/account", make_an_api_key),
     "login": (None, "/login", None),
     "login-refused": (None, "/login", log_in_wrongly),
     "register": (None, "/register", None),
