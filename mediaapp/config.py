@@ -64,6 +64,11 @@ class Config:
 
     # Sign-in attempts (API and pages together), per client address and per target email.
     AUTH_RATE_LIMIT = os.environ.get("MEDIAAPP_AUTH_RATE_LIMIT", "10 per minute")
+    # Wrong passwords for one share link from one client address (the page and the API
+    # together); only wrong ones count.
+    SHARE_PASSWORD_RATE_LIMIT = os.environ.get(
+        "MEDIAAPP_SHARE_PASSWORD_RATE_LIMIT", "5 per 15 minutes"
+    )
     # Imports per client address (API and gallery together); '' or 'off' for no limit.
     IMPORT_RATE_LIMIT = _limit_or_off("MEDIAAPP_IMPORT_RATE_LIMIT", "20 per minute")
     # Imports running at once over every worker and host (PostgreSQL advisory locks); the

@@ -227,7 +227,8 @@ class GeneratedMedia(db.Model):
 
 
 class ShareLink(db.Model):
-    """A public, unguessable link to one media item, optionally expiring or hiding the prompt."""
+    """A public, unguessable link to one media item: optionally expiring, hiding the prompt,
+    asking for a password or refusing downloads; it counts its views."""
 
     __tablename__ = "share_links"
     __table_args__ = (
@@ -250,6 +251,12 @@ class ShareLink(db.Model):
     expires_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     revoked_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     created_at: Mapped[datetime] = _created_at()
+    # NULL: open to anyone with the link; else the visitor gives this password first.
+    password_hash: Mapped[str | None] = mapped_column(sa.String(256))
+    # False: the original file is neither offered nor served through the link.
+    allow_download: Mapped[bool] = mapped_column(sa.Boolean, default=True, server_default=sa.true())
+    view_count: Mapped[int] = mapped_column(sa.Integer, default=0, server_default="0")
+    last_viewed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
 
 class ShareToken(db.Model):

@@ -256,8 +256,28 @@ class ShareSchema(Schema):
     url = fields.String(required=True, metadata={"format": "uri", "description": "Public link."})
     token = fields.String(required=True)
     hide_prompt = fields.Boolean(required=True, data_key="hidePrompt")
-    expires_at = fields.DateTime(required=True, data_key="expiresAt", allow_none=True)
+    expires_at = fields.DateTime(
+        required=True,
+        data_key="expiresAt",
+        allow_none=True,
+        metadata={"description": "null: never."},
+    )
     created_at = fields.DateTime(required=True, data_key="createdAt")
+    has_password = fields.Boolean(
+        required=True, data_key="hasPassword", metadata={"description": "Visitors give a password."}
+    )
+    allow_download = fields.Boolean(required=True, data_key="allowDownload")
+    views = fields.Integer(
+        required=True,
+        validate=validate.Range(min=0),
+        metadata={"description": "Public views so far (the page and the JSON, not the files)."},
+    )
+    last_viewed_at = fields.DateTime(
+        required=True,
+        data_key="lastViewedAt",
+        allow_none=True,
+        metadata={"description": "The last view; null before the first."},
+    )
 
 
 class ShareListItemSchema(ShareSchema):
@@ -265,9 +285,31 @@ class ShareListItemSchema(ShareSchema):
     prompt = fields.String(required=True)
 
 
+class RevokedSharesSchema(Schema):
+    revoked = fields.List(
+        fields.UUID(), required=True, metadata={"description": "The links now revoked."}
+    )
+    not_found = fields.List(
+        fields.UUID(),
+        required=True,
+        data_key="notFound",
+        metadata={"description": "Ids that name no active link of this owner; nothing changed."},
+    )
+
+
+class UnlockedSchema(Schema):
+    unlocked = fields.Boolean(
+        required=True, metadata={"description": "This session may now open the link."}
+    )
+
+
 class SharedMediaSchema(Schema):
     type = fields.String(required=True, validate=validate.OneOf(MEDIA_TYPES))
-    url = fields.String(required=True)
+    url = fields.String(
+        required=True,
+        allow_none=True,
+        metadata={"description": "Where it came from; null when the link allows no downloads."},
+    )
     thumbnail_url = fields.String(required=True, data_key="thumbnailUrl", allow_none=True)
     model = fields.String(required=True)
     created_at = fields.DateTime(required=True, data_key="createdAt")
@@ -278,11 +320,15 @@ class SharedMediaSchema(Schema):
         required=True, allow_none=True, metadata={"description": "null when hidden."}
     )
     prompt_hidden = fields.Boolean(required=True, data_key="promptHidden")
+    download_allowed = fields.Boolean(required=True, data_key="downloadAllowed")
     file_url = fields.String(
         required=True,
         data_key="fileUrl",
         allow_none=True,
-        metadata={"description": "The copy mediaapp keeps, through this link; null until kept."},
+        metadata={
+            "description": "The copy mediaapp keeps, through this link; null until kept, and "
+            "when the link allows no downloads."
+        },
     )
     stored_thumbnail_url = fields.String(
         required=True,
@@ -364,6 +410,10 @@ TrashEmptiedEnvelope = envelope_schema(
 PrunedEnvelope = envelope_schema("PrunedEnvelope", fields.Nested(PrunedSchema, required=True))
 ShareEnvelope = envelope_schema("ShareEnvelope", fields.Nested(ShareSchema, required=True))
 ShareList = envelope_schema("ShareList", _list_of(ShareListItemSchema))
+RevokedSharesEnvelope = envelope_schema(
+    "RevokedSharesEnvelope", fields.Nested(RevokedSharesSchema, required=True)
+)
+UnlockedEnvelope = envelope_schema("UnlockedEnvelope", fields.Nested(UnlockedSchema, required=True))
 RevokedEnvelope = envelope_schema("RevokedEnvelope", fields.Nested(RevokedSchema, required=True))
 SharedEnvelope = envelope_schema("SharedEnvelope", fields.Nested(SharedMediaSchema, required=True))
 ImportEnvelope = envelope_schema(

@@ -42,7 +42,8 @@ def get_or_create_user(email: str, password: str) -> tuple[User, bool]:
     return register(email, password, guest_digest=None), True
 
 
-def _hash(password: str) -> str:
+def hash_password(password: str) -> str:
+    """The KDF every stored password goes through (accounts' and share links')."""
     return generate_password_hash(
         password, current_app.config.get("PASSWORD_HASH_METHOD", "scrypt")
     )
@@ -63,7 +64,7 @@ def register(email: str, password: str, *, guest_digest: str | None) -> User:
     key = email_key(email)
     if _taken(email, key):
         raise Conflict(TAKEN, code="email_taken")
-    user = User(id=uuid.uuid4(), email=email, email_key=key, password_hash=_hash(password))
+    user = User(id=uuid.uuid4(), email=email, email_key=key, password_hash=hash_password(password))
     db.session.add(user)
     try:
         db.session.flush()
@@ -121,7 +122,7 @@ def change_password(user_id: uuid.UUID, current: str, new: str, *, keep_session:
     Unauthorized (wrong_password) on a wrong current password.
     """
     user = _verified(user_id, current)
-    user.password_hash = _hash(new)
+    user.password_hash = hash_password(new)
     return sessions.end_sessions(user.id, keep=keep_session)  # commits the new hash with it
 
 
