@@ -8,6 +8,7 @@ import json
 import tempfile
 import uuid
 from pathlib import Path
+from types import SimpleNamespace
 
 import pytest
 from PIL import Image
@@ -16,6 +17,7 @@ from mediaapp import create_app
 from mediaapp.api import transfer
 from mediaapp.api.openapi import build_spec
 from mediaapp.extensions import limiter
+from mediaapp.services import shares as share_service
 from tests.conftest import BASE_CONFIG, image_payload
 from tests.helpers import delete_account_meanwhile
 from tests.test_outage import _set_connections, outage_app  # noqa: F401  (fixture)
@@ -78,7 +80,9 @@ VALID = {
     ("get", "/api/media/stats"): {},
     ("get", "/api/shares"): {},
     ("delete", "/api/shares/{share_id}"): {},
+    ("post", "/api/shares/revoke"): {"json": {"ids": [str(uuid.uuid4())]}},
     ("get", "/api/shared/{token}"): {},
+    ("post", "/api/shared/{token}/unlock"): {"json": {"password": "not it"}},
     ("post", "/api/auth/register"): {"json": CREDS},
     ("post", "/api/auth/login"): {"json": {**CREDS, "email": "nobody@example.com"}},
     ("get", "/api/auth/me"): {},
@@ -105,6 +109,8 @@ INVALID = {
     ("patch", "/api/media/{media_id}"): {"json": {"favorite": "yes"}},
     ("delete", "/api/media/{media_id}"): {"query_string": {"permanent": "maybe"}},
     ("post", "/api/media/{media_id}/share"): {"json": {"expiresInDays": 0}},
+    ("post", "/api/shares/revoke"): {"json": {"ids": []}},
+    ("post", "/api/shared/{token}/unlock"): {"json": {}},
     ("get", "/api/media/trash"): {"query_string": {"limit": 101}},
     ("post", "/api/media/bulk"): {"json": {"action": "explode", "ids": []}},
     ("post", "/api/media/prune"): {"json": {"confirm": False}},
@@ -259,6 +265,14 @@ def _email_taken(app, client, monkeypatch) -> None:
     app.test_client().post("/api/auth/register", json=CREDS)
 
 
+def _protected_link_t(app, client, monkeypatch) -> None:
+    """A link with a password whose token is "t" (what _url puts in {token})."""
+    monkeypatch.setattr(share_service, "secrets", SimpleNamespace(token_urlsafe=lambda n: "t"))
+    saved = client.post("/api/media/save", json=image_payload())
+    media_id = saved.get_json()["data"]["id"]
+    client.post(f"/api/media/{media_id}/share", json={"password": "the password"})
+
+
 def _upload_request(request_id: str | None = None) -> dict:
     metadata = image_payload(**({"requestId": request_id} if request_id else {}))
     return {
@@ -294,6 +308,14 @@ STATEFUL_ERRORS = {
         "email_taken",
     ),
     (("post", "/api/auth/start-over"), 409): (_signed_in, VALID, "signed_in"),
+    (("get", "/api/shared/{token}"), 401): (_protected_link_t, VALID, "password_required"),
+    (("get", "/api/shared/{token}/file"), 401): (_protected_link_t, VALID, "password_required"),
+    (("get", "/api/shared/{token}/thumbnail"), 401): (
+        _protected_link_t,
+        VALID,
+        "password_required",
+    ),
+    (("post", "/api/shared/{token}/unlock"), 401): (_protected_link_t, VALID, "wrong_password"),
 }
 
 

@@ -119,6 +119,16 @@ def tour(app, runner) -> None:
     link = ok(guest.post(f"/api/media/{first['id']}/share", json={}), 201).get_json()["data"]
     ok(guest.get("/api/shares"))
     ok(app.test_client().get(f"/api/shared/{link['token']}"))
+    locked = guest.post(f"/api/media/{first['id']}/share", json={"password": "open sesame"})
+    locked = ok(locked, 201).get_json()["data"]
+    visitor = app.test_client()
+    unlock = f"/api/shared/{locked['token']}/unlock"
+    ok(visitor.post(unlock, json={"password": "wrong"}), 401)
+    ok(visitor.post(unlock, json={"password": "open sesame"}))
+    ok(visitor.get(f"/api/shared/{locked['token']}"))
+    ok(visitor.post(f"/s/{locked['token']}", data={"password": "open sesame"}), 303)
+    ok(visitor.get(f"/s/{locked['token']}"))
+    ok(guest.post("/api/shares/revoke", json={"ids": [locked["id"]]}))
     ok(app.test_client().get(f"/s/{link['token']}"))
     exported = ok(guest.get("/api/media/export")).get_json()["data"]
     ok(guest.get("/api/media/stats"))
@@ -144,6 +154,8 @@ def tour(app, runner) -> None:
     ok(guest.post(f"/shares/{link['id']}/revoke", headers=HTMX))
     ok(guest.post(f"/shares/{link['id']}/restore", headers=HTMX))
     ok(guest.post(f"/shares/{link['id']}/revoke"), 303)
+    ok(guest.post(f"/shares/{link['id']}/restore", headers=HTMX))
+    ok(guest.post("/shares/revoke", data={"ids": [link["id"]]}), 303)
     ok(guest.get("/stats"))
     ok(guest.get("/prune?type=video"))
     ok(guest.post("/prune", data={"type": "video", "confirm": "true"}), 303)
