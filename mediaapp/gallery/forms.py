@@ -13,6 +13,7 @@ from ..schemas import (
     CleanString,
     CreateShareSchema,
     MediaFiltersSchema,
+    ZipArgsSchema,
     field_labels,
 )
 
@@ -36,6 +37,7 @@ FIELD_LABELS = {
     "expiresAt": "Expiry",
     "expires_at": "Expiry date and time",
     "password": "Password",
+    "part": "Part",
 }
 
 
@@ -75,7 +77,7 @@ class PruneScopeSchema(GalleryFiltersSchema):
     """The scope of "delete everything except favorites": a type, dates, or everything."""
 
     class Meta:
-        exclude = ("q", "model", "favorite", "sort", "archive")
+        exclude = ("q", "model", "favorite", "sort", "archive", "stack", "variant")
 
 
 class ConfirmPruneSchema(PruneScopeSchema):
@@ -231,3 +233,25 @@ def describe_problems(details: Mapping[str, Any]) -> str:
         label = FIELD_LABELS.get(field, field)
         parts.append(f"{label}: {' '.join(str(m) for m in messages)}")
     return " ".join(parts)
+
+
+class GalleryZipSchema(BaseSchema):
+    """The bulk toolbar's "Download zip": every ticked card (the filters ride along, unused)."""
+
+    ids = fields.List(
+        fields.UUID(),
+        load_default=list,
+        validate=[
+            validate.Length(min=1, error="Select at least one item first."),
+            validate.Length(max=BULK_MAX, error=f"Select at most {BULK_MAX} items at a time."),
+        ],
+    )
+
+    @pre_load
+    def every_ticked_box(self, data, **kwargs):
+        ids = data.getlist("ids") if hasattr(data, "getlist") else data.get("ids")
+        return {"ids": ids or []}
+
+
+class GalleryZipArgsSchema(GalleryFiltersSchema, ZipArgsSchema):
+    """The history's "Download zip" link: the view's filters and the part."""

@@ -1,7 +1,7 @@
 """share links with a password, a download switch and a count of their views
 
 Revision ID: shareopts
-Revises: 0007
+Revises: cost
 Create Date: 2026-12-01
 
 `share_links` gains:
@@ -18,7 +18,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "shareopts"
-down_revision = "0007"
+down_revision = "cost"
 branch_labels = None
 depends_on = None
 
