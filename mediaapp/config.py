@@ -72,6 +72,11 @@ class Config:
 
     # Sign-in attempts (API and pages together), per client address and per target email.
     AUTH_RATE_LIMIT = os.environ.get("MEDIAAPP_AUTH_RATE_LIMIT", "10 per minute")
+    # Wrong passwords for one share link from one client address (the page and the API
+    # together); only wrong ones count.
+    SHARE_PASSWORD_RATE_LIMIT = os.environ.get(
+        "MEDIAAPP_SHARE_PASSWORD_RATE_LIMIT", "5 per 15 minutes"
+    )
     # Imports per client address (API and gallery together); '' or 'off' for no limit.
     IMPORT_RATE_LIMIT = _limit_or_off("MEDIAAPP_IMPORT_RATE_LIMIT", "20 per minute")
     # Imports running at once over every worker and host (PostgreSQL advisory locks); the
@@ -117,6 +122,8 @@ class Config:
     FETCH_TIMEOUT = float(os.environ.get("MEDIAAPP_FETCH_TIMEOUT", "120"))
     MAX_IMAGE_BYTES = _int("MEDIAAPP_MAX_IMAGE_BYTES", 50 * 1024 * 1024)
     MAX_VIDEO_BYTES = _int("MEDIAAPP_MAX_VIDEO_BYTES", 500 * 1024 * 1024)
+    # The largest zip an import may upload (records and files; streamed to a temp file).
+    ZIP_IMPORT_MAX_BYTES = _int("MEDIAAPP_ZIP_IMPORT_MAX_BYTES", 4 * 1024 * 1024 * 1024)
     # Bytes of stored copies one owner may hold; 0 for no limit.
     QUOTA_BYTES = _int("MEDIAAPP_QUOTA_BYTES", 0)
     # Run the job worker inside the web process (the embedded default); production runs

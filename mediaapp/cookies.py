@@ -17,18 +17,29 @@ def bearer_key(request: Request) -> str | None:
     return header[len(BEARER) :].strip()
 
 
+def _public(app: Flask, request: Request) -> bool:
+    """Whether the route is a PUBLIC operation, which ignores a key (a share link's unlock
+    keeps its cookie whatever else the request carries)."""
+    from .api.contract import PUBLIC, declaration
+
+    view = app.view_functions.get(request.endpoint or "")
+    declared = declaration(view) if view is not None else None
+    return declared is not None and declared.scope == PUBLIC
+
+
 class MediaSessionInterface(SecureCookieSessionInterface):
     """Flask's signed cookie, with two differences.
 
-    A request with an API key gets a null session: its cookie is not read, and nothing can be
-    written to one (no guest is minted, no Set-Cookie answers), so a key is never ambient.
+    A request with an API key (to any but a PUBLIC operation) gets a null session: its
+    cookie is not read, and nothing can be written to one (no guest is minted, no Set-Cookie
+    answers), so a key is never ambient.
 
     The cookie's Path is the prefix mediaapp is mounted under when SESSION_COOKIE_PATH is
     unset, so mediaapp under /media/ of a generator's domain keeps its cookie to itself.
     """
 
     def open_session(self, app: Flask, request: Request):
-        if bearer_key(request) is not None:
+        if bearer_key(request) is not None and not _public(app, request):
             return self.make_null_session(app)
         return super().open_session(app, request)
 

@@ -8,6 +8,7 @@ import json
 import tempfile
 import uuid
 from pathlib import Path
+from types import SimpleNamespace
 
 import pytest
 from PIL import Image
@@ -16,6 +17,7 @@ from mediaapp import create_app
 from mediaapp.api import transfer
 from mediaapp.api.openapi import build_spec
 from mediaapp.extensions import limiter
+from mediaapp.services import shares as share_service
 from tests.conftest import BASE_CONFIG, image_payload
 from tests.helpers import delete_account_meanwhile
 from tests.test_outage import _set_connections, outage_app  # noqa: F401  (fixture)
@@ -49,6 +51,7 @@ def _url(path: str) -> str:
         path.replace("{media_id}", some_id)
         .replace("{share_id}", some_id)
         .replace("{key_id}", some_id)
+        .replace("{collection_id}", some_id)
         .replace("{token}", "t")
     )
 
@@ -60,7 +63,8 @@ VALID = {
         "data": {"file": (str(UPLOAD), "fox.png"), "metadata": json.dumps(image_payload())},
         "content_type": "multipart/form-data",
     },
-    ("get", "/api/media/list"): {},
+    # An unknown collection: the list's only 404.
+    ("get", "/api/media/list"): {"query_string": {"collection": str(uuid.uuid4())}},
     ("get", "/api/media/models"): {},
     ("get", "/api/media/{media_id}/file"): {},
     ("get", "/api/media/{media_id}/thumbnail"): {},
@@ -77,11 +81,15 @@ VALID = {
     ("post", "/api/media/bulk"): {"json": {"action": "delete", "ids": [str(uuid.uuid4())]}},
     ("post", "/api/media/prune"): {"json": {"confirm": True}},
     ("get", "/api/media/export"): {},
+    ("get", "/api/media/zip"): {},
+    ("post", "/api/media/zip"): {"json": {"ids": [str(uuid.uuid4())]}},
     ("post", "/api/media/import"): {"json": {"items": [image_payload()]}},
     ("get", "/api/media/stats"): {},
     ("get", "/api/shares"): {},
     ("delete", "/api/shares/{share_id}"): {},
+    ("post", "/api/shares/revoke"): {"json": {"ids": [str(uuid.uuid4())]}},
     ("get", "/api/shared/{token}"): {},
+    ("post", "/api/shared/{token}/unlock"): {"json": {"password": "not it"}},
     ("post", "/api/auth/register"): {"json": CREDS},
     ("post", "/api/auth/login"): {"json": {**CREDS, "email": "nobody@example.com"}},
     ("get", "/api/auth/me"): {},
@@ -97,6 +105,16 @@ VALID = {
     ("post", "/api/keys"): {"json": {"name": "worker", "scopes": ["read"]}},
     ("get", "/api/keys"): {},
     ("delete", "/api/keys/{key_id}"): {},
+    ("get", "/api/collections"): {},
+    ("post", "/api/collections"): {"json": {"name": "Statuses"}},
+    ("get", "/api/collections/{collection_id}"): {},
+    ("patch", "/api/collections/{collection_id}"): {"json": {"name": "Renamed"}},
+    ("delete", "/api/collections/{collection_id}"): {},
+    ("post", "/api/collections/{collection_id}/items"): {"json": {"ids": [str(uuid.uuid4())]}},
+    ("post", "/api/collections/{collection_id}/items/remove"): {
+        "json": {"ids": [str(uuid.uuid4())]}
+    },
+    ("get", "/api/media/{media_id}/collections"): {},
 }
 
 # Input each operation that documents 400 refuses.
@@ -111,16 +129,26 @@ INVALID = {
     ("patch", "/api/media/{media_id}"): {"json": {"favorite": "yes"}},
     ("delete", "/api/media/{media_id}"): {"query_string": {"permanent": "maybe"}},
     ("post", "/api/media/{media_id}/share"): {"json": {"expiresInDays": 0}},
+    ("post", "/api/shares/revoke"): {"json": {"ids": []}},
+    ("post", "/api/shared/{token}/unlock"): {"json": {}},
     ("get", "/api/media/trash"): {"query_string": {"limit": 101}},
     ("post", "/api/media/bulk"): {"json": {"action": "explode", "ids": []}},
     ("post", "/api/media/prune"): {"json": {"confirm": False}},
     ("post", "/api/media/import"): {"json": {"items": []}},
+    ("get", "/api/media/zip"): {"query_string": {"part": 0}},
+    ("post", "/api/media/zip"): {"json": {"ids": []}},
     ("post", "/api/auth/register"): {"json": {**CREDS, "password": "short"}},
     ("post", "/api/auth/login"): {"json": {"email": "not-an-email", "password": "x"}},
     ("post", "/api/auth/email"): {"json": {"email": "not-an-email", "password": "x"}},
     ("post", "/api/auth/password"): {"json": {"currentPassword": "x", "newPassword": "12345678"}},
     ("delete", "/api/auth/account"): {"json": {}},
     ("post", "/api/keys"): {"json": {"name": "", "scopes": ["everything"]}},
+    ("post", "/api/collections"): {"json": {"name": "   "}},
+    ("patch", "/api/collections/{collection_id}"): {"json": {}},
+    ("post", "/api/collections/{collection_id}/items"): {"json": {"ids": []}},
+    ("post", "/api/collections/{collection_id}/items/remove"): {
+        "json": {"ids": [str(uuid.uuid4())] * 501}
+    },
 }
 # Operations an API key may call (x-scope one of the key scopes), and those that refuse keys.
 KEYED = {
@@ -300,6 +328,14 @@ def _signed_in_with_no_room_for_keys(app, client, monkeypatch) -> None:
     monkeypatch.setattr(keys, "MAX_KEYS", 0)
 
 
+def _protected_link_t(app, client, monkeypatch) -> None:
+    """A link with a password whose token is "t" (what _url puts in {token})."""
+    monkeypatch.setattr(share_service, "secrets", SimpleNamespace(token_urlsafe=lambda n: "t"))
+    saved = client.post("/api/media/save", json=image_payload())
+    media_id = saved.get_json()["data"]["id"]
+    client.post(f"/api/media/{media_id}/share", json={"password": "the password"})
+
+
 def _upload_request(request_id: str | None = None) -> dict:
     metadata = image_payload(**({"requestId": request_id} if request_id else {}))
     return {
@@ -307,6 +343,35 @@ def _upload_request(request_id: str | None = None) -> dict:
         "content_type": "multipart/form-data",
     }
 
+
+# One collection of each kind, made before the request, at fixed ids' places in the URL.
+_COLLECTIONS: dict[str, str] = {}
+
+
+def _collections_made(app, client, monkeypatch) -> None:
+    made = client.post("/api/collections", json={"name": "Taken"}).get_json()["data"]
+    smart = client.post("/api/collections", json={"name": "Smart", "search": {"q": "fox"}})
+    _COLLECTIONS.update(manual=made["id"], smart=smart.get_json()["data"]["id"])
+
+
+class _InCollection(dict):
+    """A request table whose URL names the collection _collections_made made (by kind)."""
+
+    def __init__(self, key, kind: str, **request):
+        super().__init__()
+        self.key, self.kind, self.request = key, kind, request
+
+    def __getitem__(self, key):
+        url = "/api" + self.key[1].removeprefix("/api").replace(
+            "{collection_id}", _COLLECTIONS[self.kind]
+        )
+        return {"url": url, **self.request}
+
+
+_PATCH = ("patch", "/api/collections/{collection_id}")
+_ADD = ("post", "/api/collections/{collection_id}/items")
+_REMOVE = ("post", "/api/collections/{collection_id}/items/remove")
+_SOME_IDS = {"json": {"ids": [str(uuid.uuid4())]}}
 
 # (operation, status): (the state that makes it happen, the request, the code it answers)
 STATEFUL_ERRORS = {
@@ -339,6 +404,30 @@ STATEFUL_ERRORS = {
     (("get", "/api/keys"), 401): (None, VALID, "not_signed_in"),
     (("delete", "/api/keys/{key_id}"), 401): (None, VALID, "not_signed_in"),
     (("post", "/api/keys"), 409): (_signed_in_with_no_room_for_keys, VALID, "too_many_keys"),
+    (("get", "/api/shared/{token}"), 401): (_protected_link_t, VALID, "password_required"),
+    (("get", "/api/shared/{token}/file"), 401): (_protected_link_t, VALID, "password_required"),
+    (("get", "/api/shared/{token}/thumbnail"), 401): (
+        _protected_link_t,
+        VALID,
+        "password_required",
+    ),
+    (("post", "/api/shared/{token}/unlock"), 401): (_protected_link_t, VALID, "wrong_password"),
+    (("post", "/api/collections"), 409): (
+        _collections_made,
+        {("post", "/api/collections"): {"json": {"name": "TAKEN"}}},
+        "name_taken",
+    ),
+    (_PATCH, 409): (
+        _collections_made,
+        _InCollection(_PATCH, "manual", json={"search": {"q": "owl"}}),
+        "not_smart",
+    ),
+    (_ADD, 409): (_collections_made, _InCollection(_ADD, "smart", **_SOME_IDS), "smart_collection"),
+    (_REMOVE, 409): (
+        _collections_made,
+        _InCollection(_REMOVE, "smart", **_SOME_IDS),
+        "smart_collection",
+    ),
 }
 
 

@@ -131,4 +131,13 @@ BODY_ERRORS = (413, 415)
 NOT_FOUND_OR_TRASHED = "No such live record for this owner (code not_found)."
 
 
-from . import auth, files, keys, media, openapi, shares, transfer  # noqa: E402,F401  (routes register on bp)
+from . import (  # noqa: E402,F401  (routes register on bp)
+    auth,
+    collections,
+    files,
+    keys,
+    media,
+    openapi,
+    shares,
+    transfer,
+)

@@ -41,6 +41,7 @@ RETRY_AFTER = frozenset({429, 503})
 PATH_PARAMETERS = {
     "media_id": {"type": "string", "format": "uuid"},
     "share_id": {"type": "string", "format": "uuid"},
+    "collection_id": {"type": "string", "format": "uuid"},
     "token": {"type": "string", "pattern": f"^{SHARE_TOKEN_PATTERN}$"},
     "key_id": {"type": "string", "format": "uuid"},
 }
@@ -92,6 +93,8 @@ class Operation:
     query: tuple[SchemaLike, ...] = ()
     description: str | None = None
     body_type: str = "application/json"
+    # Other media types the body may come in, each with its schema (an import takes a zip).
+    other_bodies: Mapping[str, SchemaLike] = dataclasses.field(default_factory=dict)
     # The media types of the success answers (a file route answers images and videos).
     response_types: tuple[str, ...] = ("application/json",)
     # OpenAPI links by success status: what a client (or a stateful fuzzer) can do next with
@@ -110,6 +113,7 @@ def operation(
     query: SchemaLike | tuple[SchemaLike, ...] = (),
     description: str | None = None,
     body_type: str = "application/json",
+    other_bodies: Mapping[str, SchemaLike] | None = None,
     response_types: tuple[str, ...] = ("application/json",),
     links: Mapping[int, Mapping[str, dict]] | None = None,
 ) -> Callable:
@@ -136,6 +140,7 @@ def operation(
         query=query if isinstance(query, tuple) else (query,),
         description=description,
         body_type=body_type,
+        other_bodies=dict(other_bodies or {}),
         response_types=response_types,
         links=dict(links or {}),
     )
@@ -296,8 +301,28 @@ class ShareSchema(Schema):
     url = fields.String(required=True, metadata={"format": "uri", "description": "Public link."})
     token = fields.String(required=True)
     hide_prompt = fields.Boolean(required=True, data_key="hidePrompt")
-    expires_at = fields.DateTime(required=True, data_key="expiresAt", allow_none=True)
+    expires_at = fields.DateTime(
+        required=True,
+        data_key="expiresAt",
+        allow_none=True,
+        metadata={"description": "null: never."},
+    )
     created_at = fields.DateTime(required=True, data_key="createdAt")
+    has_password = fields.Boolean(
+        required=True, data_key="hasPassword", metadata={"description": "Visitors give a password."}
+    )
+    allow_download = fields.Boolean(required=True, data_key="allowDownload")
+    views = fields.Integer(
+        required=True,
+        validate=validate.Range(min=0),
+        metadata={"description": "Public views so far (the page and the JSON, not the files)."},
+    )
+    last_viewed_at = fields.DateTime(
+        required=True,
+        data_key="lastViewedAt",
+        allow_none=True,
+        metadata={"description": "The last view; null before the first."},
+    )
 
 
 class ShareListItemSchema(ShareSchema):
@@ -305,9 +330,31 @@ class ShareListItemSchema(ShareSchema):
     prompt = fields.String(required=True)
 
 
+class RevokedSharesSchema(Schema):
+    revoked = fields.List(
+        fields.UUID(), required=True, metadata={"description": "The links now revoked."}
+    )
+    not_found = fields.List(
+        fields.UUID(),
+        required=True,
+        data_key="notFound",
+        metadata={"description": "Ids that name no active link of this owner; nothing changed."},
+    )
+
+
+class UnlockedSchema(Schema):
+    unlocked = fields.Boolean(
+        required=True, metadata={"description": "This session may now open the link."}
+    )
+
+
 class SharedMediaSchema(Schema):
     type = fields.String(required=True, validate=validate.OneOf(MEDIA_TYPES))
-    url = fields.String(required=True)
+    url = fields.String(
+        required=True,
+        allow_none=True,
+        metadata={"description": "Where it came from; null when the link allows no downloads."},
+    )
     thumbnail_url = fields.String(required=True, data_key="thumbnailUrl", allow_none=True)
     model = fields.String(required=True)
     created_at = fields.DateTime(required=True, data_key="createdAt")
@@ -318,11 +365,15 @@ class SharedMediaSchema(Schema):
         required=True, allow_none=True, metadata={"description": "null when hidden."}
     )
     prompt_hidden = fields.Boolean(required=True, data_key="promptHidden")
+    download_allowed = fields.Boolean(required=True, data_key="downloadAllowed")
     file_url = fields.String(
         required=True,
         data_key="fileUrl",
         allow_none=True,
-        metadata={"description": "The copy mediaapp keeps, through this link; null until kept."},
+        metadata={
+            "description": "The copy mediaapp keeps, through this link; null until kept, and "
+            "when the link allows no downloads."
+        },
     )
     stored_thumbnail_url = fields.String(
         required=True,
@@ -330,6 +381,65 @@ class SharedMediaSchema(Schema):
         allow_none=True,
         metadata={"description": "Its WebP thumbnail (≤ 512 px), through this link."},
     )
+
+
+class CollectionSchema(Schema):
+    id = fields.UUID(required=True)
+    name = fields.String(required=True)
+    description = fields.String(required=True)
+    smart = fields.Boolean(
+        required=True, metadata={"description": "Whether it holds what a saved search finds."}
+    )
+    search = fields.Dict(
+        keys=fields.String(),
+        values=fields.String(),
+        required=True,
+        allow_none=True,
+        metadata={
+            "description": "A smart collection's filters as list-API arguments; null when manual."
+        },
+    )
+    count = _count("Live items in it now (the trash left out).")
+    cover_id = fields.UUID(
+        required=True,
+        data_key="coverId",
+        allow_none=True,
+        metadata={"description": "The chosen cover, or null for the newest item."},
+    )
+    cover = fields.Nested(
+        MediaSchema,
+        required=True,
+        allow_none=True,
+        metadata={
+            "description": "The item to show for it: the chosen cover while it is live and in "
+            "the collection, else the newest item; null when empty. Its `archive.thumbnailUrl` "
+            "(or `url`) is the picture."
+        },
+    )
+    url = fields.String(
+        required=True, metadata={"description": "Its items: GET /api/media/list?collection=…"}
+    )
+    created_at = fields.String(required=True, data_key="createdAt")
+    updated_at = fields.String(required=True, data_key="updatedAt")
+
+
+class CollectionRefSchema(Schema):
+    id = fields.UUID(required=True)
+    name = fields.String(required=True)
+    smart = fields.Boolean(required=True)
+
+
+class CollectionChangeSchema(Schema):
+    collection = fields.UUID(required=True)
+    changed = fields.List(
+        fields.UUID(), required=True, metadata={"description": "Ids added (or removed)."}
+    )
+    unchanged = fields.List(
+        fields.UUID(),
+        required=True,
+        metadata={"description": "Ids already in it (or, for a removal, not in it)."},
+    )
+    count = _count("Live items in it afterwards.")
 
 
 IMPORT_STATUSES = ("imported", "duplicate", "rejected")
@@ -347,6 +457,10 @@ class ImportSummarySchema(Schema):
     duplicate = _count("Items already there, unchanged.")
     rejected = _count("Items refused; see their results.")
     results = fields.List(fields.Nested(ImportResultSchema), required=True)
+    files = fields.Integer(
+        validate=validate.Range(min=0),
+        metadata={"description": "Files restored from the zip (a zip import only)."},
+    )
 
 
 class ByTypeSchema(Schema):
@@ -357,6 +471,43 @@ class ByTypeSchema(Schema):
 class DayCountSchema(Schema):
     date = fields.Date(required=True)
     count = _count("Items created that UTC day.")
+
+
+def _amount(description: str, **kwargs) -> fields.Float:
+    return fields.Float(
+        required=True,
+        **kwargs,
+        validate=validate.Range(min=0),
+        metadata={"description": description + " Summed exactly from stored decimals."},
+    )
+
+
+class SpendSchema(Schema):
+    cost_usd = _amount("US dollars.", data_key="costUsd")
+    credits = _amount("Provider credits.")
+
+
+class ModelSpendSchema(SpendSchema):
+    model = fields.String(required=True)
+
+
+class DaySpendSchema(SpendSchema):
+    date = fields.Date(required=True)
+
+
+class SpendTotalsSchema(SpendSchema):
+    by_model = fields.List(
+        fields.Nested(ModelSpendSchema),
+        required=True,
+        data_key="byModel",
+        metadata={"description": "Up to ten models with any cost, most dollars first."},
+    )
+    by_day = fields.List(
+        fields.Nested(DaySpendSchema),
+        required=True,
+        data_key="byDay",
+        metadata={"description": "The days of the last 365 with any cost, oldest first."},
+    )
 
 
 class StatsSchema(Schema):
@@ -383,6 +534,13 @@ class StatsSchema(Schema):
     )
     favorites = _count("Live favorites.")
     trash = _count("Items in the trash.")
+    spend = fields.Nested(
+        SpendTotalsSchema,
+        required=True,
+        metadata={
+            "description": "What the live items cost, as their saves said (costUsd, credits)."
+        },
+    )
 
 
 class ApiKeySchema(Schema):
@@ -430,10 +588,25 @@ TrashEmptiedEnvelope = envelope_schema(
 PrunedEnvelope = envelope_schema("PrunedEnvelope", fields.Nested(PrunedSchema, required=True))
 ShareEnvelope = envelope_schema("ShareEnvelope", fields.Nested(ShareSchema, required=True))
 ShareList = envelope_schema("ShareList", _list_of(ShareListItemSchema))
+RevokedSharesEnvelope = envelope_schema(
+    "RevokedSharesEnvelope", fields.Nested(RevokedSharesSchema, required=True)
+)
+UnlockedEnvelope = envelope_schema("UnlockedEnvelope", fields.Nested(UnlockedSchema, required=True))
 RevokedEnvelope = envelope_schema("RevokedEnvelope", fields.Nested(RevokedSchema, required=True))
 SharedEnvelope = envelope_schema("SharedEnvelope", fields.Nested(SharedMediaSchema, required=True))
 ImportEnvelope = envelope_schema(
     "ImportEnvelope", fields.Nested(ImportSummarySchema, required=True)
+)
+CollectionEnvelope = envelope_schema(
+    "CollectionEnvelope", fields.Nested(CollectionSchema, required=True)
+)
+CollectionList = envelope_schema("CollectionList", _list_of(CollectionSchema))
+CollectionRefList = envelope_schema("CollectionRefList", _list_of(CollectionRefSchema))
+CollectionRefEnvelope = envelope_schema(
+    "CollectionRefEnvelope", fields.Nested(CollectionRefSchema, required=True)
+)
+CollectionChangeEnvelope = envelope_schema(
+    "CollectionChangeEnvelope", fields.Nested(CollectionChangeSchema, required=True)
 )
 StatsEnvelope = envelope_schema("StatsEnvelope", fields.Nested(StatsSchema, required=True))
 SignedInEnvelope = envelope_schema("SignedInEnvelope", fields.Nested(SignedInSchema, required=True))

@@ -132,7 +132,10 @@ def _operation_dict(rule: Rule, method: str, declared: Operation) -> dict:
     if declared.body is not None:
         result["requestBody"] = {
             "required": declared.body_required,
-            "content": {declared.body_type: {"schema": declared.body}},
+            "content": {
+                declared.body_type: {"schema": declared.body},
+                **{kind: {"schema": schema} for kind, schema in declared.other_bodies.items()},
+            },
         }
     return result
 

@@ -12,10 +12,11 @@ from urllib.parse import urljoin
 
 from flask import current_app, request, url_for
 
-from ..filters import current_viewer, media_sources
+from ..filters import current_viewer, media_sources, media_src
 from ..identity import Owner
 from ..schemas import MediaFilters
 from ..services import media as media_service
+from ..services import zips
 from .forms import describe_problems
 
 DEFAULT_PAGE_SIZE = 24
@@ -102,7 +103,15 @@ def summary(owner: Owner, view: GalleryView) -> dict[str, Any]:
     """What the results bar and the empty state show: the tab counts within the view's
     filters (so they agree with the matches), whether there is any history, curl examples."""
     counts = media_service.count_media(owner, view.filters)
-    return {"counts": counts, "matches": counts[view.tab or "all"], "examples": api_examples()}
+    matches = counts[view.tab or "all"]
+    return {
+        "counts": counts,
+        "matches": matches,
+        "examples": api_examples(),
+        # The zips the view downloads in (1,000 items each); counts stop past COUNT_CAP.
+        "zip_parts": list(range(1, zips.parts_of(min(matches, media_service.COUNT_CAP)) + 1)),
+        "zip_more": matches > media_service.COUNT_CAP,
+    }
 
 
 def cards_page(
@@ -112,6 +121,25 @@ def cards_page(
     page = media_service.list_media(owner, view.filters, limit=page_size(), cursor=cursor)
     entries, last_group = dated_entries(page.items, previous=group, now=datetime.now(UTC))
     return {"page": page, "entries": entries, "last_group": last_group}
+
+
+# How many of a stack's other variants its card shows when expanded; the grid of the stack's
+# members (its link) has them all.
+STACK_PANEL_MAX = 48
+
+
+def stack_members(owner: Owner, members: GalleryView) -> dict[str, Any]:
+    """A stack's variants under its card: its members within the grid's filters (`members`
+    names the stack in variantOf), newest first, but the newest, which is the card itself."""
+    newest_first = members.filters.replace(sort="newest")
+    page = media_service.list_media(owner, newest_first, limit=STACK_PANEL_MAX + 1)
+    return {
+        "stack_key": members.filters.variant,
+        "members": page.items[1:],
+        "head": page.items[0] if page.items else None,
+        "more": page.has_more,
+        "all_url": url_for("gallery.index", **members.params),
+    }
 
 
 def trash_cards(rows) -> list[dict]:
@@ -290,6 +318,12 @@ def revoked_notice(link) -> dict[str, Any]:
     return notice(f"Revoked {what}: it no longer opens.", undo=undo)
 
 
+def bulk_revoked_notice(count: int) -> dict[str, Any]:
+    if count == 0:
+        return notice("None of those links was still active; nothing changed.")
+    return notice(f"Revoked {count} link{'s' if count != 1 else ''}: they no longer open.")
+
+
 def share_restored_notice(link) -> dict[str, Any]:
     text = f"The link to {short_prompt(link.prompt)} opens again."
     return notice(text, focus=f"share-{link.share_id}")
@@ -346,6 +380,18 @@ def share_url(link) -> str:
     return url_for("public.shared", token=link.token, _external=True)
 
 
+def absolute_url(url: str) -> str:
+    return urljoin(request.host_url, url) if url else ""
+
+
+def share_still(item) -> str:
+    """What a link that allows no downloads shows in place of the file: the kept thumbnail
+    (through the link), else the record's own thumbnail or poster URL, else nothing."""
+    if item.archive_status == "stored" and item.archive_thumb_sha256:
+        return url_for("api.shared_thumbnail", token=item.token)
+    return media_src(item.thumbnail_url)
+
+
 def share_preview(item) -> dict[str, str]:
     """What a chat app's link preview shows of a share page (Open Graph and Twitter tags):
     the prompt as the title unless the link hides it, the kind and model, and absolute URLs
@@ -355,11 +401,12 @@ def share_preview(item) -> dict[str, str]:
     kind = "video" if video else "image"
     sources = media_sources(item, share_token=item.token)
     picture = sources.poster if video else sources.preview
+    if not item.allow_download:  # never the file itself: only a thumbnail or poster
+        picture, video_url = share_still(item), ""
+    else:
+        video_url = absolute_url(sources.original) if video else ""
     title = f"A shared {kind}" if item.hide_prompt else short_prompt(item.prompt, 90)[1:-1]
-    base = request.host_url
-
-    def absolute(url: str) -> str:
-        return urljoin(base, url) if url else ""
+    absolute = absolute_url
 
     return {
         "title": title,
@@ -369,7 +416,7 @@ def share_preview(item) -> dict[str, str]:
         "type": "video.other" if video else "website",
         "image": absolute(picture),
         "image_alt": title,
-        "video": absolute(sources.original) if video else "",
+        "video": video_url,
         "card": "summary_large_image" if picture else "summary",
     }
 

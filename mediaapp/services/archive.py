@@ -32,6 +32,7 @@ from ..models import GeneratedMedia as GM
 from ..processing import ACCEPTED, ProcessingError, describe, sniff
 from ..sql import dialect_insert
 from ..storage import BlobStore
+from ..variants import key_of_values
 
 log = logging.getLogger(__name__)
 
@@ -402,6 +403,8 @@ def stored_file(owner: Owner, media_id: uuid.UUID, *, thumbnail: bool = False) -
 def shared_file(row, *, thumbnail: bool = False) -> StoredFile:
     """The stored copy behind a share link's row (from shares.get_shared); a hidden prompt
     stays out of the file name too."""
+    if not thumbnail and not row.allow_download:
+        raise NotFound("This link does not allow downloading the file.")
     return _stored(row, thumbnail=thumbnail, prompt="shared" if row.hide_prompt else None)
 
 
@@ -489,6 +492,7 @@ def save_upload(owner: Owner, payload: dict[str, Any], stream: BinaryIO) -> tupl
                         "url": payload.get("url") or f"/api/media/{media_id}/file",
                         "id": media_id,
                         "created_at": utcnow(),
+                        "variant_key": key_of_values(payload),
                         **owner.owner_columns(),
                     }
                 )

@@ -1,7 +1,7 @@
 """add api_keys: named, scoped keys of an account, kept as digests
 
 Revision ID: apikeys
-Revises: 0007
+Revises: shareopts
 Create Date: 2026-12-01
 
 A generator's backend acts for an account with `Authorization: Bearer <key>`. The table keeps
@@ -14,7 +14,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "apikeys"
-down_revision = "0007"
+down_revision = "shareopts"
 branch_labels = None
 depends_on = None
 
