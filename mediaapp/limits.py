@@ -1,4 +1,5 @@
-"""Rate limits that several routes share: sign-in attempts and imports, and the storage rule."""
+"""Rate limits that several routes share: sign-in attempts, share link passwords and imports,
+and the storage rule."""
 
 import hashlib
 import os
@@ -115,6 +116,38 @@ def auth_limit(view: Callable) -> Callable:
 import_limit = _mark_otherwise_limited(
     limiter.shared_limit(
         _import_limit, IMPORT_SCOPE, methods=["POST"], exempt_when=_import_unlimited
+    )
+)
+
+
+# Guessing a share link's password: wrong attempts per link and client address, the public
+# page's form and the API's unlock alike (MEDIAAPP_SHARE_PASSWORD_RATE_LIMIT). A right
+# password costs nothing, so a visitor who mistyped once is not held up.
+SHARE_PASSWORD_SCOPE = "share-password"
+
+
+def _share_password_limit() -> str:
+    return current_app.config["SHARE_PASSWORD_RATE_LIMIT"]
+
+
+def share_attempt_key() -> str:
+    """The link (its token hashed: no token is kept in the limit store) and the address."""
+    token = str((request.view_args or {}).get("token", ""))
+    digest = hashlib.sha256(token.encode()).hexdigest()[:32]
+    return f"share:{digest}:{get_remote_address()}"
+
+
+def _wrong_password(response) -> bool:
+    return response.status_code == 401
+
+
+share_password_limit = _mark_otherwise_limited(
+    limiter.shared_limit(
+        _share_password_limit,
+        SHARE_PASSWORD_SCOPE,
+        key_func=share_attempt_key,
+        methods=["POST"],
+        deduct_when=_wrong_password,
     )
 )
 

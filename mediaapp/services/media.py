@@ -41,6 +41,10 @@ COLUMNS = (
     GM.favorite,
     GM.deleted_at,
     *archive.ARCHIVE_COLUMNS,
+    GM.provider,
+    GM.cost_usd,
+    GM.credits,
+    GM.duration_ms,
 )
 LIVE = GM.deleted_at.is_(None)
 TRASHED = GM.deleted_at.is_not(None)
@@ -416,6 +420,10 @@ SAVE_FIELDS = (
     "file_id",
     "thumbnail_url",
     "created_at",
+    "provider",
+    "cost_usd",
+    "credits",
+    "duration_ms",
     "variant_key",
 )
 
