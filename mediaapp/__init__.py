@@ -20,7 +20,7 @@ from .dates import register_tolerant_dates
 from .errors import register_error_handlers
 from .extensions import cors, csrf, db, limiter, migrate
 from .filters import register_template_helpers
-from .limits import check_limit_storage, worker_count
+from .limits import check_limit_storage, raise_body_limits, worker_count
 from .observability import configure_logging, register_request_observation
 from .pool_pings import ping_idle_connections
 from .routing import register_converters
@@ -162,6 +162,7 @@ def init_extensions(app: Flask) -> None:
     migrate.init_app(
         app, db, directory=str(Path(app.root_path).parent / "migrations"), render_as_batch=True
     )
+    app.before_request(raise_body_limits)  # before the CSRF check reads a big form
     csrf.init_app(app)
     limiter.init_app(app)
     init_cors(app)

@@ -167,9 +167,18 @@ def tick_two_cards(page) -> None:
         box.check()
 
 
+def download_a_zip(page) -> None:
+    tick_two_cards(page)
+    with page.expect_download():
+        page.get_by_role("button", name="Download zip").click()
+    page.wait_for_selector("#zip-progress.is-done")
+
+
 def import_a_file(page) -> None:
     items = [image_payload(40), {"type": "image", "prompt": "no url"}]
-    page.get_by_label("Import a file (a mediaapp export, JSON)").set_input_files(
+    page.get_by_label(
+        "Import a file (a mediaapp export: JSON, or a zip with the files)"
+    ).set_input_files(
         files=[
             {
                 "name": "history.json",
@@ -188,6 +197,7 @@ PAGES = {
     "gallery-user": ("user", "/", None),
     "gallery-empty": ("newcomer", "/", None),
     "gallery-selection": ("guest", "/", tick_two_cards),
+    "gallery-zip-downloaded": ("guest", "/", download_a_zip),
     "detail": ("guest", lambda s: f"/media/{s.detail_id}", None),
     "detail-sharing": ("guest", lambda s: f"/media/{s.detail_id}", open_the_share_box),
     "search": ("guest", "/?q=lighthouse&type=image", None),
