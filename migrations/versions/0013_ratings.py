@@ -1,7 +1,7 @@
 """add a 0-5 rating to every item, with an index for "rated N or more"
 
 Revision ID: ratings
-Revises: cost
+Revises: apikeys
 Create Date: 2026-12-01
 
 Culling a batch rates items 1-5 (0 is unrated, the default for every existing row). The
@@ -16,7 +16,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "ratings"
-down_revision = "cost"
+down_revision = "apikeys"
 branch_labels = None
 depends_on = None
 
