@@ -9,6 +9,7 @@ needs to place each owner's rows together. README's scaling section says how the
 import enum
 import uuid
 from datetime import UTC, date, datetime
+from decimal import Decimal
 from typing import Any
 
 import sqlalchemy as sa
@@ -53,6 +54,38 @@ class UTCDateTime(sa.TypeDecorator):
         if dialect.name != "sqlite" or process is None:
             return process
         return tolerant_sqlite_reader(process)
+
+
+# Amounts (a generation's cost in USD, its credits) keep this many decimal places, exactly.
+AMOUNT_SCALE = 10
+_AMOUNT_UNIT = Decimal(1).scaleb(-AMOUNT_SCALE)
+
+
+class ExactAmount(sa.TypeDecorator):
+    """A non-negative decimal kept exactly: NUMERIC on PostgreSQL; on SQLite, whose NUMERIC
+    would turn it into a float, an integer count of 10^-AMOUNT_SCALE units, which sums
+    exactly too. Always a Decimal (or None) in Python."""
+
+    impl = sa.Numeric(28, AMOUNT_SCALE)
+    cache_ok = True
+
+    def load_dialect_impl(self, dialect):
+        if dialect.name == "sqlite":
+            return dialect.type_descriptor(sa.BigInteger())
+        return dialect.type_descriptor(sa.Numeric(28, AMOUNT_SCALE, asdecimal=True))
+
+    def process_bind_param(self, value, dialect):
+        if value is None:
+            return None
+        value = Decimal(value).quantize(_AMOUNT_UNIT)
+        return int(value.scaleb(AMOUNT_SCALE)) if dialect.name == "sqlite" else value
+
+    def process_result_value(self, value, dialect):
+        if value is None:
+            return None
+        if dialect.name == "sqlite":
+            return Decimal(int(value)).scaleb(-AMOUNT_SCALE)
+        return Decimal(value)
 
 
 class MediaType(enum.StrEnum):
@@ -149,6 +182,7 @@ class GeneratedMedia(db.Model):
         sa.CheckConstraint(
             "user_id IS NULL OR user_id = owner_id", name="ck_generated_media_user_is_owner"
         ),
+        sa.CheckConstraint("rating BETWEEN 0 AND 5", name="ck_generated_media_rating"),
         # Idempotent save: one requestId per owner.
         _owned_index("request", "request_id", where="request_id IS NOT NULL", unique=True),
         # The history views are each one ordered range of one of these (keyset paging); they
@@ -156,6 +190,8 @@ class GeneratedMedia(db.Model):
         _owned_index("recent", *NEWEST, where="deleted_at IS NULL"),
         _owned_index("type_recent", "type", *NEWEST, where="deleted_at IS NULL"),
         _owned_index("favorite_recent", *NEWEST, where="deleted_at IS NULL AND favorite"),
+        # minRating views: the rated live rows in history order (rating checked on each).
+        _owned_index("rated_recent", *NEWEST, where="deleted_at IS NULL AND rating > 0"),
         _owned_index("model", "model", where="deleted_at IS NULL"),
         _owned_index(
             "trash", sa.text("deleted_at DESC"), sa.text("id DESC"), where="deleted_at IS NOT NULL"
@@ -214,6 +250,9 @@ class GeneratedMedia(db.Model):
     thumbnail_url: Mapped[str | None] = mapped_column(sa.Text)
     created_at: Mapped[datetime] = _created_at()
     favorite: Mapped[bool] = mapped_column(sa.Boolean, default=False, server_default=sa.false())
+    # 1-5 stars from culling; 0 is unrated (schemas.RATING_MAX). The database's default
+    # only, so inserts that do not name it (as at older revisions) leave it out.
+    rating: Mapped[int] = mapped_column(sa.SmallInteger, server_default="0")
     # The stack of variants it belongs to (variants.py); every save, import and upload sets it,
     # and the default covers any other INSERT that names type, prompt, model and settings.
     variant_key: Mapped[str] = mapped_column(sa.String(KEY_LENGTH), default=_variant_default)
@@ -236,9 +275,17 @@ class GeneratedMedia(db.Model):
     archive_thumb_sha256: Mapped[str | None] = mapped_column(sa.String(64))
     archive_placeholder: Mapped[str | None] = mapped_column(sa.String(128))
 
+    # What the generation cost, when the generator says (all optional): who made it, its
+    # price in USD and/or in the provider's credits (exact decimals), and how long it ran.
+    provider: Mapped[str | None] = mapped_column(sa.String(64))
+    cost_usd: Mapped[Decimal | None] = mapped_column(ExactAmount)
+    credits: Mapped[Decimal | None] = mapped_column(ExactAmount)
+    duration_ms: Mapped[int | None] = mapped_column(sa.Integer)
+
 
 class ShareLink(db.Model):
-    """A public, unguessable link to one media item, optionally expiring or hiding the prompt."""
+    """A public, unguessable link to one media item: optionally expiring, hiding the prompt,
+    asking for a password or refusing downloads; it counts its views."""
 
     __tablename__ = "share_links"
     __table_args__ = (
@@ -261,6 +308,12 @@ class ShareLink(db.Model):
     expires_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     revoked_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     created_at: Mapped[datetime] = _created_at()
+    # NULL: open to anyone with the link; else the visitor gives this password first.
+    password_hash: Mapped[str | None] = mapped_column(sa.String(256))
+    # False: the original file is neither offered nor served through the link.
+    allow_download: Mapped[bool] = mapped_column(sa.Boolean, default=True, server_default=sa.true())
+    view_count: Mapped[int] = mapped_column(sa.Integer, default=0, server_default="0")
+    last_viewed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
 
 class ShareToken(db.Model):
@@ -326,6 +379,9 @@ class StatsByDay(db.Model):
     owner_id: Mapped[uuid.UUID] = mapped_column(sa.Uuid)
     day: Mapped[date] = mapped_column(sa.Date)
     items: Mapped[int] = mapped_column(sa.Integer)
+    # The live items' summed cost and credits (migration "cost"); 0 when none was given.
+    cost_usd: Mapped[Decimal] = mapped_column(ExactAmount)
+    credits: Mapped[Decimal] = mapped_column(ExactAmount)
 
 
 class StatsByModel(db.Model):
@@ -346,6 +402,8 @@ class StatsByModel(db.Model):
     trashed: Mapped[int] = mapped_column(sa.Integer)
     missing: Mapped[int] = mapped_column(sa.Integer)  # files not kept: failed or expired
     stored_bytes: Mapped[int] = mapped_column(sa.BigInteger)
+    cost_usd: Mapped[Decimal] = mapped_column(ExactAmount)  # live items' summed cost
+    credits: Mapped[Decimal] = mapped_column(ExactAmount)
 
 
 class Collection(db.Model):
@@ -403,11 +461,42 @@ class CollectionItem(db.Model):
     added_at: Mapped[datetime] = _created_at()
 
 
+class ApiKey(db.Model):
+    """A named API key of an account: its scopes, and the SHA-256 digest of its secret only.
+
+    The key a person copies names its account (the owner_id) and carries a random secret, so
+    finding it is one lookup by (owner_id, digest) and no secret is ever compared in Python.
+    A revoked key keeps its row (the list shows it was revoked) and never works again.
+    """
+
+    __tablename__ = "api_keys"
+    __table_args__ = (
+        sa.PrimaryKeyConstraint("owner_id", "id", name="pk_api_keys"),
+        sa.UniqueConstraint("owner_id", "digest", name="uq_api_keys_owner_digest"),
+    )
+
+    owner_id: Mapped[uuid.UUID] = mapped_column(
+        sa.Uuid, sa.ForeignKey("users.id", ondelete="CASCADE")
+    )
+    id: Mapped[uuid.UUID] = mapped_column(sa.Uuid, default=uuid.uuid4)
+    name: Mapped[str] = mapped_column(sa.String(100))
+    # Space-separated: "read write", or "all".
+    scopes: Mapped[str] = mapped_column(sa.String(64))
+    digest: Mapped[str] = mapped_column(sa.String(64))
+    # Requests this key may make, as Flask-Limiter writes it ("60 per minute"); None: unlimited.
+    rate_limit: Mapped[str | None] = mapped_column(sa.String(64))
+    created_at: Mapped[datetime] = _created_at()
+    expires_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    last_used_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    revoked_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+
 # The tables whose every statement must name an owner (tests/test_owner_scoping.py checks it).
 OWNER_SCOPED_TABLES = (
     GeneratedMedia.__tablename__,
     ShareLink.__tablename__,
     Session.__tablename__,
+    ApiKey.__tablename__,
     StatsByDay.__tablename__,
     StatsByModel.__tablename__,
     Collection.__tablename__,
