@@ -18,6 +18,7 @@ from .dates import register_tolerant_dates
 from .errors import register_error_handlers
 from .extensions import csrf, db, limiter, migrate
 from .filters import register_template_helpers
+from .json_provider import OrjsonProvider
 from .limits import check_limit_storage, worker_count
 from .observability import configure_logging, register_request_observation
 from .pool_pings import ping_idle_connections
@@ -32,6 +33,7 @@ def create_app(overrides: Mapping[str, Any] | None = None) -> Flask:
         template_folder="../templates",
         static_folder="../static",
     )
+    app.json = OrjsonProvider(app)
     app.config.from_object(Config)
     app.config.update(overrides or {})
     configure_logging(app)
