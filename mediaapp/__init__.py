@@ -24,6 +24,7 @@ from .observability import configure_logging, register_request_observation
 from .pool_pings import ping_idle_connections
 from .routing import register_converters
 from .security import register_security_headers
+from .sql import keep_transactions_on_checkin
 
 
 def create_app(overrides: Mapping[str, Any] | None = None) -> Flask:
@@ -116,6 +117,7 @@ def init_extensions(app: Flask) -> None:
         elif db.engine.dialect.driver == "psycopg2":
             # One stored row with a date past year 9999 must not break its owner's views.
             sa.event.listen(db.engine, "connect", _tolerate_dates_out_of_range)
+            keep_transactions_on_checkin(db.engine)
 
 
 def init_storage(app: Flask) -> None:

@@ -24,6 +24,7 @@ from ..schemas import (
 from ..services import archive
 from ..services import media as media_service
 from ..services.media import MediaFilters
+from ..sql import reads_outside_a_transaction
 from . import BODY_ERRORS, MEDIA_ERRORS, NOT_FOUND_OR_TRASHED, api_limit, bp
 from .contract import (
     RECORD_LINKS,
@@ -160,6 +161,7 @@ def upload_media():
     description="Send either `offset` or `cursor` (the last page's `nextCursor`), not both.",
 )
 @api_limit
+@reads_outside_a_transaction
 def list_media():
     args = ListMediaArgsSchema().load(request.args)
     filters = args.pop("filters")
@@ -173,6 +175,7 @@ def list_media():
     errors=MEDIA_ERRORS,
 )
 @api_limit
+@reads_outside_a_transaction
 def list_models():
     return envelope(media_service.list_models(current_owner()))
 
@@ -206,6 +209,7 @@ def delete_media_by_body():
     links={200: RECORD_LINKS},
 )
 @api_limit
+@reads_outside_a_transaction
 def get_media(media_id: uuid.UUID):
     return envelope(media_to_wire(media_service.get_media(current_owner(), media_id)))
 
@@ -259,6 +263,7 @@ def restore_media(media_id: uuid.UUID):
     errors=(400, *MEDIA_ERRORS),
 )
 @api_limit
+@reads_outside_a_transaction
 def list_trash():
     paging = PageArgsSchema().load(request.args)
     page = media_service.list_media(current_owner(), MediaFilters(trashed=True), **paging)

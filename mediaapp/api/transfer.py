@@ -8,6 +8,7 @@ from ..identity import current_owner
 from ..limits import import_limit
 from ..schemas import ImportSchema, envelope, json_object
 from ..services import stats, transfer
+from ..sql import reads_outside_a_transaction
 from . import BODY_ERRORS, MEDIA_ERRORS, api_limit, bp
 from .contract import ImportEnvelope, MediaList, StatsEnvelope, operation
 
@@ -75,5 +76,6 @@ def import_media():
     errors=MEDIA_ERRORS,
 )
 @api_limit
+@reads_outside_a_transaction
 def media_stats():
     return envelope(stats.media_stats(current_owner()))

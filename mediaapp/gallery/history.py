@@ -7,6 +7,7 @@ from ..identity import current_owner, logged_out_here
 from ..limits import route_limit
 from ..services import media as media_service
 from ..services.demo import seed_demo_history
+from ..sql import reads_outside_a_transaction
 from . import bp
 from .forms import (
     ConfirmPruneSchema,
@@ -31,6 +32,7 @@ from .presenters import (
 
 
 @bp.get("/")
+@reads_outside_a_transaction
 def index():
     """The owner's history as the view asks; htmx gets the results region or the next cards.
 
