@@ -8,7 +8,7 @@ import math
 from collections.abc import Callable
 from dataclasses import asdict, dataclass
 from datetime import UTC, date, datetime
-from typing import Any
+from typing import Any, Self
 from urllib.parse import urlsplit
 
 from flask import has_request_context, jsonify, request
@@ -176,6 +176,17 @@ class BaseSchema(Schema):
 
     class Meta:
         unknown = EXCLUDE
+
+    @classmethod
+    def once(cls) -> Self:
+        """The one instance of this schema that requests load with. Building a schema copies
+        its declared fields (0.2 ms for the save's, 0.5 ms for the list's arguments); loading
+        changes nothing in it, so one instance serves every request."""
+        instance = cls.__dict__.get("_shared_instance")
+        if instance is None:
+            instance = cls()
+            cls._shared_instance = instance
+        return instance
 
 
 class OpenSchema(Schema):

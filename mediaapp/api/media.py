@@ -86,7 +86,7 @@ REQUEST_ID_IN_TRASH = (
 )
 @api_limit
 def save_media():
-    payload = SaveMediaSchema().load(json_object())
+    payload = SaveMediaSchema.once().load(json_object())
     row, created = media_service.save_media(current_owner(), payload)
     return envelope(media_to_wire(row), status=201 if created else 200)
 
@@ -147,7 +147,7 @@ def upload_media():
             "Send the file in a part named 'file'.", details={"file": ["Missing."]}
         )
     raw = request.form.get("metadata", "")
-    payload = UploadMetadataSchema().load(loads_object(raw, part="metadata"))
+    payload = UploadMetadataSchema.once().load(loads_object(raw, part="metadata"))
     row, created = archive.save_upload(current_owner(), payload, upload.stream)
     return envelope(media_to_wire(row), status=201 if created else 200)
 
@@ -163,7 +163,7 @@ def upload_media():
 @api_limit
 @reads_outside_a_transaction
 def list_media():
-    args = ListMediaArgsSchema().load(request.args)
+    args = ListMediaArgsSchema.once().load(request.args)
     filters = args.pop("filters")
     return page_envelope(media_service.list_media(current_owner(), filters, **args))
 
@@ -195,8 +195,8 @@ def list_models():
 def delete_media_by_body():
     """The seed's delete: the id comes in the JSON body or the query string."""
     args = {**request.args.to_dict(), **json_object(required=False)}
-    media_id = MediaIdSchema().load(args)["id"]
-    permanent = DeleteArgsSchema().load(args)["permanent"]
+    media_id = MediaIdSchema.once().load(args)["id"]
+    permanent = DeleteArgsSchema.once().load(args)["permanent"]
     row = media_service.delete_media(current_owner(), media_id, permanent=permanent)
     return envelope(media_to_wire(row))
 
@@ -223,7 +223,7 @@ def get_media(media_id: uuid.UUID):
 )
 @api_limit
 def update_media(media_id: uuid.UUID):
-    changes = FavoriteSchema().load(json_object())
+    changes = FavoriteSchema.once().load(json_object())
     row = media_service.set_favorite(current_owner(), media_id, changes["favorite"])
     return envelope(media_to_wire(row))
 
@@ -238,7 +238,7 @@ def update_media(media_id: uuid.UUID):
 )
 @api_limit
 def delete_media(media_id: uuid.UUID):
-    permanent = DeleteArgsSchema().load(request.args)["permanent"]
+    permanent = DeleteArgsSchema.once().load(request.args)["permanent"]
     row = media_service.delete_media(current_owner(), media_id, permanent=permanent)
     return envelope(media_to_wire(row))
 
@@ -265,7 +265,7 @@ def restore_media(media_id: uuid.UUID):
 @api_limit
 @reads_outside_a_transaction
 def list_trash():
-    paging = PageArgsSchema().load(request.args)
+    paging = PageArgsSchema.once().load(request.args)
     page = media_service.list_media(current_owner(), MediaFilters(trashed=True), **paging)
     return page_envelope(page)
 
@@ -290,7 +290,7 @@ def empty_trash():
 )
 @api_limit
 def bulk_action():
-    args = BulkActionSchema().load(json_object())
+    args = BulkActionSchema.once().load(json_object())
     changed, missing = media_service.bulk_action(current_owner(), args["action"], args["ids"])
     return envelope(
         {
@@ -311,6 +311,6 @@ def bulk_action():
 @api_limit
 def prune():
     """Trash everything except favorites (optionally one type, or a date range)."""
-    scope = PruneSchema().load(json_object())["filters"]
+    scope = PruneSchema.once().load(json_object())["filters"]
     trashed = media_service.trash_all_except_favorites(current_owner(), scope)
     return envelope({"trashed": trashed})

@@ -41,7 +41,7 @@ def share_to_wire(link) -> dict:
 )
 @api_limit
 def create_share(media_id: uuid.UUID):
-    options = CreateShareSchema().load(json_object(required=False))
+    options = CreateShareSchema.once().load(json_object(required=False))
     link = shares.create_share(current_owner(), media_id, **options)
     return envelope(share_to_wire(link), status=201)
 

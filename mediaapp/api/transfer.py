@@ -65,7 +65,7 @@ def export_media():
 @import_limit
 def import_media():
     request.max_content_length = IMPORT_MAX_BYTES  # 1,000 items with their settings
-    items = ImportSchema().load(json_object())["items"]
+    items = ImportSchema.once().load(json_object())["items"]
     return envelope(transfer.import_history(current_owner(), items, bounded=True))
 
 
