@@ -68,7 +68,7 @@ def share_to_wire(link) -> dict:
 )
 @api_limit
 def create_share(media_id: uuid.UUID):
-    options = CreateShareSchema().load(json_object(required=False))
+    options = CreateShareSchema.once().load(json_object(required=False))
     link = shares.create_share(current_owner(), media_id, **options)
     return envelope(share_to_wire(link), status=201)
 
@@ -115,7 +115,7 @@ def revoke_share(share_id: uuid.UUID):
 )
 @api_limit
 def revoke_shares():
-    args = RevokeSharesSchema().load(json_object())
+    args = RevokeSharesSchema.once().load(json_object())
     revoked, missing = shares.revoke_shares(current_owner(), args["ids"])
     return envelope({"revoked": [str(i) for i in revoked], "notFound": [str(i) for i in missing]})
 
@@ -161,7 +161,7 @@ def shared(token: str):
 @share_password_limit
 @api_limit
 def unlock_shared(token: str):
-    password = SharePasswordSchema().load(json_object())["password"]
+    password = SharePasswordSchema.once().load(json_object())["password"]
     shares.check_share_password(token, password)
     grant_access(token)
     return envelope({"unlocked": True})

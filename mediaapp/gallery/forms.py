@@ -201,7 +201,7 @@ class ShareFormSchema(BaseSchema):
             options["expiresAt"] = _local_moment(data["expires_at"], data["tz_offset"])
         else:
             options["expiresInDays"] = EXPIRY_DAYS[data["expires"]]
-        return CreateShareSchema().load(options)
+        return CreateShareSchema.once().load(options)
 
 
 def _local_moment(value: str, offset_minutes: int) -> str:

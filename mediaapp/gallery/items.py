@@ -42,7 +42,7 @@ def detail_url(media_id: uuid.UUID, view: GalleryView, **extra) -> str:
 @bp.get("/media/<uuid:media_id>")
 def detail(media_id: uuid.UUID):
     """One item, with previous/next within the filters of the gallery it was opened from."""
-    args = load_args(DetailArgsSchema(), request.args)
+    args = load_args(DetailArgsSchema.once(), request.args)
     view = GalleryView(args["filters"])
     owner = current_owner(mint=False)
     media = media_service.get_media(owner, media_id)
@@ -72,7 +72,7 @@ def detail(media_id: uuid.UUID):
 def favorite_card(media_id: uuid.UUID):
     """Star or unstar, from a card or the detail view: htmx gets that star back in its new
     state; a plain form, a 303 back to where it was pressed."""
-    form = load_args(FavoriteFormSchema(), request.form)
+    form = load_args(FavoriteFormSchema.once(), request.form)
     view, star, place = GalleryView(form["filters"]), form["star"], form["place"]
     media = media_service.set_favorite(current_owner(), media_id, star)
     back = (
@@ -92,7 +92,7 @@ def favorite_card(media_id: uuid.UUID):
 def rate_media(media_id: uuid.UUID):
     """Rate from the detail view (0 clears): htmx gets the rating buttons back in their new
     state; a plain form, a 303 back to the item in the same filters."""
-    form = load_args(RateFormSchema(), request.form)
+    form = load_args(RateFormSchema.once(), request.form)
     view = GalleryView(form["filters"])
     media = media_service.set_rating(current_owner(), media_id, form["rating"])
     return fragment_or_redirect(
@@ -113,7 +113,7 @@ def delete_card(media_id: uuid.UUID):
     """Move a card to the trash: htmx empties the card's place and shows Undo; a plain form,
     a 303 whose flash carries the Undo form. From the detail view (`then`), the 303 goes on
     to the next item instead, and the Undo comes back to this one."""
-    form = load_args(DeleteFormSchema(), request.form)
+    form = load_args(DeleteFormSchema.once(), request.form)
     view = GalleryView(form["filters"])
     owner = current_owner()
     media = media_service.delete_media(owner, media_id)
@@ -141,7 +141,7 @@ def delete_card(media_id: uuid.UUID):
 def restore_card(media_id: uuid.UUID):
     """Undo a delete: bring the item back from the trash (place=detail: back to the item's
     own page, for htmx too, which is told to go there)."""
-    form = load_args(RestoreFormSchema(), request.form)
+    form = load_args(RestoreFormSchema.once(), request.form)
     view = GalleryView(form["filters"])
     owner = current_owner()
     media = media_service.restore_media(owner, media_id)
@@ -172,8 +172,8 @@ def restore_card(media_id: uuid.UUID):
 @bp.post("/media/<uuid:media_id>/share")
 def share_media(media_id: uuid.UUID):
     """htmx gets the new link to show (and copy); a plain form, a 303 to the item showing it."""
-    options = load_args(ShareFormSchema(), request.form)
-    view = GalleryView(load_args(GalleryFiltersSchema(), request.args))
+    options = load_args(ShareFormSchema.once(), request.form)
+    view = GalleryView(load_args(GalleryFiltersSchema.once(), request.args))
     link = share_service.create_share(current_owner(), media_id, **options)
     return fragment_or_redirect(
         "partials/share_created.html",

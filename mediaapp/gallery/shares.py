@@ -50,7 +50,7 @@ def restore_share(share_id: uuid.UUID):
 def revoke_shares():
     """The ticked links (a plain form, no JavaScript needed): a 303 back to the list with a
     notice of how many stopped working."""
-    ids = load_args(RevokeSharesFormSchema(), request.form)["ids"]
+    ids = load_args(RevokeSharesFormSchema.once(), request.form)["ids"]
     revoked, _ = share_service.revoke_shares(current_owner(), ids)
     flash(bulk_revoked_notice(len(revoked)), "success")
     return redirect(url_for("gallery.shares"), 303)
