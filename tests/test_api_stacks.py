@@ -134,6 +134,31 @@ def test_imported_items_that_differ_by_seed_join_the_saved_ones_stack(app, clien
     assert _stacks(client)["data"][0]["stackCount"] == 3
 
 
+def test_an_upload_joins_the_stack_of_its_saved_variants(client):
+    from tests.test_upload import png_bytes, upload
+
+    _save(client, seed=1)
+    metadata = _item(seed=2)
+    metadata.pop("url")
+
+    response = upload(client, png_bytes(), metadata)
+
+    assert response.status_code == 201
+    assert [e["stackCount"] for e in _stacks(client)["data"]] == [2]
+
+
+def test_a_guests_stack_stays_one_stack_after_registering(client):
+    _save(client, seed=1)
+    _save(client, seed=2)
+
+    client.post(
+        "/api/auth/register",
+        json={"email": f"s-{uuid.uuid4().hex[:8]}@example.com", "password": "a long passphrase 9"},
+    )
+
+    assert [e["stackCount"] for e in _stacks(client)["data"]] == [2]
+
+
 def test_an_insert_that_names_no_key_gets_it_from_the_model(app, client):
     _save(client, seed=1)
     owner = guest_owner(app, client)
