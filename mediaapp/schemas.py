@@ -445,7 +445,8 @@ class MediaFiltersSchema(BaseSchema):
             validate=validate.OneOf(("variants",)),
             metadata={
                 "description": "`variants`: one entry per variant stack (items that differ "
-                "only by seed), its newest matching item with `stackKey` and `stackCount`."
+                "only by seed): its first matching item in the list's order, with `stackKey` "
+                "and `stackCount`."
             },
         ),
         "Stacks",

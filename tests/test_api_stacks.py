@@ -225,10 +225,17 @@ def test_grouped_pages_by_offset_agree_with_the_cursor_walk(client, interleaved)
     assert by_offset == [e["prompt"] for e in walked]
 
 
-def test_grouped_pages_oldest_first_order_stacks_by_their_newest_item(client, interleaved):
+def test_grouped_pages_oldest_first_show_each_stack_by_its_oldest_item(client, interleaved):
     entries, _ = _walk(client, "&sort=oldest", limit=2)
 
-    assert [e["prompt"] for e in entries] == ["s1", "s0", "s2", "s4", "s3"]
+    assert [(e["prompt"], e["stackCount"]) for e in entries] == [
+        ("s0", 3),
+        ("s1", 1),
+        ("s2", 2),
+        ("s3", 4),
+        ("s4", 1),
+    ]
+    assert [e["id"] for e in entries] == [interleaved[e["prompt"]][0] for e in entries]
 
 
 def test_a_grouped_cursor_is_refused_by_the_ungrouped_list(client, interleaved):
