@@ -248,6 +248,10 @@ def tour(app, runner) -> None:
     ok(machine.get("/api/auth/me", headers=key))
     ok(other.delete(f"/api/keys/{made['id']}"))
     ok(machine.get("/api/media/list", headers=key), 401)
+    key_form = {"key-name": "page tour", "key-scopes": ["read"], "key-expires": "30"}
+    ok(other.post("/account/keys", data=key_form), 201)
+    page_key = ok(other.get("/api/keys")).get_json()["data"][0]
+    ok(other.post(f"/account/keys/{page_key['id']}/revoke"), 303)
     elsewhere = app.test_client()
     ok(elsewhere.post("/api/auth/login", json={"email": "a@example.com", "password": PASSWORD}))
     ok(elsewhere.post("/account/logout-everywhere"), 303)
