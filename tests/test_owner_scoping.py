@@ -166,6 +166,17 @@ def tour(app, runner) -> None:
     ok(visitor.post(f"/s/{locked['token']}", data={"password": "open sesame"}), 303)
     ok(visitor.get(f"/s/{locked['token']}"))
     ok(guest.post("/api/shares/revoke", json={"ids": [locked["id"]]}))
+    shelf = ok(guest.post("/api/collections", json={"name": "Shared shelf"}), 201)
+    shelf = shelf.get_json()["data"]["id"]
+    ok(guest.post(f"/api/collections/{shelf}/items", json={"ids": [first["id"]]}))
+    shelf_link = ok(guest.post(f"/api/collections/{shelf}/share", json={}), 201).get_json()
+    shelf_token = shelf_link["data"]["token"]
+    ok(visitor.get(f"/api/shared/{shelf_token}/items"))
+    ok(visitor.get(f"/api/shared/{shelf_token}/items/{first['id']}"))
+    ok(visitor.get(f"/s/{shelf_token}"))
+    ok(visitor.get(f"/s/{shelf_token}/m/{first['id']}"))
+    ok(guest.get("/api/shares"))
+    ok(guest.get("/shares"))
     ok(app.test_client().get(f"/s/{link['token']}"))
     exported = ok(guest.get("/api/media/export")).get_json()["data"]
     ok(guest.get("/api/media/stats"))
