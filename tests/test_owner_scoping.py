@@ -175,6 +175,7 @@ def tour(app, runner) -> None:
     ok(visitor.get(f"/api/shared/{shelf_token}/items/{first['id']}"))
     ok(visitor.get(f"/s/{shelf_token}"))
     ok(visitor.get(f"/s/{shelf_token}/m/{first['id']}"))
+    ok(guest.post("/shares/collection", data={"collection": shelf}, headers=HTMX))
     ok(guest.get("/api/shares"))
     ok(guest.get("/shares"))
     ok(app.test_client().get(f"/s/{link['token']}"))

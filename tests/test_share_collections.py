@@ -6,7 +6,7 @@ import re
 import pytest
 
 from tests.conftest import image_payload, save
-from tests.helpers import saved_id
+from tests.helpers import HTMX, saved_id
 from tests.test_caching import upload
 
 PASSWORD = "collection secret"
@@ -264,3 +264,59 @@ def test_bad_paging_of_a_shared_collection_answers_400(app, client):
     response = app.test_client().get(f"/api/shared/{link['token']}/items?limit=0")
 
     assert response.status_code == 400
+
+
+# --- from the gallery ------------------------------------------------------------------
+
+
+def test_the_shares_page_offers_the_owners_collections_to_share(client):
+    collection(client, "Piers")
+
+    html = client.get("/shares").get_data(as_text=True)
+
+    form = re.search(
+        r'<form class="share-form" method="post" action="/shares/collection".*?</form>', html, re.S
+    )
+    assert form and ">Piers</option>" in form.group(0)
+    assert 'name="password"' in form.group(0) and 'name="expires_at"' in form.group(0)
+
+
+def test_sharing_a_collection_from_the_gallery_without_javascript(app, client):
+    target = collection(client, "Docks")
+    add(client, target, saved(client, "a dock at dawn"))
+    form = {"collection": target, "password": PASSWORD, "expires": "7"}
+
+    response = client.post("/shares/collection", data=form)
+
+    assert response.status_code == 303
+    [listed] = client.get("/api/shares").get_json()["data"]
+    assert listed["collectionId"] == target and listed["hasPassword"]
+    assert response.location.endswith(f"#share-{listed['id']}")
+    html = client.get("/shares").get_data(as_text=True)
+    assert "Docks" in html and ">Password<" in html
+
+
+def test_sharing_a_collection_with_htmx_answers_the_link(client):
+    target = collection(client)
+
+    response = client.post("/shares/collection", data={"collection": target}, headers=HTMX)
+
+    html = response.get_data(as_text=True)
+    assert response.status_code == 200 and "<html" not in html
+    assert "this collection as it is whenever the link is opened" in html
+
+
+@pytest.mark.parametrize("form", [{}, {"collection": "nope"}])
+def test_sharing_without_a_collection_is_refused(client, form):
+    response = client.post("/shares/collection", data=form)
+
+    assert response.status_code == 400
+    assert "Choose a collection" in response.get_data(as_text=True)
+
+
+def test_another_owners_collection_cannot_be_shared_from_the_gallery(app, client):
+    target = collection(client)
+
+    response = app.test_client().post("/shares/collection", data={"collection": target})
+
+    assert response.status_code == 404
