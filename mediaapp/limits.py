@@ -182,3 +182,17 @@ def check_limit_storage(env_name: str, storage_uri: str, workers: int) -> None:
             "keep its own count. Set it to shared storage such as redis://127.0.0.1:6379 when "
             "MEDIAAPP_ENV=production runs more than one worker."
         )
+
+
+# Gallery routes whose form bodies may pass MAX_CONTENT_LENGTH: endpoint -> the config key of
+# their own limit. (API routes raise their limit in the view; a gallery form is read by the
+# CSRF check before its view runs.)
+LARGE_FORM_BODIES = {"gallery.import_file": "ZIP_IMPORT_MAX_BYTES"}
+
+
+def raise_body_limits() -> None:
+    """Give a route that takes big uploads its own body limit before anything reads the body
+    (registered ahead of the CSRF check)."""
+    key = LARGE_FORM_BODIES.get(request.endpoint or "")
+    if key:
+        request.max_content_length = current_app.config[key]

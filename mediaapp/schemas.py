@@ -31,6 +31,8 @@ from .dates import BOUNDS_TEXT, EARLIEST, EARLIEST_DAY, LATEST, LATEST_DAY
 from .errors import UnsupportedMediaType, ValidationFailed
 
 SETTINGS_MAX_BYTES = 16 * 1024
+# Ratings are 0 (unrated) to RATING_MAX stars.
+RATING_MAX = 5
 # The most one generation may cost (USD) or take in credits, and the longest it may run: far
 # past any real generation, and small enough that sums stay exact (models.ExactAmount).
 AMOUNT_MAX = 1_000_000
@@ -340,6 +342,20 @@ class SaveMediaSchema(BaseSchema):
                 raise ValidationError({"settings": errors})
 
 
+def rating_field(**kwargs) -> "StrictInteger":
+    """A JSON rating: a whole number of stars, 0 (unrated) to RATING_MAX."""
+    return StrictInteger(
+        validate=validate.Range(
+            min=0, max=RATING_MAX, error=f"Must be a whole number from 0 to {RATING_MAX}."
+        ),
+        **{"metadata": {"description": f"Stars, 0 (unrated) to {RATING_MAX}."}, **kwargs},
+    )
+
+
+def _stars_chip(n: int) -> str:
+    return f"Rated {n}+" if n < RATING_MAX else f"Rated {RATING_MAX}"
+
+
 def _readable_day(day: date) -> str:
     return f"{day.day} {day:%b %Y}"
 
@@ -390,6 +406,18 @@ class MediaFiltersSchema(BaseSchema):
         BoundedDate(data_key="to", load_default=None),
         "To date",
         lambda day: f"Until {_readable_day(day)}",
+    )
+    min_rating = _filter(
+        fields.Integer(
+            data_key="minRating",
+            load_default=None,
+            validate=validate.Range(
+                min=1, max=RATING_MAX, error=f"Use a whole number from 1 to {RATING_MAX}."
+            ),
+            metadata={"description": f"Only items rated this many stars or more (1-{RATING_MAX})."},
+        ),
+        "Rating",
+        _stars_chip,
     )
     sort = _filter(
         fields.String(load_default="newest", validate=validate.OneOf(("newest", "oldest"))),
@@ -504,6 +532,7 @@ class MediaFilters:
     favorite: bool | None = None
     date_from: date | None = None
     date_to: date | None = None
+    min_rating: int | None = None
     sort: str = "newest"
     # "missing": only records whose file mediaapp could not keep (failed or expired).
     archive: str | None = None
@@ -592,20 +621,36 @@ class DeleteArgsSchema(BaseSchema):
     permanent = fields.Boolean(load_default=False)
 
 
-class FavoriteSchema(BaseSchema):
-    """PATCH /api/media/<id>: the fields that may change."""
+class UpdateMediaSchema(BaseSchema):
+    """PATCH /api/media/<id>: the fields that may change; send at least one."""
 
-    favorite = StrictBoolean(required=True)
+    favorite = StrictBoolean()
+    rating = rating_field()
+
+    @validates_schema
+    def something_to_change(self, data: dict, **kwargs) -> None:
+        if not data:
+            raise ValidationError(
+                "Send favorite (true or false) or rating (0 to 5), or both.", "_schema"
+            )
 
 
-BULK_ACTION_NAMES = ("delete", "restore", "favorite", "unfavorite", "purge")
+BULK_ACTION_NAMES = ("delete", "restore", "favorite", "unfavorite", "rate", "purge")
 
 
 class BulkActionSchema(BaseSchema):
-    """One action on up to 500 records."""
+    """One action on up to 500 records; "rate" also takes the rating to give them."""
 
     action = fields.String(required=True, validate=validate.OneOf(BULK_ACTION_NAMES))
     ids = fields.List(fields.UUID(), required=True, validate=validate.Length(min=1, max=500))
+    rating = rating_field(
+        metadata={"description": f"With action rate (required there): 0 (unrated) to {RATING_MAX}."}
+    )
+
+    @validates_schema
+    def rating_with_rate(self, data: dict, **kwargs) -> None:
+        if data.get("action") == "rate" and "rating" not in data:
+            raise ValidationError({"rating": ["Give the rating (0 to 5) to set."]})
 
 
 class ZipSelectionSchema(BaseSchema):
@@ -814,6 +859,47 @@ class CollectionItemsSchema(BaseSchema):
     )
 
 
+API_KEY_SCOPES = ("read", "write", "delete", "share", "all")
+
+
+def validate_rate_limit(value: str) -> None:
+    """A limit as Flask-Limiter reads it: "60 per minute", "1000/hour", "10 per second"."""
+    from limits import parse_many
+
+    try:
+        parsed = parse_many(value)
+    except ValueError:
+        parsed = []
+    if len(parsed) != 1:
+        raise ValidationError('Write a rate such as "60 per minute" or "1000 per hour".')
+
+
+class CreateApiKeySchema(BaseSchema):
+    """A new API key: its name, scopes, and optionally an expiry and a rate limit."""
+
+    name = CleanString(required=True, validate=validate.Length(min=1, max=100))
+    scopes = fields.List(
+        fields.String(validate=validate.OneOf(API_KEY_SCOPES)),
+        required=True,
+        validate=validate.Length(min=1, max=len(API_KEY_SCOPES)),
+        metadata={"description": "What the key may do; `all` is every scope."},
+    )
+    expires_in_days = fields.Integer(
+        data_key="expiresInDays",
+        load_default=None,
+        allow_none=True,
+        validate=validate.Range(min=1, max=3650),
+        metadata={"description": "Days until it stops working; null or absent: never."},
+    )
+    rate_limit = CleanString(
+        data_key="rateLimit",
+        load_default=None,
+        allow_none=True,
+        validate=[validate.Length(min=1, max=64), validate_rate_limit],
+        metadata={"description": 'Requests it may make, e.g. "60 per minute"; null: no limit.'},
+    )
+
+
 class UploadMetadataSchema(SaveMediaSchema):
     """The save fields that come with an uploaded file; `url` (where it came from) is optional
     there, since the file itself is what is kept."""
@@ -830,6 +916,7 @@ class ImportItemSchema(SaveMediaSchema):
 
     created_at = UtcDateTime(data_key="createdAt", load_default=None)
     favorite = StrictBoolean(load_default=False)
+    rating = rating_field(load_default=0)
 
 
 class ImportSchema(BaseSchema):
@@ -1020,6 +1107,11 @@ class MediaSchema(Schema):
     created_at = IsoUtc(required=True, data_key="createdAt")
     user_id = fields.UUID(required=True, data_key="userId", allow_none=True)
     favorite = fields.Boolean(required=True)
+    # Added after v1: always sent by mediaapp, optional for documents and older servers.
+    rating = fields.Integer(
+        validate=validate.Range(min=0, max=RATING_MAX),
+        metadata={"description": f"Stars, 0 (unrated) to {RATING_MAX}."},
+    )
     deleted_at = IsoUtc(
         required=True,
         data_key="deletedAt",
@@ -1081,6 +1173,7 @@ def media_to_wire(m: Any) -> dict:
         "createdAt": iso_utc(m.created_at),
         "userId": str(m.user_id) if m.user_id else None,
         "favorite": bool(m.favorite),
+        "rating": m.rating,
         "deletedAt": iso_utc(m.deleted_at) if m.deleted_at else None,
         "archive": archive_to_wire(m),
         "provider": m.provider,

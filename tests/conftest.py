@@ -135,6 +135,7 @@ TABLES = (
     "generated_media",
     "guests",
     "sessions",
+    "api_keys",
     "users",
     "stats_by_day",
     "stats_by_model",

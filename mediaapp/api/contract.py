@@ -43,7 +43,40 @@ PATH_PARAMETERS = {
     "share_id": {"type": "string", "format": "uuid"},
     "collection_id": {"type": "string", "format": "uuid"},
     "token": {"type": "string", "pattern": f"^{SHARE_TOKEN_PATTERN}$"},
+    "key_id": {"type": "string", "format": "uuid"},
 }
+
+
+# What an API key needs to call an operation (services/keys.py SCOPES), or how else it is
+# reached: SESSION operations act on the signed-in account itself (its password, its keys)
+# and refuse keys; PUBLIC ones need no identity and ignore any key.
+READ, WRITE, DELETE, SHARE = "read", "write", "delete", "share"
+SESSION, PUBLIC = "session", "public"
+KEY_SCOPES = (READ, WRITE, DELETE, SHARE)
+ACCESS = (*KEY_SCOPES, SESSION, PUBLIC)
+
+# The statuses an API key adds to every operation that takes one.
+KEY_ERRORS = {
+    401: "The API key is unknown (code invalid_api_key), revoked (code api_key_revoked) or "
+    "expired (code api_key_expired).",
+    403: "The API key lacks this operation's scope (code insufficient_scope).",
+    429: "The API key's own rate limit is used up (code rate_limited); `Retry-After` says "
+    "when to try again.",
+}
+SESSION_ONLY = (
+    403,
+    "Sent with an API key: this operation needs a signed-in session (code session_required).",
+)
+
+
+def _with_key_errors(errors: dict[int, str], access: str) -> dict[int, str]:
+    extra = dict(KEY_ERRORS) if access in KEY_SCOPES else {}
+    if access == SESSION:
+        extra = dict([SESSION_ONLY])
+    merged = dict(errors)
+    for status, text in extra.items():
+        merged[status] = f"{merged[status]} Or: {text}" if status in merged else text
+    return merged
 
 
 @dataclass(frozen=True)
@@ -51,6 +84,8 @@ class Operation:
     """What one view accepts and answers."""
 
     summary: str
+    # One of ACCESS: the scope an API key needs, or SESSION / PUBLIC.
+    scope: str
     responses: Mapping[int, tuple[str, SchemaLike]]
     errors: Mapping[int, str]
     body: SchemaLike | None = None
@@ -70,6 +105,7 @@ class Operation:
 def operation(
     summary: str,
     *,
+    scope: str,
     responses: Mapping[int, tuple[str, SchemaLike]],
     errors: Iterable[int | tuple[int, str]] = (),
     body: SchemaLike | None = None,
@@ -83,7 +119,10 @@ def operation(
 ) -> Callable:
     """Attach the view's contract: its answers by status, the error statuses it can give
     (a status alone takes its ERROR_DESCRIPTIONS sentence, a (status, sentence) pair says
-    more), its JSON body and its query-string schemas."""
+    more), its JSON body and its query-string schemas; and its scope (one of ACCESS), which
+    every operation must name, so no new route can forget what a key needs to call it."""
+    if scope not in ACCESS:
+        raise ValueError(f"scope must be one of {ACCESS}, not {scope!r}.")
     described = {}
     for error in errors:
         status, text = error if isinstance(error, tuple) else (error, None)
@@ -93,8 +132,9 @@ def operation(
         described[status] = text
     declared = Operation(
         summary=summary,
+        scope=scope,
         responses=dict(responses),
-        errors=described,
+        errors=_with_key_errors(described, scope),
         body=body,
         body_required=body_required,
         query=query if isinstance(query, tuple) else (query,),
@@ -545,6 +585,32 @@ class StatsSchema(Schema):
     )
 
 
+class ApiKeySchema(Schema):
+    id = fields.UUID(required=True)
+    name = fields.String(required=True)
+    scopes = fields.List(fields.String(), required=True)
+    rate_limit = fields.String(required=True, allow_none=True, data_key="rateLimit")
+    created_at = fields.DateTime(required=True, data_key="createdAt")
+    expires_at = fields.DateTime(required=True, allow_none=True, data_key="expiresAt")
+    last_used_at = fields.DateTime(
+        required=True,
+        allow_none=True,
+        data_key="lastUsedAt",
+        metadata={"description": "Kept to the minute; null until first used."},
+    )
+    revoked_at = fields.DateTime(required=True, allow_none=True, data_key="revokedAt")
+
+
+class CreatedApiKeySchema(ApiKeySchema):
+    key = fields.String(
+        required=True,
+        metadata={
+            "description": "The key itself (mak_...). Shown this once: mediaapp keeps only "
+            "its digest."
+        },
+    )
+
+
 def _list_of(schema: type[Schema]) -> fields.List:
     return fields.List(fields.Nested(schema), required=True)
 
@@ -605,6 +671,11 @@ PasswordChangedEnvelope = envelope_schema(
 SignedOutEverywhereEnvelope = envelope_schema(
     "SignedOutEverywhereEnvelope", fields.Nested(SignedOutEverywhereSchema, required=True)
 )
+ApiKeyEnvelope = envelope_schema("ApiKeyEnvelope", fields.Nested(ApiKeySchema, required=True))
+CreatedApiKeyEnvelope = envelope_schema(
+    "CreatedApiKeyEnvelope", fields.Nested(CreatedApiKeySchema, required=True)
+)
+ApiKeyList = envelope_schema("ApiKeyList", _list_of(ApiKeySchema))
 RemovedEnvelope = envelope_schema("RemovedEnvelope", fields.Nested(RemovedSchema, required=True))
 
 

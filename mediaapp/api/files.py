@@ -14,7 +14,7 @@ from ..public.access import require_access
 from ..services import archive
 from ..services import shares as share_service
 from . import bp
-from .contract import BINARY, operation
+from .contract import BINARY, PUBLIC, READ, operation
 from .shares import PASSWORD_REQUIRED
 
 # A stored SVG runs nothing on our origin: no script, no plugins, no navigation from it.
@@ -57,6 +57,7 @@ def send_stored(stored: archive.StoredFile) -> Response:
 @bp.get("/media/<uuid:media_id>/file")
 @operation(
     "The copy mediaapp keeps of one of the owner's records (its archive.fileUrl).",
+    scope=READ,
     responses=FILE_ANSWERS,
     response_types=MEDIA_TYPES,
     errors=((404, "No such record for this owner, or no copy kept yet (code not_found)."), 503),
@@ -68,6 +69,7 @@ def media_file(media_id: uuid.UUID):
 @bp.get("/media/<uuid:media_id>/thumbnail")
 @operation(
     "The WebP thumbnail (≤ 512 px) of a kept copy (its archive.thumbnailUrl).",
+    scope=READ,
     responses=FILE_ANSWERS,
     response_types=("image/webp",),
     errors=((404, "No such record for this owner, or no thumbnail (code not_found)."), 503),
@@ -80,6 +82,7 @@ def media_thumbnail(media_id: uuid.UUID):
 @bp.get("/shared/<share_token:token>/file")
 @operation(
     "Public: the kept copy behind a share link (its fileUrl).",
+    scope=PUBLIC,
     responses=FILE_ANSWERS,
     response_types=MEDIA_TYPES,
     errors=(
@@ -99,6 +102,7 @@ def shared_file(token: str):
 @bp.get("/shared/<share_token:token>/thumbnail")
 @operation(
     "Public: the thumbnail of the kept copy behind a share link (its storedThumbnailUrl).",
+    scope=PUBLIC,
     responses=FILE_ANSWERS,
     response_types=("image/webp",),
     errors=(
@@ -128,6 +132,7 @@ def _opened_item(token: str, media_id: uuid.UUID):
 @bp.get("/shared/<share_token:token>/items/<uuid:media_id>/file")
 @operation(
     "Public: the kept copy of an item of a shared collection (its fileUrl).",
+    scope=PUBLIC,
     responses=FILE_ANSWERS,
     response_types=MEDIA_TYPES,
     errors=(
@@ -147,6 +152,7 @@ def shared_item_file(token: str, media_id: uuid.UUID):
 @bp.get("/shared/<share_token:token>/items/<uuid:media_id>/thumbnail")
 @operation(
     "Public: the thumbnail of an item of a shared collection (its storedThumbnailUrl).",
+    scope=PUBLIC,
     responses=FILE_ANSWERS,
     response_types=("image/webp",),
     errors=(

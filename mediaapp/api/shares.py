@@ -22,6 +22,8 @@ from ..services import shares
 from . import BODY_ERRORS, MEDIA_ERRORS, NOT_FOUND_OR_TRASHED, api_limit, bp
 from .contract import (
     COLLECTION_SHARE_LINKS,
+    PUBLIC,
+    SHARE,
     SHARE_LINKS,
     RevokedEnvelope,
     RevokedSharesEnvelope,
@@ -63,6 +65,7 @@ def share_to_wire(link) -> dict:
 @bp.post("/media/<uuid:media_id>/share")
 @operation(
     "Create a public share link to a live record.",
+    scope=SHARE,
     description="It expires 30 days from now unless the body says another moment "
     "(expiresAt) or never (null); it may ask for a password and refuse downloads.",
     body=CreateShareSchema,
@@ -81,6 +84,7 @@ def create_share(media_id: uuid.UUID):
 @bp.get("/shares")
 @operation(
     "The owner's active share links, newest first, with their views and last view.",
+    scope=SHARE,
     responses={200: ("Links.", ShareList)},
     errors=MEDIA_ERRORS,
 )
@@ -102,6 +106,7 @@ def list_shares():
 @bp.delete("/shares/<uuid:share_id>")
 @operation(
     "Revoke a share link.",
+    scope=SHARE,
     responses={200: ("Revoked.", RevokedEnvelope)},
     errors=(403, (404, "No such active link for this owner (code not_found)."), *MEDIA_ERRORS),
 )
@@ -114,6 +119,7 @@ def revoke_share(share_id: uuid.UUID):
 @bp.post("/shares/revoke")
 @operation(
     "Revoke up to 500 of the owner's links at once.",
+    scope=SHARE,
     description="Ids of another owner's links, of revoked or unknown ones come back in "
     "notFound, and nothing of theirs changes.",
     body=RevokeSharesSchema,
@@ -130,6 +136,7 @@ def revoke_shares():
 @bp.get("/shared/<share_token:token>")
 @operation(
     "Public: the item behind a share link (no owner information); counts as a view.",
+    scope=PUBLIC,
     responses={200: ("The shared item.", SharedEnvelope)},
     errors=(
         PASSWORD_REQUIRED,
@@ -149,6 +156,7 @@ def shared(token: str):
 @bp.post("/collections/<uuid:collection_id>/share")
 @operation(
     "Create a public share link to a collection (manual or smart), live.",
+    scope=SHARE,
     description="Items added later appear and trashed ones do not, whenever the link is "
     "opened. The options are an item link's: it expires 30 days from now unless the body "
     "says another moment (expiresAt) or never (null); it may ask for a password, hide "
@@ -176,6 +184,7 @@ def create_collection_share(collection_id: uuid.UUID):
 @operation(
     "Public: the live items of a shared collection, newest first, by cursor; counts as a "
     "view on its first page.",
+    scope=PUBLIC,
     query=SharedItemsArgsSchema,
     responses={200: ("A page of items, and the collection's name.", SharedItemsPage)},
     errors=(
@@ -207,6 +216,7 @@ def shared_items(token: str):
 @bp.get("/shared/<share_token:token>/items/<uuid:media_id>")
 @operation(
     "Public: one live item of a shared collection.",
+    scope=PUBLIC,
     responses={200: ("The item.", SharedItemEnvelope)},
     errors=(
         PASSWORD_REQUIRED,
@@ -224,6 +234,7 @@ def shared_item(token: str, media_id: uuid.UUID):
 @bp.post("/shared/<share_token:token>/unlock")
 @operation(
     "Public: give a link's password; this session may then open the link (and only it).",
+    scope=PUBLIC,
     description="Wrong passwords are limited per link and client address "
     "(MEDIAAPP_SHARE_PASSWORD_RATE_LIMIT, 5 per 15 minutes by default); right ones are not "
     "counted. A link without a password is unlocked by any.",

@@ -32,6 +32,7 @@ PROMPT_IN_NOTICE = 40
 BULK_DONE = {
     "favorite": "Added {n} to favorites.",
     "unfavorite": "Removed {n} from favorites.",
+    "rate": "Rated {n} {stars}.",
 }
 
 
@@ -256,8 +257,10 @@ def trash_notice(
     *,
     prompts: list[str],
     for_flash: bool,
+    to_item: bool = False,
 ) -> dict[str, Any]:
-    """A "Deleted “A red fox…”" notice whose Undo restores exactly these items, back to view."""
+    """A "Deleted “A red fox…”" notice whose Undo restores exactly these items, back to view
+    (to_item: back to the one item's own page, where culling deleted it)."""
     what = named(len(ids), prompts)
     text = f"Deleted {what}." + not_found(missing) if ids else not_found(missing).strip()
     back = list(view.params.items())
@@ -267,7 +270,7 @@ def trash_notice(
         return notice(text, link=trash_link())
     if len(ids) == 1:
         url = url_for("gallery.restore_card", media_id=ids[0])
-        fields_ = back
+        fields_ = [*back, ("place", "detail")] if to_item else back
     else:
         url = url_for("gallery.bulk_action")
         fields_ = [("action", "restore"), *(("ids", str(i)) for i in ids), *back]
@@ -283,11 +286,24 @@ def bulk_notice(
     *,
     prompts: list[str],
     for_flash: bool,
+    rating: int | None = None,
 ) -> dict[str, Any]:
     """What a toolbar action did, in words; a delete's notice offers Undo."""
     if action == "delete":
         return trash_notice(changed, missing, view, prompts=prompts, for_flash=for_flash)
-    return notice(BULK_DONE[action].format(n=items_phrase(len(changed))) + not_found(missing))
+    if action == "rate" and rating == 0:
+        return notice(f"Cleared the rating of {items_phrase(len(changed))}." + not_found(missing))
+    text = BULK_DONE[action].format(n=items_phrase(len(changed)), stars=stars_phrase(rating or 0))
+    return notice(text + not_found(missing))
+
+
+def stars_phrase(rating: int) -> str:
+    return "1 star" if rating == 1 else f"{rating} stars"
+
+
+def rated_notice(rating: int) -> str:
+    """What rating one item did, in words (the flash without JavaScript, the live region)."""
+    return f"Rated {stars_phrase(rating)}." if rating else "Rating cleared."
 
 
 def restored_notice(changed: list, missing: list, prompts: list[str]) -> dict[str, Any]:

@@ -26,7 +26,7 @@ from ..models import (
 )
 from ..models import GeneratedMedia as GM
 from ..schemas import COLLECTION_NAME_MAX, collection_name_key
-from . import archive, sessions
+from . import archive, keys, sessions
 
 # Verified against when the email is unknown, so both failures take as long.
 _DUMMY_HASH = generate_password_hash("not-a-real-password")
@@ -175,7 +175,7 @@ def account_summary(owner: Owner) -> Summary:
 
 def _remove_owned(owner_id: uuid.UUID) -> tuple[int, int, list[str]]:
     """Delete every row the owner has (the caller commits): its media (with their share
-    links), its share tokens and jobs; (media, links, the blobs they held)."""
+    links), its share tokens, jobs and API keys; (media, links, the blobs they held)."""
     links = db.session.execute(
         sa.select(sa.func.count()).select_from(ShareLink).where(ShareLink.owner_id == owner_id)
     ).scalar_one()
@@ -187,6 +187,7 @@ def _remove_owned(owner_id: uuid.UUID) -> tuple[int, int, list[str]]:
     ).all()
     db.session.execute(sa.delete(ShareToken).where(ShareToken.owner_id == owner_id))
     db.session.execute(sa.delete(Job).where(Job.owner_id == owner_id))
+    keys.remove_keys(owner_id)  # an account's; a guest never has any
     # Memberships went with the media (ON DELETE CASCADE); the collections themselves go here.
     db.session.execute(sa.delete(CollectionItem).where(CollectionItem.owner_id == owner_id))
     db.session.execute(sa.delete(Collection).where(Collection.owner_id == owner_id))

@@ -1,7 +1,7 @@
 """share links to a collection, live: its items as they are when the link is opened
 
 Revision ID: sharecoll
-Revises: shareopts
+Revises: ratings
 Create Date: 2026-12-01
 
 `share_links` gains `collection_id` (a manual or smart collection of the same owner, its
@@ -13,7 +13,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "sharecoll"
-down_revision = "shareopts"
+down_revision = "ratings"
 branch_labels = None
 depends_on = None
 
