@@ -118,7 +118,7 @@ def zip_selection():
 
 @bp.post("/media/import")
 @operation(
-    "Import up to 1,000 items (save format + createdAt, favorite), or a zip; idempotent.",
+    "Import up to 1,000 items (save format + createdAt, favorite, rating), or a zip; idempotent.",
     scope=WRITE,
     description="Each item is validated on its own: an invalid one is answered as rejected "
     "in `results`, a known one as duplicate. The JSON body may be up to 32 MiB. A zip from "

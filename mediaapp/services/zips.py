@@ -124,6 +124,7 @@ def manifest_item(row: Any, name: str | None) -> dict[str, Any]:
         "thumbnailUrl": row.thumbnail_url,
         "createdAt": iso_utc(_utc(row.created_at)),
         "favorite": bool(row.favorite),
+        "rating": getattr(row, "rating", 0),
         "file": name,
         "archive": {
             "status": row.archive_status,
