@@ -752,6 +752,13 @@ class SharePasswordSchema(BaseSchema):
     password = CleanString(required=True, validate=validate.Length(min=1, max=1024))
 
 
+class SharedItemsArgsSchema(BaseSchema):
+    """Paging a shared collection's items: limit and the opaque keyset cursor."""
+
+    limit = fields.Integer(load_default=50, validate=validate.Range(min=1, max=100))
+    cursor = CleanString(load_default=None, validate=validate.Length(min=1, max=512))
+
+
 class RevokeSharesSchema(BaseSchema):
     """Up to 500 of the owner's links to revoke at once."""
 
@@ -1227,12 +1234,20 @@ def shared_to_wire(row: Any) -> dict:
     }
 
 
+def shared_item_to_wire(row: Any) -> dict:
+    """An item of a shared collection: shared_to_wire plus the id that names it in the link."""
+    return {"id": str(row.id), **shared_to_wire(row)}
+
+
 def shared_file_urls(row: Any) -> dict[str, str | None]:
     """The kept copy of a shared item, through its link (never the owner's /files URLs);
-    no file URL when the link does not allow downloads."""
+    no file URL when the link does not allow downloads. An item of a shared collection has
+    its files under the link's /items/<id>."""
     if row.archive_status != "stored":
         return {"fileUrl": None, "storedThumbnailUrl": None}
     base = f"{request.script_root if has_request_context() else ''}/api/shared/{row.token}"
+    if getattr(row, "in_collection", False):
+        base = f"{base}/items/{row.id}"
     thumbnail = f"{base}/thumbnail" if row.archive_thumb_sha256 else None
     file_url = f"{base}/file" if row.allow_download else None
     return {"fileUrl": file_url, "storedThumbnailUrl": thumbnail}

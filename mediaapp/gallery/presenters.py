@@ -322,9 +322,16 @@ def destroyed_notice(media) -> dict[str, Any]:
     return notice(f"Deleted {short_prompt(media.prompt)} forever.")
 
 
+def share_target(link) -> str:
+    """What a link shows, in words: its item's prompt, or its collection's name, quoted."""
+    if link.collection_id:
+        return f"the collection “{link.collection_name}”"
+    return short_prompt(link.prompt)
+
+
 def revoked_notice(link) -> dict[str, Any]:
     """A revoked share link, named by its item, with an Undo that makes it open again."""
-    what = f"the link to {short_prompt(link.prompt)}"
+    what = f"the link to {share_target(link)}"
     undo = {
         "url": url_for("gallery.restore_share", share_id=link.share_id),
         "fields": [],
@@ -340,7 +347,7 @@ def bulk_revoked_notice(count: int) -> dict[str, Any]:
 
 
 def share_restored_notice(link) -> dict[str, Any]:
-    text = f"The link to {short_prompt(link.prompt)} opens again."
+    text = f"The link to {share_target(link)} opens again."
     return notice(text, focus=f"share-{link.share_id}")
 
 
@@ -403,6 +410,8 @@ def share_still(item) -> str:
     """What a link that allows no downloads shows in place of the file: the kept thumbnail
     (through the link), else the record's own thumbnail or poster URL, else nothing."""
     if item.archive_status == "stored" and item.archive_thumb_sha256:
+        if getattr(item, "in_collection", False):
+            return url_for("api.shared_item_thumbnail", token=item.token, media_id=item.id)
         return url_for("api.shared_thumbnail", token=item.token)
     return media_src(item.thumbnail_url)
 
@@ -427,7 +436,9 @@ def share_preview(item) -> dict[str, str]:
         "title": title,
         "description": f"{'A video' if video else 'An image'} made with {item.model}, "
         "shared from mediaapp.",
-        "url": share_url(item),
+        "url": absolute_url(url_for("public.shared_item", token=item.token, media_id=item.id))
+        if getattr(item, "in_collection", False)
+        else share_url(item),
         "type": "video.other" if video else "website",
         "image": absolute(picture),
         "image_alt": title,
