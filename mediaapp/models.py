@@ -284,8 +284,8 @@ class GeneratedMedia(db.Model):
 
 
 class ShareLink(db.Model):
-    """A public, unguessable link to one media item: optionally expiring, hiding the prompt,
-    asking for a password or refusing downloads; it counts its views."""
+    """A public, unguessable link to one media item or one collection: optionally expiring,
+    hiding the prompt, asking for a password or refusing downloads; it counts its views."""
 
     __tablename__ = "share_links"
     __table_args__ = (
@@ -296,13 +296,25 @@ class ShareLink(db.Model):
             name="fk_share_links_media",
             ondelete="CASCADE",
         ),
+        sa.ForeignKeyConstraint(
+            ["owner_id", "collection_id"],
+            ["collections.owner_id", "collections.id"],
+            name="fk_share_links_collection",
+            ondelete="CASCADE",
+        ),
+        sa.CheckConstraint(
+            "(media_id IS NULL) <> (collection_id IS NULL)", name="ck_share_links_one_target"
+        ),
         sa.UniqueConstraint("owner_id", "token", name="uq_share_links_owner_token"),
         sa.Index("ix_share_links_media", "owner_id", "media_id"),
+        sa.Index("ix_share_links_collection", "owner_id", "collection_id"),
     )
 
     owner_id: Mapped[uuid.UUID] = mapped_column(sa.Uuid)
     id: Mapped[uuid.UUID] = mapped_column(sa.Uuid, default=uuid.uuid4)
-    media_id: Mapped[uuid.UUID] = mapped_column(sa.Uuid)
+    # A link names one item or one collection (live: what it holds when opened).
+    media_id: Mapped[uuid.UUID | None] = mapped_column(sa.Uuid)
+    collection_id: Mapped[uuid.UUID | None] = mapped_column(sa.Uuid)
     token: Mapped[str] = mapped_column(sa.String(64))
     hide_prompt: Mapped[bool] = mapped_column(sa.Boolean, default=False, server_default=sa.false())
     expires_at: Mapped[datetime | None] = mapped_column(UTCDateTime)

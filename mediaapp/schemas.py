@@ -462,7 +462,8 @@ class MediaFiltersSchema(BaseSchema):
             validate=validate.OneOf(("variants",)),
             metadata={
                 "description": "`variants`: one entry per variant stack (items that differ "
-                "only by seed), its newest matching item with `stackKey` and `stackCount`."
+                "only by seed): its first matching item in the list's order, with `stackKey` "
+                "and `stackCount`."
             },
         ),
         "Stacks",
@@ -766,6 +767,13 @@ class SharePasswordSchema(BaseSchema):
     """The password a visitor gives to open a protected share link."""
 
     password = CleanString(required=True, validate=validate.Length(min=1, max=1024))
+
+
+class SharedItemsArgsSchema(BaseSchema):
+    """Paging a shared collection's items: limit and the opaque keyset cursor."""
+
+    limit = fields.Integer(load_default=50, validate=validate.Range(min=1, max=100))
+    cursor = CleanString(load_default=None, validate=validate.Length(min=1, max=512))
 
 
 class RevokeSharesSchema(BaseSchema):
@@ -1243,12 +1251,20 @@ def shared_to_wire(row: Any) -> dict:
     }
 
 
+def shared_item_to_wire(row: Any) -> dict:
+    """An item of a shared collection: shared_to_wire plus the id that names it in the link."""
+    return {"id": str(row.id), **shared_to_wire(row)}
+
+
 def shared_file_urls(row: Any) -> dict[str, str | None]:
     """The kept copy of a shared item, through its link (never the owner's /files URLs);
-    no file URL when the link does not allow downloads."""
+    no file URL when the link does not allow downloads. An item of a shared collection has
+    its files under the link's /items/<id>."""
     if row.archive_status != "stored":
         return {"fileUrl": None, "storedThumbnailUrl": None}
     base = f"{request.script_root if has_request_context() else ''}/api/shared/{row.token}"
+    if getattr(row, "in_collection", False):
+        base = f"{base}/items/{row.id}"
     thumbnail = f"{base}/thumbnail" if row.archive_thumb_sha256 else None
     file_url = f"{base}/file" if row.allow_download else None
     return {"fileUrl": file_url, "storedThumbnailUrl": thumbnail}

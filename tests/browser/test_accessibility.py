@@ -43,6 +43,8 @@ class Site:
     share_url: str
     locked_url: str  # a link with a password
     still_url: str  # a link that allows no downloads
+    collection_url: str  # a link to a collection
+    collection_item_url: str  # one item's page through it
 
 
 def post_ok(request, url: str, data: dict | None = None, status: int = 201) -> dict:
@@ -89,6 +91,14 @@ def site(browser, live_server) -> Site:
                 found["still_url"] = post_ok(
                     api, f"{live_server}/api/media/{records[6]['id']}/share", still
                 )["url"]
+                shelf = post_ok(api, f"{live_server}/api/collections", {"name": "Axe shelf"})
+                ids = {"ids": [r["id"] for r in records[2:7]]}
+                post_ok(api, f"{live_server}/api/collections/{shelf['id']}/items", ids, 200)
+                shelf_url = post_ok(api, f"{live_server}/api/collections/{shelf['id']}/share", {})[
+                    "url"
+                ]
+                found["collection_url"] = shelf_url
+                found["collection_item_url"] = f"{shelf_url}/m/{records[3]['id']}"
             elif who == "user":
                 email = f"axe-{uuid.uuid4().hex[:12]}@example.com"
                 post_ok(
@@ -151,6 +161,12 @@ def open_the_share_box(page) -> None:
     page.locator(".share-box__summary").click()
     page.get_by_role("button", name="Create link").click()
     page.wait_for_selector(".share-created")
+
+
+def open_the_collection_share_box(page) -> None:
+    page.locator("#share-collection summary").click()
+    page.locator("#share-collection").get_by_role("button", name="Create link").click()
+    page.wait_for_selector("#collection-share-result .share-created")
 
 
 def open_a_stack(page) -> None:
@@ -241,6 +257,9 @@ PAGES = {
     "share-locked": (None, lambda s: s.locked_url, None),
     "share-locked-refused": (None, lambda s: s.locked_url, give_a_wrong_password),
     "share-no-download": (None, lambda s: s.still_url, None),
+    "share-collection": (None, lambda s: s.collection_url, None),
+    "share-collection-item": (None, lambda s: s.collection_item_url, None),
+    "shares-collection-form": ("guest", "/shares", open_the_collection_share_box),
     "404": (None, "/no-such-page", None),
     "broken-media": ("broken", "/", None),
     "gallery-stacks": ("stacked", "/?stack=variants", None),
