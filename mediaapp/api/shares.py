@@ -175,7 +175,7 @@ def shared(token: str):
 )
 @api_limit
 def create_collection_share(collection_id: uuid.UUID):
-    options = CreateShareSchema().load(json_object(required=False))
+    options = CreateShareSchema.once().load(json_object(required=False))
     link = shares.create_collection_share(current_owner(), collection_id, **options)
     return envelope(share_to_wire(link), status=201)
 
@@ -196,7 +196,7 @@ def create_collection_share(collection_id: uuid.UUID):
 )
 @api_limit
 def shared_items(token: str):
-    args = SharedItemsArgsSchema().load(request.args)
+    args = SharedItemsArgsSchema.once().load(request.args)
     link = shares.get_shared(token)
     require_access(link)
     page = shares.shared_collection_page(link, limit=args["limit"], cursor=args["cursor"])

@@ -28,7 +28,7 @@ def shares():
 def share_collection():
     """A link to one of the owner's collections: htmx gets the link to show (and copy); a
     plain form, a 303 to its row in the list."""
-    collection_id, options = load_args(ShareCollectionFormSchema(), request.form)
+    collection_id, options = load_args(ShareCollectionFormSchema.once(), request.form)
     link = share_service.create_collection_share(current_owner(), collection_id, **options)
     return fragment_or_redirect(
         "partials/share_created.html",
