@@ -134,6 +134,8 @@ TABLES = (
     "generated_media",
     "guests",
     "sessions",
+    "ingest_names",
+    "ingest_endpoints",
     "users",
     "stats_by_day",
     "stats_by_model",

@@ -3,11 +3,11 @@
 from flask_wtf import FlaskForm
 from marshmallow import ValidationError as SchemaError
 from marshmallow import validate
-from wtforms import BooleanField, EmailField, PasswordField
-from wtforms.validators import DataRequired, InputRequired, Length, ValidationError
+from wtforms import BooleanField, EmailField, PasswordField, StringField
+from wtforms.validators import DataRequired, InputRequired, Length, Optional, ValidationError
 
 from ..credentials import normalize_email, password_problem
-from ..schemas import EMAIL_MAX, PASSWORD_MAX, PASSWORD_MIN, text_problem
+from ..schemas import EMAIL_MAX, PASSWORD_MAX, PASSWORD_MIN, text_problem, webhook_secret_problem
 
 _is_email = validate.Email()
 
@@ -137,3 +137,31 @@ class StartOverForm(FlaskForm):
         "Yes, delete everything this browser saved as a guest",
         validators=[DataRequired("Tick the box to confirm.")],
     )
+
+
+def webhook_secret(form, field) -> None:
+    """A pasted secret must be a Standard Webhooks one (whsec_ + base64), or nothing."""
+    if field.data:
+        problem = webhook_secret_problem(field.data)
+        if problem:
+            raise ValidationError(problem)
+
+
+class IngestEndpointForm(FlaskForm):
+    label = StringField(
+        "Name",
+        description="For you, e.g. “Replicate flux”; it also starts the endpoint's URL.",
+        filters=[_strip],
+        validators=[InputRequired("Name the endpoint."), Length(max=64), storable],
+    )
+    secret = StringField(
+        "Signing secret (optional)",
+        description="Replicate's webhook signing secret (whsec_…), from "
+        "api.replicate.com/v1/webhooks/default/secret. Leave empty and mediaapp makes one.",
+        filters=[_strip],
+        validators=[Optional(), Length(max=200), storable, webhook_secret],
+    )
+
+
+class DeleteIngestEndpointForm(FlaskForm):
+    """Nothing to fill in: the CSRF token is the whole form."""

@@ -25,7 +25,7 @@ from ..models import (
     utcnow,
 )
 from ..models import GeneratedMedia as GM
-from . import archive, sessions
+from . import archive, ingest, sessions
 
 # Verified against when the email is unknown, so both failures take as long.
 _DUMMY_HASH = generate_password_hash("not-a-real-password")
@@ -173,7 +173,8 @@ def account_summary(owner: Owner) -> Summary:
 
 def _remove_owned(owner_id: uuid.UUID) -> tuple[int, int, list[str]]:
     """Delete every row the owner has (the caller commits): its media (with their share
-    links), its share tokens and jobs; (media, links, the blobs they held)."""
+    links), its share tokens, jobs, collections and ingest endpoints; (media, links, the
+    blobs they held)."""
     links = db.session.execute(
         sa.select(sa.func.count()).select_from(ShareLink).where(ShareLink.owner_id == owner_id)
     ).scalar_one()
@@ -187,6 +188,7 @@ def _remove_owned(owner_id: uuid.UUID) -> tuple[int, int, list[str]]:
     # Memberships went with the media (ON DELETE CASCADE); the collections themselves go here.
     db.session.execute(sa.delete(CollectionItem).where(CollectionItem.owner_id == owner_id))
     db.session.execute(sa.delete(Collection).where(Collection.owner_id == owner_id))
+    ingest.remove_owned(owner_id)  # an account's provider callbacks stop with it
     return len(rows), links, archive.held_digests(rows)
 
 
