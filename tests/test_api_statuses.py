@@ -16,6 +16,7 @@ from mediaapp import create_app
 from mediaapp.api import transfer
 from mediaapp.api.openapi import build_spec
 from mediaapp.extensions import limiter
+from mediaapp.services import ingest
 from tests.conftest import BASE_CONFIG, image_payload
 from tests.helpers import delete_account_meanwhile
 from tests.test_outage import _set_connections, outage_app  # noqa: F401  (fixture)
@@ -46,7 +47,10 @@ OPERATIONS = {
 def _url(path: str) -> str:
     some_id = str(uuid.uuid4())
     return (
-        path.replace("{media_id}", some_id).replace("{share_id}", some_id).replace("{token}", "t")
+        path.replace("{media_id}", some_id)
+        .replace("{share_id}", some_id)
+        .replace("{endpoint_id}", some_id)
+        .replace("{token}", "t")
     )
 
 
@@ -94,6 +98,11 @@ VALID = {
     ("delete", "/api/auth/account"): {"json": {"password": CREDS["password"]}},
     ("post", "/api/auth/start-over"): {},
     ("get", "/api/openapi.json"): {},
+    ("post", "/api/ingest-endpoints"): {"json": {"label": "statuses"}},
+    ("get", "/api/ingest-endpoints"): {},
+    ("delete", "/api/ingest-endpoints/{endpoint_id}"): {},
+    # No endpoint has this name: the callback's 404 (nothing is verified or written).
+    ("post", "/api/ingest/{name}"): {"url": "/api/ingest/no-such-endpoint", "json": {}},
 }
 
 # Input each operation that documents 400 refuses.
@@ -119,6 +128,8 @@ INVALID = {
     ("post", "/api/auth/email"): {"json": {"email": "not-an-email", "password": "x"}},
     ("post", "/api/auth/password"): {"json": {"currentPassword": "x", "newPassword": "12345678"}},
     ("delete", "/api/auth/account"): {"json": {}},
+    ("post", "/api/ingest-endpoints"): {"json": {"label": ""}},
+    ("post", "/api/ingest/{name}"): {"url": "/api/ingest/Not_A_Name", "json": {}},
 }
 
 
@@ -272,6 +283,22 @@ def _upload_request(request_id: str | None = None) -> dict:
     }
 
 
+STATUSES_ENDPOINT = "statuses-" + "0" * 24
+
+
+def _endpoints_full(app, client, monkeypatch) -> None:
+    _signed_in(app, client, monkeypatch)
+    for n in range(ingest.MAX_ENDPOINTS):
+        client.post("/api/ingest-endpoints", json={"label": f"e{n}"})
+
+
+def _endpoint_named_statuses(app, client, monkeypatch) -> None:
+    """An endpoint whose name is known; the request then carries no signature."""
+    _signed_in(app, client, monkeypatch)
+    monkeypatch.setattr(ingest.secrets, "token_hex", lambda n: "0" * 2 * n)
+    client.post("/api/ingest-endpoints", json={"label": "statuses"})
+
+
 # (operation, status): (the state that makes it happen, the request, the code it answers)
 STATEFUL_ERRORS = {
     (("post", "/api/media/save"), 401): (_account_deleted_meanwhile, VALID, "unauthorized"),
@@ -299,6 +326,13 @@ STATEFUL_ERRORS = {
         "email_taken",
     ),
     (("post", "/api/auth/start-over"), 409): (_signed_in, VALID, "signed_in"),
+    (("post", "/api/ingest-endpoints"), 401): (None, VALID, "not_signed_in"),
+    (("post", "/api/ingest-endpoints"), 409): (_endpoints_full, VALID, "too_many_endpoints"),
+    (("post", "/api/ingest/{name}"), 401): (
+        _endpoint_named_statuses,
+        {("post", "/api/ingest/{name}"): {"url": f"/api/ingest/{STATUSES_ENDPOINT}", "json": {}}},
+        "invalid_signature",
+    ),
 }
 
 

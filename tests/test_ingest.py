@@ -329,6 +329,15 @@ def test_an_unknown_endpoint_is_refused_and_nothing_is_written(app, account, end
     assert _nothing_written(app)
 
 
+def test_a_callback_that_is_not_json_answers_415_and_writes_nothing(app, account, endpoint):
+    request = signed(endpoint["secret"], prediction())
+    request["content_type"] = "text/plain"
+
+    response = account.post(f"/api/ingest/{endpoint['name']}", **request)
+
+    assert response.status_code == 415 and count_rows(app) == 0
+
+
 def test_a_name_that_cannot_be_an_endpoint_answers_400(account):
     response = account.post("/api/ingest/Not_A_Name", json=prediction())
 

@@ -6,7 +6,7 @@ import uuid
 
 from flask import request, url_for
 
-from ..errors import ValidationFailed
+from ..errors import UnsupportedMediaType, ValidationFailed
 from ..identity import current_owner
 from ..schemas import CreateIngestEndpointSchema, envelope, iso_utc, json_object
 from ..services import ingest
@@ -108,13 +108,18 @@ def delete_ingest_endpoint(endpoint_id: uuid.UUID):
         ),
         403,
         (404, "No endpoint has that name (code unknown_endpoint). Nothing is written."),
-        (413, "The body is too large (code payload_too_large)."),
+        *BODY_ERRORS,
         *MEDIA_ERRORS,
     ),
 )
 @api_limit
 def ingest_callback(name: str):
     body = request.get_data(cache=True)  # raises 413 past MAX_CONTENT_LENGTH
+    if not request.is_json:
+        raise UnsupportedMediaType(
+            "Send the callback as JSON with 'Content-Type: application/json'.",
+            details={"contentType": request.mimetype or None},
+        )
     if not re.fullmatch(INGEST_NAME_PATTERN.strip("^$"), name):
         raise ValidationFailed(
             "Not an ingest endpoint name.",
