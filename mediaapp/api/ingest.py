@@ -8,7 +8,13 @@ from flask import request, url_for
 
 from ..errors import UnsupportedMediaType, ValidationFailed
 from ..identity import current_owner
-from ..schemas import CreateIngestEndpointSchema, envelope, iso_utc, json_object
+from ..schemas import (
+    CreateIngestEndpointSchema,
+    envelope,
+    iso_utc,
+    json_object,
+    loads_object,
+)
 from ..services import ingest
 from . import BODY_ERRORS, MEDIA_ERRORS, api_limit, bp
 from .contract import (
@@ -120,9 +126,12 @@ def ingest_callback(name: str):
             "Send the callback as JSON with 'Content-Type: application/json'.",
             details={"contentType": request.mimetype or None},
         )
+    # Parsed (strictly, depth-limited) before the signature is checked, as every JSON body is;
+    # nothing is written until it verifies.
+    prediction = loads_object(body)
     if not re.fullmatch(INGEST_NAME_PATTERN.strip("^$"), name):
         raise ValidationFailed(
             "Not an ingest endpoint name.",
             details={"name": ["Lower-case letters, digits and hyphens, at most 96."]},
         )
-    return envelope(ingest.receive(name, body, dict(request.headers)))
+    return envelope(ingest.receive(name, body, prediction, dict(request.headers)))

@@ -28,7 +28,7 @@ from ..errors import Conflict, NotFound, Unauthorized, ValidationFailed
 from ..extensions import db
 from ..identity import Owner
 from ..models import IngestEndpoint, IngestName, utcnow
-from ..schemas import SaveMediaSchema, UtcDateTime, decode_json
+from ..schemas import SaveMediaSchema, UtcDateTime
 from . import media
 
 PROVIDERS = ("replicate",)
@@ -151,10 +151,10 @@ def _endpoint_named(name: str) -> IngestEndpoint | None:
     ).scalar()
 
 
-def verify(name: str, body: bytes, headers: dict[str, str]) -> tuple[IngestEndpoint, Any]:
-    """The endpoint and the verified body, parsed. NotFound (unknown_endpoint) for a name no
+def verify(name: str, body: bytes, headers: dict[str, str]) -> IngestEndpoint:
+    """The endpoint whose secret signed `body`. NotFound (unknown_endpoint) for a name no
     account has; Unauthorized (invalid_signature, or stale_timestamp outside the tolerance)
-    otherwise; ValidationFailed when a verified body is not a JSON object. Writes nothing."""
+    otherwise. Writes nothing."""
     endpoint = _endpoint_named(name)
     if endpoint is None:
         raise NotFound("No ingest endpoint by that name.", code="unknown_endpoint")
@@ -175,17 +175,7 @@ def verify(name: str, body: bytes, headers: dict[str, str]) -> tuple[IngestEndpo
         raise Unauthorized(
             "The webhook signature does not verify.", code="invalid_signature"
         ) from exc
-    try:
-        prediction = decode_json(body)
-    except ValueError as exc:
-        raise ValidationFailed(
-            "The callback body is not valid JSON.", code="malformed_json"
-        ) from exc
-    if not isinstance(prediction, dict):
-        raise ValidationFailed(
-            "The callback body must be a JSON object (a prediction).", code="not_an_object"
-        )
-    return endpoint, prediction
+    return endpoint
 
 
 def _outputs(output: Any) -> list[str]:
@@ -311,13 +301,16 @@ def prediction_saves(endpoint: IngestEndpoint, prediction: dict[str, Any]) -> li
     return payloads
 
 
-def receive(name: str, body: bytes, headers: dict[str, str]) -> dict[str, Any]:
-    """Verify a callback and record a succeeded prediction's outputs for the endpoint's
-    account; commits each save. Another status is acknowledged and writes nothing. Idempotent
-    on the prediction id: outputs already saved (live or in the trash) count as duplicates.
+def receive(
+    name: str, body: bytes, prediction: dict[str, Any], headers: dict[str, str]
+) -> dict[str, Any]:
+    """Verify a callback (`body`, which parsed as `prediction`) and record a succeeded
+    prediction's outputs for the endpoint's account; commits each save. Another status is
+    acknowledged and writes nothing. Idempotent on the prediction id: outputs already saved
+    (live or in the trash) count as duplicates.
     Raises what verify raises, and ValidationFailed for a prediction that cannot be saved,
     before anything is written."""
-    endpoint, prediction = verify(name, body, headers)
+    endpoint = verify(name, body, headers)
     status = prediction.get("status")
     status = status if isinstance(status, str) else None
     answer = {"status": status, "prediction": None, "saved": 0, "duplicate": 0, "ids": []}
