@@ -278,7 +278,8 @@ class GeneratedMedia(db.Model):
 
 
 class ShareLink(db.Model):
-    """A public, unguessable link to one media item, optionally expiring or hiding the prompt."""
+    """A public, unguessable link to one media item: optionally expiring, hiding the prompt,
+    asking for a password or refusing downloads; it counts its views."""
 
     __tablename__ = "share_links"
     __table_args__ = (
@@ -301,6 +302,12 @@ class ShareLink(db.Model):
     expires_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     revoked_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     created_at: Mapped[datetime] = _created_at()
+    # NULL: open to anyone with the link; else the visitor gives this password first.
+    password_hash: Mapped[str | None] = mapped_column(sa.String(256))
+    # False: the original file is neither offered nor served through the link.
+    allow_download: Mapped[bool] = mapped_column(sa.Boolean, default=True, server_default=sa.true())
+    view_count: Mapped[int] = mapped_column(sa.Integer, default=0, server_default="0")
+    last_viewed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
 
 class ShareToken(db.Model):
@@ -448,6 +455,36 @@ class CollectionItem(db.Model):
     added_at: Mapped[datetime] = _created_at()
 
 
+class ApiKey(db.Model):
+    """A named API key of an account: its scopes, and the SHA-256 digest of its secret only.
+
+    The key a person copies names its account (the owner_id) and carries a random secret, so
+    finding it is one lookup by (owner_id, digest) and no secret is ever compared in Python.
+    A revoked key keeps its row (the list shows it was revoked) and never works again.
+    """
+
+    __tablename__ = "api_keys"
+    __table_args__ = (
+        sa.PrimaryKeyConstraint("owner_id", "id", name="pk_api_keys"),
+        sa.UniqueConstraint("owner_id", "digest", name="uq_api_keys_owner_digest"),
+    )
+
+    owner_id: Mapped[uuid.UUID] = mapped_column(
+        sa.Uuid, sa.ForeignKey("users.id", ondelete="CASCADE")
+    )
+    id: Mapped[uuid.UUID] = mapped_column(sa.Uuid, default=uuid.uuid4)
+    name: Mapped[str] = mapped_column(sa.String(100))
+    # Space-separated: "read write", or "all".
+    scopes: Mapped[str] = mapped_column(sa.String(64))
+    digest: Mapped[str] = mapped_column(sa.String(64))
+    # Requests this key may make, as Flask-Limiter writes it ("60 per minute"); None: unlimited.
+    rate_limit: Mapped[str | None] = mapped_column(sa.String(64))
+    created_at: Mapped[datetime] = _created_at()
+    expires_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    last_used_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    revoked_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+
 class IngestEndpoint(db.Model):
     """Where a provider posts completion callbacks for one account (POST /api/ingest/<name>):
     its public name and the webhook secret that signs them, sealed (sealing.py).
@@ -489,6 +526,7 @@ OWNER_SCOPED_TABLES = (
     GeneratedMedia.__tablename__,
     ShareLink.__tablename__,
     Session.__tablename__,
+    ApiKey.__tablename__,
     StatsByDay.__tablename__,
     StatsByModel.__tablename__,
     Collection.__tablename__,

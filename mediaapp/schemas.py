@@ -6,10 +6,11 @@ import functools
 import hashlib
 import json
 import math
+import unicodedata
 import uuid
 from collections.abc import Callable
 from dataclasses import asdict, dataclass
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
 from typing import Any
 from urllib.parse import urlsplit
@@ -636,16 +637,216 @@ class PruneSchema(MediaFiltersSchema):
     )
 
 
-class CreateShareSchema(BaseSchema):
-    """Options of a new share link."""
+SHARE_MAX_DAYS = 3650
+_ABSENT = object()
+SHARE_PASSWORD_LENGTH = (4, 128)
 
+
+class CreateShareSchema(BaseSchema):
+    """Options of a new share link. The expiry is a moment (`expiresAt`, to the minute) or a
+    number of days (`expiresInDays`, kept for older clients), not both; null in either means
+    never; neither given means 30 days from now."""
+
+    expires_in_days = fields.Integer(
+        data_key="expiresInDays",
+        allow_none=True,
+        validate=validate.Range(min=1, max=SHARE_MAX_DAYS),
+        metadata={"description": "Days from now; null for never. Prefer expiresAt."},
+    )
+    expires_at = UtcDateTime(
+        data_key="expiresAt",
+        allow_none=True,
+        metadata={
+            "description": "When the link stops working (ISO 8601; UTC when it names no zone; "
+            "seconds are dropped: to the minute), in the future and within 10 years; null "
+            "for never. Neither this nor expiresInDays: 30 days from now."
+        },
+    )
+    hide_prompt = StrictBoolean(data_key="hidePrompt", load_default=False)
+    password = CleanString(
+        load_default=None,
+        allow_none=True,
+        validate=validate.Length(*SHARE_PASSWORD_LENGTH),
+        metadata={"description": "Visitors must give it first; stored only as a hash."},
+    )
+    allow_download = StrictBoolean(
+        data_key="allowDownload",
+        load_default=True,
+        metadata={"description": "false: the original file is not offered nor served."},
+    )
+
+    @post_load
+    def resolve_expiry(self, data, **kwargs):
+        if "expires_at" in data and "expires_in_days" in data:
+            raise ValidationError(
+                "Give expiresAt or expiresInDays, not both.", field_name="expiresAt"
+            )
+        now = datetime.now(UTC)
+        # Neither given: no expires_at, so the service's default (30 days) applies.
+        days = data.pop("expires_in_days", _ABSENT)
+        moment = data.pop("expires_at", _ABSENT)
+        if moment is None or days is None:
+            data["expires_at"] = None
+        elif moment is not _ABSENT:
+            moment = moment.replace(second=0, microsecond=0)
+            if moment <= now:
+                raise ValidationError("Must be a moment in the future.", field_name="expiresAt")
+            if moment > now + timedelta(days=SHARE_MAX_DAYS):
+                raise ValidationError(
+                    f"Must be within {SHARE_MAX_DAYS} days from now.", field_name="expiresAt"
+                )
+            data["expires_at"] = moment
+        elif days is not _ABSENT:
+            data["expires_at"] = now + timedelta(days=days)
+        return data
+
+
+class SharePasswordSchema(BaseSchema):
+    """The password a visitor gives to open a protected share link."""
+
+    password = CleanString(required=True, validate=validate.Length(min=1, max=1024))
+
+
+class RevokeSharesSchema(BaseSchema):
+    """Up to 500 of the owner's links to revoke at once."""
+
+    ids = fields.List(fields.UUID(), required=True, validate=validate.Length(min=1, max=500))
+
+
+# Collections (services/collections.py): their names, descriptions and selections.
+COLLECTION_NAME_MAX = 100
+COLLECTION_DESCRIPTION_MAX = 2000
+COLLECTION_SELECTION_MAX = 500
+# What the unique key of a name may take once normalised (NFKC can lengthen a name).
+COLLECTION_NAME_KEY_MAX = 120
+
+
+def collection_name_key(name: str) -> str:
+    """What makes two collection names the same: "Cats", "cats" and "ＣＡＴＳ" are one name."""
+    return unicodedata.normalize("NFKC", name).casefold().strip()
+
+
+def _validate_collection_name(name: str) -> None:
+    if not name.strip():
+        raise ValidationError("Give the collection a name.")
+    if len(collection_name_key(name)) > COLLECTION_NAME_KEY_MAX:
+        raise ValidationError("Use a shorter name.")
+
+
+def _collection_name(**kwargs) -> CleanString:
+    return CleanString(
+        validate=[
+            validate.Length(
+                min=1, max=COLLECTION_NAME_MAX, error="Use 1 to {max} characters for the name."
+            ),
+            _validate_collection_name,
+        ],
+        **kwargs,
+    )
+
+
+def _collection_description(**kwargs) -> CleanString:
+    return CleanString(
+        validate=validate.Length(
+            max=COLLECTION_DESCRIPTION_MAX, error="Use at most {max} characters."
+        ),
+        **kwargs,
+    )
+
+
+def _saved_search(**kwargs) -> fields.Nested:
+    return fields.Nested(
+        MediaFiltersSchema,
+        metadata={
+            "description": "The filters of the list API (`q`, `type`, `model`, `favorite`, "
+            "`from`, `to`, `sort`, …, as GET /api/media/list takes them): a smart collection "
+            "holds what they find, live. `collection` may name a manual collection."
+        },
+        **kwargs,
+    )
+
+
+class CreateCollectionSchema(BaseSchema):
+    """A new collection: manual, or smart when it carries a search."""
+
+    name = _collection_name(required=True)
+    description = _collection_description(load_default="")
+    search = _saved_search(load_default=None, allow_none=True)
+
+
+class UpdateCollectionSchema(BaseSchema):
+    """What may change of a collection; at least one field. `coverId` null: the newest item."""
+
+    name = _collection_name()
+    description = _collection_description()
+    cover_id = fields.UUID(
+        data_key="coverId",
+        allow_none=True,
+        metadata={"description": "A live item of yours; null shows the newest item."},
+    )
+    search = _saved_search()
+
+    @validates_schema
+    def something_to_change(self, data: dict, **kwargs) -> None:
+        if not data:
+            raise ValidationError(
+                "Send at least one of name, description, coverId or search.", "_schema"
+            )
+
+
+class CollectionItemsSchema(BaseSchema):
+    """Items to add to a collection or take out of it: one, or a selection."""
+
+    ids = fields.List(
+        fields.UUID(),
+        required=True,
+        validate=validate.Length(
+            min=1,
+            max=COLLECTION_SELECTION_MAX,
+            error="Send 1 to {max} ids at a time.",
+        ),
+    )
+
+
+API_KEY_SCOPES = ("read", "write", "delete", "share", "all")
+
+
+def validate_rate_limit(value: str) -> None:
+    """A limit as Flask-Limiter reads it: "60 per minute", "1000/hour", "10 per second"."""
+    from limits import parse_many
+
+    try:
+        parsed = parse_many(value)
+    except ValueError:
+        parsed = []
+    if len(parsed) != 1:
+        raise ValidationError('Write a rate such as "60 per minute" or "1000 per hour".')
+
+
+class CreateApiKeySchema(BaseSchema):
+    """A new API key: its name, scopes, and optionally an expiry and a rate limit."""
+
+    name = CleanString(required=True, validate=validate.Length(min=1, max=100))
+    scopes = fields.List(
+        fields.String(validate=validate.OneOf(API_KEY_SCOPES)),
+        required=True,
+        validate=validate.Length(min=1, max=len(API_KEY_SCOPES)),
+        metadata={"description": "What the key may do; `all` is every scope."},
+    )
     expires_in_days = fields.Integer(
         data_key="expiresInDays",
         load_default=None,
         allow_none=True,
         validate=validate.Range(min=1, max=3650),
+        metadata={"description": "Days until it stops working; null or absent: never."},
     )
-    hide_prompt = StrictBoolean(data_key="hidePrompt", load_default=False)
+    rate_limit = CleanString(
+        data_key="rateLimit",
+        load_default=None,
+        allow_none=True,
+        validate=[validate.Length(min=1, max=64), validate_rate_limit],
+        metadata={"description": 'Requests it may make, e.g. "60 per minute"; null: no limit.'},
+    )
 
 
 class UploadMetadataSchema(SaveMediaSchema):
@@ -990,27 +1191,32 @@ def archive_to_wire(m: Any) -> dict:
 
 
 def shared_to_wire(row: Any) -> dict:
-    """A shared item for the public: no id, no owner; prompt and settings unless hidden."""
+    """A shared item for the public: no id, no owner; prompt and settings unless hidden; the
+    original (its URL and the kept copy) only when the link allows downloads."""
+    download = bool(row.allow_download)
     return {
         "type": row.type,
-        "url": row.url,
+        "url": row.url if download else None,
         "thumbnailUrl": row.thumbnail_url,
         "model": row.model,
         "createdAt": iso_utc(row.created_at),
         "prompt": None if row.hide_prompt else row.prompt,
         "settings": None if row.hide_prompt else row.settings,
         "promptHidden": bool(row.hide_prompt),
+        "downloadAllowed": download,
         **shared_file_urls(row),
     }
 
 
 def shared_file_urls(row: Any) -> dict[str, str | None]:
-    """The kept copy of a shared item, through its link (never the owner's /files URLs)."""
+    """The kept copy of a shared item, through its link (never the owner's /files URLs);
+    no file URL when the link does not allow downloads."""
     if row.archive_status != "stored":
         return {"fileUrl": None, "storedThumbnailUrl": None}
     base = f"{request.script_root if has_request_context() else ''}/api/shared/{row.token}"
     thumbnail = f"{base}/thumbnail" if row.archive_thumb_sha256 else None
-    return {"fileUrl": f"{base}/file", "storedThumbnailUrl": thumbnail}
+    file_url = f"{base}/file" if row.allow_download else None
+    return {"fileUrl": file_url, "storedThumbnailUrl": thumbnail}
 
 
 # --- request and response helpers --------------------------------------------------------

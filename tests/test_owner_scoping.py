@@ -103,25 +103,30 @@ PASSWORD, NEW_PASSWORD = "tour of the owners", "another tour password"
 
 
 def collection_tour(app, guest, ids: list[str]) -> None:
-    """A manual and a smart collection, listed through the media list."""
-    import uuid
-
-    from mediaapp.schemas import MediaFilters
-    from mediaapp.services import collections
-    from tests.conftest import guest_owner
-
-    owner = guest_owner(app, guest)
-    with app.app_context():
-        manual = collections.create_collection(owner, "Tour")
-        collections.add_items(owner, manual.id, [uuid.UUID(i) for i in ids[:2]])
-        smart = collections.create_collection(
-            owner, "Tour owls", search=MediaFilters(q="owl", collection=manual.id)
-        )
-        manual_id, smart_id = manual.id, smart.id
-    page = ok(guest.get(f"/api/media/list?collection={manual_id}&limit=1")).get_json()
+    """Collections through the API: made, filled, listed, changed, a smart one, emptied."""
+    made = ok(guest.post("/api/collections", json={"name": "Tour"}), 201).get_json()["data"]
+    cid = made["id"]
+    ok(guest.post(f"/api/collections/{cid}/items", json={"ids": ids[:3]}))
+    ok(guest.post(f"/api/collections/{cid}/items", json={"ids": ids[:1]}))
+    ok(guest.post(f"/api/collections/{cid}/items/remove", json={"ids": ids[2:3]}))
+    smart = ok(
+        guest.post(
+            "/api/collections",
+            json={"name": "Tour owls", "search": {"q": "owl", "collection": cid}},
+        ),
+        201,
+    ).get_json()["data"]
+    ok(guest.patch(f"/api/collections/{cid}", json={"name": "Tour!", "coverId": ids[0]}))
+    ok(guest.patch(f"/api/collections/{smart['id']}", json={"search": {"q": "owl"}}))
+    ok(guest.get("/api/collections"))
+    ok(guest.get(f"/api/collections/{cid}"))
+    ok(guest.get(f"/api/media/{ids[0]}/collections"))
+    page = ok(guest.get(f"/api/media/list?collection={cid}&limit=1")).get_json()
     cursor = page["pagination"]["nextCursor"]
-    ok(guest.get(f"/api/media/list?collection={manual_id}&limit=1&cursor={cursor}"))
-    ok(guest.get(f"/api/media/list?collection={smart_id}&type=image"))
+    ok(guest.get(f"/api/media/list?collection={cid}&limit=1&cursor={cursor}"))
+    ok(guest.get(f"/api/media/list?collection={smart['id']}&type=image"))
+    spare = ok(guest.post("/api/collections", json={"name": "Spare"}), 201).get_json()["data"]
+    ok(guest.delete(f"/api/collections/{spare['id']}"))
 
 
 def ingest_tour(account) -> None:
@@ -202,6 +207,16 @@ def tour(app, runner) -> None:
     link = ok(guest.post(f"/api/media/{first['id']}/share", json={}), 201).get_json()["data"]
     ok(guest.get("/api/shares"))
     ok(app.test_client().get(f"/api/shared/{link['token']}"))
+    locked = guest.post(f"/api/media/{first['id']}/share", json={"password": "open sesame"})
+    locked = ok(locked, 201).get_json()["data"]
+    visitor = app.test_client()
+    unlock = f"/api/shared/{locked['token']}/unlock"
+    ok(visitor.post(unlock, json={"password": "wrong"}), 401)
+    ok(visitor.post(unlock, json={"password": "open sesame"}))
+    ok(visitor.get(f"/api/shared/{locked['token']}"))
+    ok(visitor.post(f"/s/{locked['token']}", data={"password": "open sesame"}), 303)
+    ok(visitor.get(f"/s/{locked['token']}"))
+    ok(guest.post("/api/shares/revoke", json={"ids": [locked["id"]]}))
     ok(app.test_client().get(f"/s/{link['token']}"))
     exported = ok(guest.get("/api/media/export")).get_json()["data"]
     ok(guest.get("/api/media/stats"))
@@ -227,6 +242,8 @@ def tour(app, runner) -> None:
     ok(guest.post(f"/shares/{link['id']}/revoke", headers=HTMX))
     ok(guest.post(f"/shares/{link['id']}/restore", headers=HTMX))
     ok(guest.post(f"/shares/{link['id']}/revoke"), 303)
+    ok(guest.post(f"/shares/{link['id']}/restore", headers=HTMX))
+    ok(guest.post("/shares/revoke", data={"ids": [link["id"]]}), 303)
     ok(guest.get("/stats"))
     ok(guest.get("/prune?type=video"))
     ok(guest.post("/prune", data={"type": "video", "confirm": "true"}), 303)
@@ -272,6 +289,17 @@ def tour(app, runner) -> None:
     ok(other.post("/api/auth/password", json=change))
     password_form = {"password-current_password": NEW_PASSWORD, "password-new_password": PASSWORD}
     ok(other.post("/account/password", data=password_form), 303)
+    # API keys: made, listed and revoked by the session; used by a backend with no cookie.
+    made = ok(other.post("/api/keys", json={"name": "tour", "scopes": ["all"]}), 201)
+    made = made.get_json()["data"]
+    ok(other.get("/api/keys"))
+    machine, key = app.test_client(), {"Authorization": f"Bearer {made['key']}"}
+    by_key = ok(machine.post("/api/media/save", json=image_payload(), headers=key), 201)
+    ok(machine.get("/api/media/list", headers=key))
+    ok(machine.get(f"/api/media/{by_key.get_json()['data']['id']}", headers=key))
+    ok(machine.get("/api/auth/me", headers=key))
+    ok(other.delete(f"/api/keys/{made['id']}"))
+    ok(machine.get("/api/media/list", headers=key), 401)
     elsewhere = app.test_client()
     ok(elsewhere.post("/api/auth/login", json={"email": "a@example.com", "password": PASSWORD}))
     ok(elsewhere.post("/account/logout-everywhere"), 303)
@@ -295,6 +323,7 @@ def tour(app, runner) -> None:
         ok(doomed.post("/api/auth/register", json=creds), 201)
         item = ok(doomed.post("/api/media/save", json=image_payload()), 201).get_json()["data"]
         ok(doomed.post(f"/api/media/{item['id']}/share", json={}), 201)
+        ok(doomed.post("/api/keys", json={"name": "doomed", "scopes": ["read"]}), 201)
         ok(doomed.post("/api/ingest-endpoints", json={"label": "doomed"}), 201)
         if how == "api":
             ok(doomed.delete("/api/auth/account", json={"password": PASSWORD}))

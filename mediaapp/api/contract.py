@@ -46,8 +46,42 @@ PATH_PARAMETERS = {
     "name": {"type": "string", "pattern": INGEST_NAME_PATTERN},
     "media_id": {"type": "string", "format": "uuid"},
     "share_id": {"type": "string", "format": "uuid"},
+    "collection_id": {"type": "string", "format": "uuid"},
     "token": {"type": "string", "pattern": f"^{SHARE_TOKEN_PATTERN}$"},
+    "key_id": {"type": "string", "format": "uuid"},
 }
+
+
+# What an API key needs to call an operation (services/keys.py SCOPES), or how else it is
+# reached: SESSION operations act on the signed-in account itself (its password, its keys)
+# and refuse keys; PUBLIC ones need no identity and ignore any key.
+READ, WRITE, DELETE, SHARE = "read", "write", "delete", "share"
+SESSION, PUBLIC = "session", "public"
+KEY_SCOPES = (READ, WRITE, DELETE, SHARE)
+ACCESS = (*KEY_SCOPES, SESSION, PUBLIC)
+
+# The statuses an API key adds to every operation that takes one.
+KEY_ERRORS = {
+    401: "The API key is unknown (code invalid_api_key), revoked (code api_key_revoked) or "
+    "expired (code api_key_expired).",
+    403: "The API key lacks this operation's scope (code insufficient_scope).",
+    429: "The API key's own rate limit is used up (code rate_limited); `Retry-After` says "
+    "when to try again.",
+}
+SESSION_ONLY = (
+    403,
+    "Sent with an API key: this operation needs a signed-in session (code session_required).",
+)
+
+
+def _with_key_errors(errors: dict[int, str], access: str) -> dict[int, str]:
+    extra = dict(KEY_ERRORS) if access in KEY_SCOPES else {}
+    if access == SESSION:
+        extra = dict([SESSION_ONLY])
+    merged = dict(errors)
+    for status, text in extra.items():
+        merged[status] = f"{merged[status]} Or: {text}" if status in merged else text
+    return merged
 
 
 @dataclass(frozen=True)
@@ -55,6 +89,8 @@ class Operation:
     """What one view accepts and answers."""
 
     summary: str
+    # One of ACCESS: the scope an API key needs, or SESSION / PUBLIC.
+    scope: str
     responses: Mapping[int, tuple[str, SchemaLike]]
     errors: Mapping[int, str]
     body: SchemaLike | None = None
@@ -74,6 +110,7 @@ class Operation:
 def operation(
     summary: str,
     *,
+    scope: str,
     responses: Mapping[int, tuple[str, SchemaLike]],
     errors: Iterable[int | tuple[int, str]] = (),
     body: SchemaLike | None = None,
@@ -87,7 +124,10 @@ def operation(
 ) -> Callable:
     """Attach the view's contract: its answers by status, the error statuses it can give
     (a status alone takes its ERROR_DESCRIPTIONS sentence, a (status, sentence) pair says
-    more), its JSON body and its query-string schemas."""
+    more), its JSON body and its query-string schemas; and its scope (one of ACCESS), which
+    every operation must name, so no new route can forget what a key needs to call it."""
+    if scope not in ACCESS:
+        raise ValueError(f"scope must be one of {ACCESS}, not {scope!r}.")
     described = {}
     for error in errors:
         status, text = error if isinstance(error, tuple) else (error, None)
@@ -97,8 +137,9 @@ def operation(
         described[status] = text
     declared = Operation(
         summary=summary,
+        scope=scope,
         responses=dict(responses),
-        errors=described,
+        errors=_with_key_errors(described, scope),
         body=body,
         body_required=body_required,
         query=query if isinstance(query, tuple) else (query,),
@@ -265,8 +306,28 @@ class ShareSchema(Schema):
     url = fields.String(required=True, metadata={"format": "uri", "description": "Public link."})
     token = fields.String(required=True)
     hide_prompt = fields.Boolean(required=True, data_key="hidePrompt")
-    expires_at = fields.DateTime(required=True, data_key="expiresAt", allow_none=True)
+    expires_at = fields.DateTime(
+        required=True,
+        data_key="expiresAt",
+        allow_none=True,
+        metadata={"description": "null: never."},
+    )
     created_at = fields.DateTime(required=True, data_key="createdAt")
+    has_password = fields.Boolean(
+        required=True, data_key="hasPassword", metadata={"description": "Visitors give a password."}
+    )
+    allow_download = fields.Boolean(required=True, data_key="allowDownload")
+    views = fields.Integer(
+        required=True,
+        validate=validate.Range(min=0),
+        metadata={"description": "Public views so far (the page and the JSON, not the files)."},
+    )
+    last_viewed_at = fields.DateTime(
+        required=True,
+        data_key="lastViewedAt",
+        allow_none=True,
+        metadata={"description": "The last view; null before the first."},
+    )
 
 
 class ShareListItemSchema(ShareSchema):
@@ -274,9 +335,31 @@ class ShareListItemSchema(ShareSchema):
     prompt = fields.String(required=True)
 
 
+class RevokedSharesSchema(Schema):
+    revoked = fields.List(
+        fields.UUID(), required=True, metadata={"description": "The links now revoked."}
+    )
+    not_found = fields.List(
+        fields.UUID(),
+        required=True,
+        data_key="notFound",
+        metadata={"description": "Ids that name no active link of this owner; nothing changed."},
+    )
+
+
+class UnlockedSchema(Schema):
+    unlocked = fields.Boolean(
+        required=True, metadata={"description": "This session may now open the link."}
+    )
+
+
 class SharedMediaSchema(Schema):
     type = fields.String(required=True, validate=validate.OneOf(MEDIA_TYPES))
-    url = fields.String(required=True)
+    url = fields.String(
+        required=True,
+        allow_none=True,
+        metadata={"description": "Where it came from; null when the link allows no downloads."},
+    )
     thumbnail_url = fields.String(required=True, data_key="thumbnailUrl", allow_none=True)
     model = fields.String(required=True)
     created_at = fields.DateTime(required=True, data_key="createdAt")
@@ -287,11 +370,15 @@ class SharedMediaSchema(Schema):
         required=True, allow_none=True, metadata={"description": "null when hidden."}
     )
     prompt_hidden = fields.Boolean(required=True, data_key="promptHidden")
+    download_allowed = fields.Boolean(required=True, data_key="downloadAllowed")
     file_url = fields.String(
         required=True,
         data_key="fileUrl",
         allow_none=True,
-        metadata={"description": "The copy mediaapp keeps, through this link; null until kept."},
+        metadata={
+            "description": "The copy mediaapp keeps, through this link; null until kept, and "
+            "when the link allows no downloads."
+        },
     )
     stored_thumbnail_url = fields.String(
         required=True,
@@ -299,6 +386,65 @@ class SharedMediaSchema(Schema):
         allow_none=True,
         metadata={"description": "Its WebP thumbnail (≤ 512 px), through this link."},
     )
+
+
+class CollectionSchema(Schema):
+    id = fields.UUID(required=True)
+    name = fields.String(required=True)
+    description = fields.String(required=True)
+    smart = fields.Boolean(
+        required=True, metadata={"description": "Whether it holds what a saved search finds."}
+    )
+    search = fields.Dict(
+        keys=fields.String(),
+        values=fields.String(),
+        required=True,
+        allow_none=True,
+        metadata={
+            "description": "A smart collection's filters as list-API arguments; null when manual."
+        },
+    )
+    count = _count("Live items in it now (the trash left out).")
+    cover_id = fields.UUID(
+        required=True,
+        data_key="coverId",
+        allow_none=True,
+        metadata={"description": "The chosen cover, or null for the newest item."},
+    )
+    cover = fields.Nested(
+        MediaSchema,
+        required=True,
+        allow_none=True,
+        metadata={
+            "description": "The item to show for it: the chosen cover while it is live and in "
+            "the collection, else the newest item; null when empty. Its `archive.thumbnailUrl` "
+            "(or `url`) is the picture."
+        },
+    )
+    url = fields.String(
+        required=True, metadata={"description": "Its items: GET /api/media/list?collection=…"}
+    )
+    created_at = fields.String(required=True, data_key="createdAt")
+    updated_at = fields.String(required=True, data_key="updatedAt")
+
+
+class CollectionRefSchema(Schema):
+    id = fields.UUID(required=True)
+    name = fields.String(required=True)
+    smart = fields.Boolean(required=True)
+
+
+class CollectionChangeSchema(Schema):
+    collection = fields.UUID(required=True)
+    changed = fields.List(
+        fields.UUID(), required=True, metadata={"description": "Ids added (or removed)."}
+    )
+    unchanged = fields.List(
+        fields.UUID(),
+        required=True,
+        metadata={"description": "Ids already in it (or, for a removal, not in it)."},
+    )
+    count = _count("Live items in it afterwards.")
 
 
 class IngestEndpointSchema(Schema):
@@ -468,6 +614,32 @@ class StatsSchema(Schema):
     )
 
 
+class ApiKeySchema(Schema):
+    id = fields.UUID(required=True)
+    name = fields.String(required=True)
+    scopes = fields.List(fields.String(), required=True)
+    rate_limit = fields.String(required=True, allow_none=True, data_key="rateLimit")
+    created_at = fields.DateTime(required=True, data_key="createdAt")
+    expires_at = fields.DateTime(required=True, allow_none=True, data_key="expiresAt")
+    last_used_at = fields.DateTime(
+        required=True,
+        allow_none=True,
+        data_key="lastUsedAt",
+        metadata={"description": "Kept to the minute; null until first used."},
+    )
+    revoked_at = fields.DateTime(required=True, allow_none=True, data_key="revokedAt")
+
+
+class CreatedApiKeySchema(ApiKeySchema):
+    key = fields.String(
+        required=True,
+        metadata={
+            "description": "The key itself (mak_...). Shown this once: mediaapp keeps only "
+            "its digest."
+        },
+    )
+
+
 def _list_of(schema: type[Schema]) -> fields.List:
     return fields.List(fields.Nested(schema), required=True)
 
@@ -487,10 +659,25 @@ TrashEmptiedEnvelope = envelope_schema(
 PrunedEnvelope = envelope_schema("PrunedEnvelope", fields.Nested(PrunedSchema, required=True))
 ShareEnvelope = envelope_schema("ShareEnvelope", fields.Nested(ShareSchema, required=True))
 ShareList = envelope_schema("ShareList", _list_of(ShareListItemSchema))
+RevokedSharesEnvelope = envelope_schema(
+    "RevokedSharesEnvelope", fields.Nested(RevokedSharesSchema, required=True)
+)
+UnlockedEnvelope = envelope_schema("UnlockedEnvelope", fields.Nested(UnlockedSchema, required=True))
 RevokedEnvelope = envelope_schema("RevokedEnvelope", fields.Nested(RevokedSchema, required=True))
 SharedEnvelope = envelope_schema("SharedEnvelope", fields.Nested(SharedMediaSchema, required=True))
 ImportEnvelope = envelope_schema(
     "ImportEnvelope", fields.Nested(ImportSummarySchema, required=True)
+)
+CollectionEnvelope = envelope_schema(
+    "CollectionEnvelope", fields.Nested(CollectionSchema, required=True)
+)
+CollectionList = envelope_schema("CollectionList", _list_of(CollectionSchema))
+CollectionRefList = envelope_schema("CollectionRefList", _list_of(CollectionRefSchema))
+CollectionRefEnvelope = envelope_schema(
+    "CollectionRefEnvelope", fields.Nested(CollectionRefSchema, required=True)
+)
+CollectionChangeEnvelope = envelope_schema(
+    "CollectionChangeEnvelope", fields.Nested(CollectionChangeSchema, required=True)
 )
 StatsEnvelope = envelope_schema("StatsEnvelope", fields.Nested(StatsSchema, required=True))
 SignedInEnvelope = envelope_schema("SignedInEnvelope", fields.Nested(SignedInSchema, required=True))
@@ -504,6 +691,11 @@ PasswordChangedEnvelope = envelope_schema(
 SignedOutEverywhereEnvelope = envelope_schema(
     "SignedOutEverywhereEnvelope", fields.Nested(SignedOutEverywhereSchema, required=True)
 )
+ApiKeyEnvelope = envelope_schema("ApiKeyEnvelope", fields.Nested(ApiKeySchema, required=True))
+CreatedApiKeyEnvelope = envelope_schema(
+    "CreatedApiKeyEnvelope", fields.Nested(CreatedApiKeySchema, required=True)
+)
+ApiKeyList = envelope_schema("ApiKeyList", _list_of(ApiKeySchema))
 IngestEndpointEnvelope = envelope_schema(
     "IngestEndpointEnvelope", fields.Nested(IngestEndpointSchema, required=True)
 )

@@ -27,8 +27,11 @@ from ..services import media as media_service
 from ..services.media import MediaFilters
 from . import BODY_ERRORS, MEDIA_ERRORS, NOT_FOUND_OR_TRASHED, api_limit, bp
 from .contract import (
+    DELETE,
+    READ,
     RECORD_LINKS,
     TRASHED_LINKS,
+    WRITE,
     BulkResultEnvelope,
     DeleteByIdSchema,
     MediaEnvelope,
@@ -69,6 +72,7 @@ REQUEST_ID_IN_TRASH = (
 @bp.post("/media/save")
 @operation(
     "Save a generated image or video (idempotent on requestId).",
+    scope=WRITE,
     body=SaveMediaSchema,
     responses={
         201: ("Created.", MediaEnvelope),
@@ -107,6 +111,7 @@ UPLOAD_BODY = {
 @bp.post("/media/upload")
 @operation(
     "Upload a generated file with its save fields; it is stored before the answer.",
+    scope=WRITE,
     body=UPLOAD_BODY,
     body_type="multipart/form-data",
     responses={
@@ -155,6 +160,7 @@ def upload_media():
 @bp.get("/media/list")
 @operation(
     "The owner's media, newest first, filtered and paged by offset or cursor.",
+    scope=READ,
     query=ListMediaArgsSchema,
     responses={200: ("A page.", MediaPage)},
     errors=(
@@ -181,6 +187,7 @@ def list_media():
 @bp.get("/media/models")
 @operation(
     "The owner's models with counts, most used first, for a filter menu.",
+    scope=READ,
     responses={200: ("Models.", ModelList)},
     errors=MEDIA_ERRORS,
 )
@@ -192,6 +199,7 @@ def list_models():
 @bp.delete("/media/delete")
 @operation(
     "Move a record to the trash by id; ?permanent=true destroys it.",
+    scope=DELETE,
     description="`id` and `permanent` come in the JSON body or the query string; `id` is "
     "required in one of them.",
     query=DeleteByIdSchema(partial=True),
@@ -213,6 +221,7 @@ def delete_media_by_body():
 @bp.get("/media/<uuid:media_id>")
 @operation(
     "One live record.",
+    scope=READ,
     responses={200: ("The record.", MediaEnvelope)},
     errors=((404, NOT_FOUND_OR_TRASHED), *MEDIA_ERRORS),
     links={200: RECORD_LINKS},
@@ -225,6 +234,7 @@ def get_media(media_id: uuid.UUID):
 @bp.patch("/media/<uuid:media_id>")
 @operation(
     "Mark or unmark a live record as a favorite.",
+    scope=WRITE,
     body=FavoriteSchema,
     responses={200: ("The record.", MediaEnvelope)},
     errors=(400, 403, (404, NOT_FOUND_OR_TRASHED), *BODY_ERRORS, *MEDIA_ERRORS),
@@ -239,6 +249,7 @@ def update_media(media_id: uuid.UUID):
 @bp.delete("/media/<uuid:media_id>")
 @operation(
     "Move one record to the trash; ?permanent=true destroys it (trashed or not).",
+    scope=DELETE,
     query=DeleteArgsSchema,
     responses={200: ("The record as it was deleted.", MediaEnvelope)},
     errors=(400, 403, (404, NOT_FOUND_TO_DELETE), *MEDIA_ERRORS),
@@ -254,6 +265,7 @@ def delete_media(media_id: uuid.UUID):
 @bp.post("/media/<uuid:media_id>/restore")
 @operation(
     "Bring a record back from the trash.",
+    scope=WRITE,
     responses={200: ("The restored record.", MediaEnvelope)},
     errors=(403, (404, "No such record in this owner's trash (code not_found)."), *MEDIA_ERRORS),
     links={200: RECORD_LINKS},
@@ -266,6 +278,7 @@ def restore_media(media_id: uuid.UUID):
 @bp.get("/media/trash")
 @operation(
     "Trashed items, most recently trashed first.",
+    scope=READ,
     query=PageArgsSchema,
     responses={200: ("A page.", MediaPage)},
     errors=(400, *MEDIA_ERRORS),
@@ -280,6 +293,7 @@ def list_trash():
 @bp.post("/media/trash/empty")
 @operation(
     "Destroy everything in the trash.",
+    scope=DELETE,
     responses={200: ("How many were destroyed.", TrashEmptiedEnvelope)},
     errors=(403, *MEDIA_ERRORS),
 )
@@ -291,6 +305,7 @@ def empty_trash():
 @bp.post("/media/bulk")
 @operation(
     "Delete, restore, favorite, unfavorite or purge up to 500 items.",
+    scope=DELETE,
     body=BulkActionSchema,
     responses={200: ("What changed, and the ids that were not found.", BulkResultEnvelope)},
     errors=(400, 403, *BODY_ERRORS, *MEDIA_ERRORS),
@@ -311,6 +326,7 @@ def bulk_action():
 @bp.post("/media/prune")
 @operation(
     "Move everything except favorites to the trash (optionally one type or a date range).",
+    scope=DELETE,
     body=PruneSchema,
     responses={200: ("How many were trashed.", PrunedEnvelope)},
     errors=(400, 403, *BODY_ERRORS, *MEDIA_ERRORS),

@@ -12,7 +12,7 @@ from urllib.parse import urljoin
 
 from flask import current_app, request, url_for
 
-from ..filters import current_viewer, media_sources
+from ..filters import current_viewer, media_sources, media_src
 from ..identity import Owner
 from ..schemas import MediaFilters
 from ..services import media as media_service
@@ -318,6 +318,12 @@ def revoked_notice(link) -> dict[str, Any]:
     return notice(f"Revoked {what}: it no longer opens.", undo=undo)
 
 
+def bulk_revoked_notice(count: int) -> dict[str, Any]:
+    if count == 0:
+        return notice("None of those links was still active; nothing changed.")
+    return notice(f"Revoked {count} link{'s' if count != 1 else ''}: they no longer open.")
+
+
 def share_restored_notice(link) -> dict[str, Any]:
     text = f"The link to {short_prompt(link.prompt)} opens again."
     return notice(text, focus=f"share-{link.share_id}")
@@ -374,6 +380,18 @@ def share_url(link) -> str:
     return url_for("public.shared", token=link.token, _external=True)
 
 
+def absolute_url(url: str) -> str:
+    return urljoin(request.host_url, url) if url else ""
+
+
+def share_still(item) -> str:
+    """What a link that allows no downloads shows in place of the file: the kept thumbnail
+    (through the link), else the record's own thumbnail or poster URL, else nothing."""
+    if item.archive_status == "stored" and item.archive_thumb_sha256:
+        return url_for("api.shared_thumbnail", token=item.token)
+    return media_src(item.thumbnail_url)
+
+
 def share_preview(item) -> dict[str, str]:
     """What a chat app's link preview shows of a share page (Open Graph and Twitter tags):
     the prompt as the title unless the link hides it, the kind and model, and absolute URLs
@@ -383,11 +401,12 @@ def share_preview(item) -> dict[str, str]:
     kind = "video" if video else "image"
     sources = media_sources(item, share_token=item.token)
     picture = sources.poster if video else sources.preview
+    if not item.allow_download:  # never the file itself: only a thumbnail or poster
+        picture, video_url = share_still(item), ""
+    else:
+        video_url = absolute_url(sources.original) if video else ""
     title = f"A shared {kind}" if item.hide_prompt else short_prompt(item.prompt, 90)[1:-1]
-    base = request.host_url
-
-    def absolute(url: str) -> str:
-        return urljoin(base, url) if url else ""
+    absolute = absolute_url
 
     return {
         "title": title,
@@ -397,7 +416,7 @@ def share_preview(item) -> dict[str, str]:
         "type": "video.other" if video else "website",
         "image": absolute(picture),
         "image_alt": title,
-        "video": absolute(sources.original) if video else "",
+        "video": video_url,
         "card": "summary_large_image" if picture else "summary",
     }
 

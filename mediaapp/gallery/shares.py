@@ -1,14 +1,15 @@
-"""The owner's share links: the list, revoking one, and undoing that."""
+"""The owner's share links: the list, revoking one or several, and undoing a revoke."""
 
 import uuid
 
-from flask import render_template, url_for
+from flask import flash, redirect, render_template, request, url_for
 
 from ..htmx import fragment_or_redirect
 from ..identity import current_owner
 from ..services import shares as share_service
 from . import bp
-from .presenters import revoked_notice, share_restored_notice, share_url
+from .forms import RevokeSharesFormSchema, load_args
+from .presenters import bulk_revoked_notice, revoked_notice, share_restored_notice, share_url
 
 
 @bp.get("/shares")
@@ -43,3 +44,13 @@ def restore_share(share_id: uuid.UUID):
         message=done,
         to=url_for("gallery.shares", _anchor=f"share-{share_id}"),
     )
+
+
+@bp.post("/shares/revoke")
+def revoke_shares():
+    """The ticked links (a plain form, no JavaScript needed): a 303 back to the list with a
+    notice of how many stopped working."""
+    ids = load_args(RevokeSharesFormSchema(), request.form)["ids"]
+    revoked, _ = share_service.revoke_shares(current_owner(), ids)
+    flash(bulk_revoked_notice(len(revoked)), "success")
+    return redirect(url_for("gallery.shares"), 303)

@@ -3,7 +3,6 @@
 Every statement names the owner; another owner's collection is NotFound like a missing one.
 """
 
-import unicodedata
 import uuid
 from dataclasses import dataclass
 from typing import Any
@@ -18,17 +17,9 @@ from ..extensions import db
 from ..identity import Owner
 from ..models import Collection, CollectionItem, utcnow
 from ..models import GeneratedMedia as GM
+from ..schemas import COLLECTION_SELECTION_MAX as SELECTION_MAX
 from ..schemas import MediaFilters, MediaFiltersSchema
-
-# How many items one add or remove takes (the gallery's selection holds as many).
-SELECTION_MAX = 500
-NAME_MAX = 100
-DESCRIPTION_MAX = 2000
-
-
-def name_key(name: str) -> str:
-    """What makes two names the same: "Cats", "cats" and "ＣＡＴＳ" are one name."""
-    return unicodedata.normalize("NFKC", name).casefold().strip()
+from ..schemas import collection_name_key as name_key
 
 
 def _name_taken(name: str) -> Conflict:
@@ -113,7 +104,15 @@ def _check_search(owner: Owner, filters: MediaFilters) -> None:
     """A saved search may name a manual collection of the owner, never a smart one."""
     if filters.collection is None:
         return
-    if get_collection(owner, filters.collection).search is not None:
+    try:
+        named = get_collection(owner, filters.collection)
+    except NotFound as exc:
+        raise ValidationFailed(
+            "The search names a collection you do not have.",
+            code="unknown_collection",
+            details={"collection": ["No such collection."]},
+        ) from exc
+    if named.search is not None:
         raise ValidationFailed(
             "A smart collection cannot be built on another smart collection.",
             code="nested_smart_collection",
@@ -156,8 +155,8 @@ def create_collection(
     """Create a manual collection, or a smart one holding `search`, and commit.
 
     Conflict (name_taken) when the owner has a collection of the same name (case and
-    compatibility forms aside); ValidationFailed when the search names a smart collection,
-    NotFound when it names a collection that is not the owner's.
+    compatibility forms aside); ValidationFailed when the search names a smart collection
+    or a collection that is not the owner's.
     """
     name = name.strip()
     if search is not None:

@@ -1,18 +1,28 @@
-"""Share links: public, unguessable, revocable, optionally expiring views of one item."""
+"""Share links: public, unguessable, revocable views of one item; optionally expiring,
+password-protected or without downloads; each counts its views."""
 
 import secrets
 import uuid
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 import sqlalchemy as sa
 from sqlalchemy.engine import Row
+from werkzeug.security import check_password_hash
 
-from ..errors import NotFound
+from ..errors import NotFound, Unauthorized
 from ..extensions import db
 from ..identity import Owner
 from ..models import GeneratedMedia as GM
 from ..models import ShareLink, ShareToken, utcnow
+from .accounts import hash_password
 from .media import COLUMNS, LIVE, get_media
+
+# A new link lasts this long unless the person chooses another moment, or no expiry at all.
+DEFAULT_EXPIRY = timedelta(days=30)
+# The one way to say "the default" (None means "never expires").
+DEFAULT = "default"
+# One bulk revoke names at most this many links.
+BULK_MAX = 500
 
 SHARE_COLUMNS = (
     ShareLink.id.label("share_id"),
@@ -21,6 +31,10 @@ SHARE_COLUMNS = (
     ShareLink.hide_prompt,
     ShareLink.expires_at,
     ShareLink.created_at.label("shared_at"),
+    ShareLink.password_hash.is_not(None).label("has_password"),
+    ShareLink.allow_download,
+    ShareLink.view_count,
+    ShareLink.last_viewed_at,
 )
 
 
@@ -42,21 +56,33 @@ def _active():
 
 
 def create_share(
-    owner: Owner, media_id: uuid.UUID, *, expires_in_days: int | None, hide_prompt: bool
+    owner: Owner,
+    media_id: uuid.UUID,
+    *,
+    expires_at: datetime | None | str = DEFAULT,
+    hide_prompt: bool = False,
+    password: str | None = None,
+    allow_download: bool = True,
 ) -> Row:
     """A new link to one of the owner's live items, and commit; NotFound as get_media.
 
-    The token carries 256 bits from the OS's CSPRNG.
+    `expires_at` is the moment the link stops working, None for never, DEFAULT for 30 days
+    from now. A password is stored only as its hash (the accounts' KDF). The token carries
+    256 bits from the OS's CSPRNG.
     """
     get_media(owner, media_id)
+    now = utcnow()
     link = ShareLink(
         owner_id=owner.id,
         id=uuid.uuid4(),
         media_id=media_id,
         token=secrets.token_urlsafe(32),
         hide_prompt=hide_prompt,
-        expires_at=utcnow() + timedelta(days=expires_in_days) if expires_in_days else None,
-        created_at=utcnow(),
+        expires_at=now + DEFAULT_EXPIRY if expires_at == DEFAULT else expires_at,
+        created_at=now,
+        password_hash=hash_password(password) if password else None,
+        allow_download=allow_download,
+        view_count=0,
     )
     db.session.add_all([link, ShareToken(token=link.token, owner_id=owner.id)])
     db.session.commit()
@@ -111,6 +137,27 @@ def restore_share(owner: Owner, share_id: uuid.UUID) -> Row:
     return _set_revoked(owner, share_id, revoked=True, to=None)
 
 
+def revoke_shares(
+    owner: Owner, share_ids: list[uuid.UUID]
+) -> tuple[list[uuid.UUID], list[uuid.UUID]]:
+    """Revoke those of the owner's active links the ids name, in one statement, and commit.
+
+    Returns (revoked, not found): ids of another owner's, revoked or unknown links are not
+    found, and nothing of theirs changes.
+    """
+    wanted = list(dict.fromkeys(share_ids))
+    revoked = set(
+        db.session.execute(
+            owner.scope(sa.update(ShareLink), ShareLink)
+            .where(ShareLink.id.in_(wanted), ShareLink.revoked_at.is_(None))
+            .values(revoked_at=utcnow())
+            .returning(ShareLink.id)
+        ).scalars()
+    )
+    db.session.commit()
+    return [i for i in wanted if i in revoked], [i for i in wanted if i not in revoked]
+
+
 def _set_revoked(owner: Owner, share_id: uuid.UUID, *, revoked: bool, to) -> Row:
     state = ShareLink.revoked_at.is_not(None) if revoked else ShareLink.revoked_at.is_(None)
     changed = db.session.execute(
@@ -130,20 +177,44 @@ def _set_revoked(owner: Owner, share_id: uuid.UUID, *, revoked: bool, to) -> Row
 
 def get_shared(token: str) -> Row:
     """The media behind an active token, with the link's options; NotFound when revoked,
-    expired, trashed or unknown. Public: owner columns are not returned.
+    expired, trashed or unknown. Public: the row names its owner (`link_owner`) only so
+    that count_view can find it again; no public answer carries it.
 
     The token names its owner through share_tokens, so only that owner's rows are read.
     """
+    return _get_shared(token, sa.select(*COLUMNS, *SHARE_COLUMNS))
+
+
+def _get_shared(token: str, stmt: sa.Select) -> Row:
     owner_id = db.session.execute(
         sa.select(ShareToken.owner_id).where(ShareToken.token == token)
     ).scalar()
     row = None
     if owner_id is not None:
         owner = Owner(id=owner_id)
-        stmt = _joined(owner, sa.select(*COLUMNS, *SHARE_COLUMNS)).where(
+        stmt = _joined(owner, stmt.add_columns(ShareLink.owner_id.label("link_owner"))).where(
             ShareLink.token == token, _active()
         )
         row = db.session.execute(stmt).first()
     if row is None:
         raise NotFound("This link does not exist, has expired or was revoked.")
     return row
+
+
+def check_share_password(token: str, password: str) -> Row:
+    """The active link behind the token when `password` is its password, else Unauthorized
+    (code wrong_password); NotFound as get_shared. A link without a password takes any."""
+    row = _get_shared(token, sa.select(ShareLink.id, ShareLink.password_hash))
+    if row.password_hash is not None and not check_password_hash(row.password_hash, password):
+        raise Unauthorized("That password is not right.", code="wrong_password")
+    return row
+
+
+def count_view(row: Row) -> None:
+    """One more view of the link behind a get_shared row, now; one UPDATE, and commit."""
+    db.session.execute(
+        sa.update(ShareLink)
+        .where(ShareLink.owner_id == row.link_owner, ShareLink.id == row.share_id)
+        .values(view_count=ShareLink.view_count + 1, last_viewed_at=utcnow())
+    )
+    db.session.commit()

@@ -537,5 +537,43 @@
     }
   });
 
+  /**
+   * A share form's date and time is the browser's local time: tell the server the UTC
+   * offset of that moment (daylight saving included) and name the zone in the hint. Without
+   * this script the server reads it as UTC, as the hint then says.
+   * @param {HTMLFormElement} form
+   */
+  function fillTimezone(form) {
+    const offset = form.querySelector("[data-timezone-offset]");
+    const input = form.querySelector("input[type=datetime-local]");
+    if (!offset || !input) {
+      return;
+    }
+    const moment = input.value ? new Date(input.value) : new Date();
+    offset.value = String(Number.isNaN(moment.getTime()) ? 0 : moment.getTimezoneOffset());
+    const label = form.querySelector("[data-timezone-label]");
+    if (label) {
+      let zone = "";
+      try {
+        zone = Intl.DateTimeFormat().resolvedOptions().timeZone || "";
+      } catch (error) {
+        zone = "";
+      }
+      label.textContent = zone ? `in your time zone (${zone})` : "in your time zone";
+    }
+  }
+
+  document.querySelectorAll("form.share-form").forEach(fillTimezone);
+  document.addEventListener(
+    "input",
+    (event) => {
+      const form = event.target instanceof Element ? event.target.closest("form.share-form") : null;
+      if (form) {
+        fillTimezone(form);
+      }
+    },
+    true,
+  );
+
   scrollCalendarsToToday(document);
 })();

@@ -40,6 +40,8 @@ class Site:
     newcomer: dict  # a guest with nothing saved yet
     detail_id: str
     share_url: str
+    locked_url: str  # a link with a password
+    still_url: str  # a link that allows no downloads
 
 
 def post_ok(request, url: str, data: dict | None = None, status: int = 201) -> dict:
@@ -77,6 +79,14 @@ def site(browser, live_server) -> Site:
                 share = post_ok(api, f"{live_server}/api/media/{records[4]['id']}/share", {})
                 post_ok(api, f"{live_server}/api/media/{records[5]['id']}/share", {})
                 found["share_url"] = share["url"]
+                locked = {"password": "axe password"}
+                found["locked_url"] = post_ok(
+                    api, f"{live_server}/api/media/{records[4]['id']}/share", locked
+                )["url"]
+                still = {"allowDownload": False}
+                found["still_url"] = post_ok(
+                    api, f"{live_server}/api/media/{records[6]['id']}/share", still
+                )["url"]
             elif who == "user":
                 email = f"axe-{uuid.uuid4().hex[:12]}@example.com"
                 post_ok(
@@ -142,14 +152,41 @@ def open_the_share_box(page) -> None:
     page.wait_for_selector(".share-created")
 
 
+def make_an_api_key(page) -> None:
+    page.get_by_label("Name", exact=True).fill("scan worker")
+    page.get_by_label("Read: list, search, fetch and export").check()
+    page.get_by_role("button", name="Create key").click()
+    page.wait_for_selector("#new-api-key")
+
+
+def give_a_wrong_password(page) -> None:
+    page.get_by_label("Password").fill("not the password")
+    page.get_by_role("button", name="Open").click()
+    page.wait_for_selector(".form__alert")
+
+
+def tick_two_links(page) -> None:
+    for box in page.locator(".share-row input[name=ids]").all()[:2]:
+        box.check()
+
+
 def tick_two_cards(page) -> None:
     for box in page.locator(".media-card__checkbox").all()[:2]:
         box.check()
 
 
+def download_a_zip(page) -> None:
+    tick_two_cards(page)
+    with page.expect_download():
+        page.get_by_role("button", name="Download zip").click()
+    page.wait_for_selector("#zip-progress.is-done")
+
+
 def import_a_file(page) -> None:
     items = [image_payload(40), {"type": "image", "prompt": "no url"}]
-    page.get_by_label("Import a file (a mediaapp export, JSON)").set_input_files(
+    page.get_by_label(
+        "Import a file (a mediaapp export: JSON, or a zip with the files)"
+    ).set_input_files(
         files=[
             {
                 "name": "history.json",
@@ -168,22 +205,28 @@ PAGES = {
     "gallery-user": ("user", "/", None),
     "gallery-empty": ("newcomer", "/", None),
     "gallery-selection": ("guest", "/", tick_two_cards),
+    "gallery-zip-downloaded": ("guest", "/", download_a_zip),
     "detail": ("guest", lambda s: f"/media/{s.detail_id}", None),
     "detail-sharing": ("guest", lambda s: f"/media/{s.detail_id}", open_the_share_box),
     "search": ("guest", "/?q=lighthouse&type=image", None),
     "search-nothing": ("guest", "/?q=no+such+prompt+anywhere", None),
     "trash": ("guest", "/trash", None),
     "shares": ("guest", "/shares", None),
+    "shares-ticked": ("guest", "/shares", tick_two_links),
     "stats": ("guest", "/stats", None),
     "import-result": ("user", "/stats", import_a_file),
     "prune": ("guest", "/prune", None),
     "account": ("user", "/account", None),
+    "account-key-made": ("user", "/account", make_an_api_key),
     "account-endpoint-created": ("user", "/account", create_an_endpoint),
     "login": (None, "/login", None),
     "login-refused": (None, "/login", log_in_wrongly),
     "register": (None, "/register", None),
     "register-refused": (None, "/register", register_badly),
     "share-page": (None, lambda s: s.share_url, None),
+    "share-locked": (None, lambda s: s.locked_url, None),
+    "share-locked-refused": (None, lambda s: s.locked_url, give_a_wrong_password),
+    "share-no-download": (None, lambda s: s.still_url, None),
     "404": (None, "/no-such-page", None),
     "broken-media": ("broken", "/", None),
 }
