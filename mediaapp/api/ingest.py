@@ -19,6 +19,8 @@ from ..services import ingest
 from . import BODY_ERRORS, MEDIA_ERRORS, api_limit, bp
 from .contract import (
     INGEST_NAME_PATTERN,
+    PUBLIC,
+    SESSION,
     CreatedIngestEndpointEnvelope,
     IngestEndpointEnvelope,
     IngestEndpointList,
@@ -53,6 +55,7 @@ def endpoint_to_wire(endpoint) -> dict:
 @bp.post("/ingest-endpoints")
 @operation(
     "Create an ingest endpoint for the account; its secret is in this answer only.",
+    scope=SESSION,
     body=CreateIngestEndpointSchema,
     responses={201: ("Created.", CreatedIngestEndpointEnvelope)},
     errors=(
@@ -74,6 +77,7 @@ def create_ingest_endpoint():
 @bp.get("/ingest-endpoints")
 @operation(
     "The account's ingest endpoints, newest first (never their secrets).",
+    scope=SESSION,
     responses={200: ("Endpoints; a guest has none.", IngestEndpointList)},
     errors=MEDIA_ERRORS,
 )
@@ -85,6 +89,7 @@ def list_ingest_endpoints():
 @bp.delete("/ingest-endpoints/<uuid:endpoint_id>")
 @operation(
     "Delete an ingest endpoint; callbacks to it are refused from then on.",
+    scope=SESSION,
     responses={200: ("Deleted.", IngestEndpointEnvelope)},
     errors=(403, (404, "No such endpoint for this owner (code not_found)."), *MEDIA_ERRORS),
 )
@@ -97,6 +102,8 @@ def delete_ingest_endpoint(endpoint_id: uuid.UUID):
 @bp.post("/ingest/<name>")
 @operation(
     "Receive a provider's signed completion callback (a Replicate prediction).",
+    # Signed, not authenticated: the endpoint's secret is what lets it in; a key is ignored.
+    scope=PUBLIC,
     description=CALLBACK_HEADERS,
     body=PredictionDocSchema,
     responses={200: ("Acknowledged; what was recorded.", IngestResultEnvelope)},
