@@ -182,6 +182,7 @@ class GeneratedMedia(db.Model):
         sa.CheckConstraint(
             "user_id IS NULL OR user_id = owner_id", name="ck_generated_media_user_is_owner"
         ),
+        sa.CheckConstraint("rating BETWEEN 0 AND 5", name="ck_generated_media_rating"),
         # Idempotent save: one requestId per owner.
         _owned_index("request", "request_id", where="request_id IS NOT NULL", unique=True),
         # The history views are each one ordered range of one of these (keyset paging); they
@@ -189,6 +190,8 @@ class GeneratedMedia(db.Model):
         _owned_index("recent", *NEWEST, where="deleted_at IS NULL"),
         _owned_index("type_recent", "type", *NEWEST, where="deleted_at IS NULL"),
         _owned_index("favorite_recent", *NEWEST, where="deleted_at IS NULL AND favorite"),
+        # minRating views: the rated live rows in history order (rating checked on each).
+        _owned_index("rated_recent", *NEWEST, where="deleted_at IS NULL AND rating > 0"),
         _owned_index("model", "model", where="deleted_at IS NULL"),
         _owned_index(
             "trash", sa.text("deleted_at DESC"), sa.text("id DESC"), where="deleted_at IS NOT NULL"
@@ -247,6 +250,9 @@ class GeneratedMedia(db.Model):
     thumbnail_url: Mapped[str | None] = mapped_column(sa.Text)
     created_at: Mapped[datetime] = _created_at()
     favorite: Mapped[bool] = mapped_column(sa.Boolean, default=False, server_default=sa.false())
+    # 1-5 stars from culling; 0 is unrated (schemas.RATING_MAX). The database's default
+    # only, so inserts that do not name it (as at older revisions) leave it out.
+    rating: Mapped[int] = mapped_column(sa.SmallInteger, server_default="0")
     # The stack of variants it belongs to (variants.py); every save, import and upload sets it,
     # and the default covers any other INSERT that names type, prompt, model and settings.
     variant_key: Mapped[str] = mapped_column(sa.String(KEY_LENGTH), default=_variant_default)
@@ -278,8 +284,8 @@ class GeneratedMedia(db.Model):
 
 
 class ShareLink(db.Model):
-    """A public, unguessable link to one media item: optionally expiring, hiding the prompt,
-    asking for a password or refusing downloads; it counts its views."""
+    """A public, unguessable link to one media item or one collection: optionally expiring,
+    hiding the prompt, asking for a password or refusing downloads; it counts its views."""
 
     __tablename__ = "share_links"
     __table_args__ = (
@@ -290,13 +296,25 @@ class ShareLink(db.Model):
             name="fk_share_links_media",
             ondelete="CASCADE",
         ),
+        sa.ForeignKeyConstraint(
+            ["owner_id", "collection_id"],
+            ["collections.owner_id", "collections.id"],
+            name="fk_share_links_collection",
+            ondelete="CASCADE",
+        ),
+        sa.CheckConstraint(
+            "(media_id IS NULL) <> (collection_id IS NULL)", name="ck_share_links_one_target"
+        ),
         sa.UniqueConstraint("owner_id", "token", name="uq_share_links_owner_token"),
         sa.Index("ix_share_links_media", "owner_id", "media_id"),
+        sa.Index("ix_share_links_collection", "owner_id", "collection_id"),
     )
 
     owner_id: Mapped[uuid.UUID] = mapped_column(sa.Uuid)
     id: Mapped[uuid.UUID] = mapped_column(sa.Uuid, default=uuid.uuid4)
-    media_id: Mapped[uuid.UUID] = mapped_column(sa.Uuid)
+    # A link names one item or one collection (live: what it holds when opened).
+    media_id: Mapped[uuid.UUID | None] = mapped_column(sa.Uuid)
+    collection_id: Mapped[uuid.UUID | None] = mapped_column(sa.Uuid)
     token: Mapped[str] = mapped_column(sa.String(64))
     hide_prompt: Mapped[bool] = mapped_column(sa.Boolean, default=False, server_default=sa.false())
     expires_at: Mapped[datetime | None] = mapped_column(UTCDateTime)

@@ -32,6 +32,8 @@ from .dates import BOUNDS_TEXT, EARLIEST, EARLIEST_DAY, LATEST, LATEST_DAY
 from .errors import UnsupportedMediaType, ValidationFailed
 
 SETTINGS_MAX_BYTES = 16 * 1024
+# Ratings are 0 (unrated) to RATING_MAX stars.
+RATING_MAX = 5
 # The most one generation may cost (USD) or take in credits, and the longest it may run: far
 # past any real generation, and small enough that sums stay exact (models.ExactAmount).
 AMOUNT_MAX = 1_000_000
@@ -341,6 +343,20 @@ class SaveMediaSchema(BaseSchema):
                 raise ValidationError({"settings": errors})
 
 
+def rating_field(**kwargs) -> "StrictInteger":
+    """A JSON rating: a whole number of stars, 0 (unrated) to RATING_MAX."""
+    return StrictInteger(
+        validate=validate.Range(
+            min=0, max=RATING_MAX, error=f"Must be a whole number from 0 to {RATING_MAX}."
+        ),
+        **{"metadata": {"description": f"Stars, 0 (unrated) to {RATING_MAX}."}, **kwargs},
+    )
+
+
+def _stars_chip(n: int) -> str:
+    return f"Rated {n}+" if n < RATING_MAX else f"Rated {RATING_MAX}"
+
+
 def _readable_day(day: date) -> str:
     return f"{day.day} {day:%b %Y}"
 
@@ -392,6 +408,18 @@ class MediaFiltersSchema(BaseSchema):
         "To date",
         lambda day: f"Until {_readable_day(day)}",
     )
+    min_rating = _filter(
+        fields.Integer(
+            data_key="minRating",
+            load_default=None,
+            validate=validate.Range(
+                min=1, max=RATING_MAX, error=f"Use a whole number from 1 to {RATING_MAX}."
+            ),
+            metadata={"description": f"Only items rated this many stars or more (1-{RATING_MAX})."},
+        ),
+        "Rating",
+        _stars_chip,
+    )
     sort = _filter(
         fields.String(load_default="newest", validate=validate.OneOf(("newest", "oldest"))),
         "Sort",
@@ -418,7 +446,8 @@ class MediaFiltersSchema(BaseSchema):
             validate=validate.OneOf(("variants",)),
             metadata={
                 "description": "`variants`: one entry per variant stack (items that differ "
-                "only by seed), its newest matching item with `stackKey` and `stackCount`."
+                "only by seed): its first matching item in the list's order, with `stackKey` "
+                "and `stackCount`."
             },
         ),
         "Stacks",
@@ -505,6 +534,7 @@ class MediaFilters:
     favorite: bool | None = None
     date_from: date | None = None
     date_to: date | None = None
+    min_rating: int | None = None
     sort: str = "newest"
     # "missing": only records whose file mediaapp could not keep (failed or expired).
     archive: str | None = None
@@ -593,20 +623,36 @@ class DeleteArgsSchema(BaseSchema):
     permanent = fields.Boolean(load_default=False)
 
 
-class FavoriteSchema(BaseSchema):
-    """PATCH /api/media/<id>: the fields that may change."""
+class UpdateMediaSchema(BaseSchema):
+    """PATCH /api/media/<id>: the fields that may change; send at least one."""
 
-    favorite = StrictBoolean(required=True)
+    favorite = StrictBoolean()
+    rating = rating_field()
+
+    @validates_schema
+    def something_to_change(self, data: dict, **kwargs) -> None:
+        if not data:
+            raise ValidationError(
+                "Send favorite (true or false) or rating (0 to 5), or both.", "_schema"
+            )
 
 
-BULK_ACTION_NAMES = ("delete", "restore", "favorite", "unfavorite", "purge")
+BULK_ACTION_NAMES = ("delete", "restore", "favorite", "unfavorite", "rate", "purge")
 
 
 class BulkActionSchema(BaseSchema):
-    """One action on up to 500 records."""
+    """One action on up to 500 records; "rate" also takes the rating to give them."""
 
     action = fields.String(required=True, validate=validate.OneOf(BULK_ACTION_NAMES))
     ids = fields.List(fields.UUID(), required=True, validate=validate.Length(min=1, max=500))
+    rating = rating_field(
+        metadata={"description": f"With action rate (required there): 0 (unrated) to {RATING_MAX}."}
+    )
+
+    @validates_schema
+    def rating_with_rate(self, data: dict, **kwargs) -> None:
+        if data.get("action") == "rate" and "rating" not in data:
+            raise ValidationError({"rating": ["Give the rating (0 to 5) to set."]})
 
 
 class ZipSelectionSchema(BaseSchema):
@@ -705,6 +751,13 @@ class SharePasswordSchema(BaseSchema):
     """The password a visitor gives to open a protected share link."""
 
     password = CleanString(required=True, validate=validate.Length(min=1, max=1024))
+
+
+class SharedItemsArgsSchema(BaseSchema):
+    """Paging a shared collection's items: limit and the opaque keyset cursor."""
+
+    limit = fields.Integer(load_default=50, validate=validate.Range(min=1, max=100))
+    cursor = CleanString(load_default=None, validate=validate.Length(min=1, max=512))
 
 
 class RevokeSharesSchema(BaseSchema):
@@ -865,6 +918,7 @@ class ImportItemSchema(SaveMediaSchema):
 
     created_at = UtcDateTime(data_key="createdAt", load_default=None)
     favorite = StrictBoolean(load_default=False)
+    rating = rating_field(load_default=0)
 
 
 class ImportSchema(BaseSchema):
@@ -1088,6 +1142,11 @@ class MediaSchema(Schema):
     created_at = IsoUtc(required=True, data_key="createdAt")
     user_id = fields.UUID(required=True, data_key="userId", allow_none=True)
     favorite = fields.Boolean(required=True)
+    # Added after v1: always sent by mediaapp, optional for documents and older servers.
+    rating = fields.Integer(
+        validate=validate.Range(min=0, max=RATING_MAX),
+        metadata={"description": f"Stars, 0 (unrated) to {RATING_MAX}."},
+    )
     deleted_at = IsoUtc(
         required=True,
         data_key="deletedAt",
@@ -1149,6 +1208,7 @@ def media_to_wire(m: Any) -> dict:
         "createdAt": iso_utc(m.created_at),
         "userId": str(m.user_id) if m.user_id else None,
         "favorite": bool(m.favorite),
+        "rating": m.rating,
         "deletedAt": iso_utc(m.deleted_at) if m.deleted_at else None,
         "archive": archive_to_wire(m),
         "provider": m.provider,
@@ -1208,12 +1268,20 @@ def shared_to_wire(row: Any) -> dict:
     }
 
 
+def shared_item_to_wire(row: Any) -> dict:
+    """An item of a shared collection: shared_to_wire plus the id that names it in the link."""
+    return {"id": str(row.id), **shared_to_wire(row)}
+
+
 def shared_file_urls(row: Any) -> dict[str, str | None]:
     """The kept copy of a shared item, through its link (never the owner's /files URLs);
-    no file URL when the link does not allow downloads."""
+    no file URL when the link does not allow downloads. An item of a shared collection has
+    its files under the link's /items/<id>."""
     if row.archive_status != "stored":
         return {"fileUrl": None, "storedThumbnailUrl": None}
     base = f"{request.script_root if has_request_context() else ''}/api/shared/{row.token}"
+    if getattr(row, "in_collection", False):
+        base = f"{base}/items/{row.id}"
     thumbnail = f"{base}/thumbnail" if row.archive_thumb_sha256 else None
     file_url = f"{base}/file" if row.allow_download else None
     return {"fileUrl": file_url, "storedThumbnailUrl": thumbnail}

@@ -92,6 +92,11 @@ VALID = {
     ("post", "/api/shares/revoke"): {"json": {"ids": [str(uuid.uuid4())]}},
     ("get", "/api/shared/{token}"): {},
     ("post", "/api/shared/{token}/unlock"): {"json": {"password": "not it"}},
+    ("post", "/api/collections/{collection_id}/share"): {},
+    ("get", "/api/shared/{token}/items"): {},
+    ("get", "/api/shared/{token}/items/{media_id}"): {},
+    ("get", "/api/shared/{token}/items/{media_id}/file"): {},
+    ("get", "/api/shared/{token}/items/{media_id}/thumbnail"): {},
     ("post", "/api/auth/register"): {"json": CREDS},
     ("post", "/api/auth/login"): {"json": {**CREDS, "email": "nobody@example.com"}},
     ("get", "/api/auth/me"): {},
@@ -138,6 +143,8 @@ INVALID = {
     ("post", "/api/media/{media_id}/share"): {"json": {"expiresInDays": 0}},
     ("post", "/api/shares/revoke"): {"json": {"ids": []}},
     ("post", "/api/shared/{token}/unlock"): {"json": {}},
+    ("post", "/api/collections/{collection_id}/share"): {"json": {"expiresInDays": 0}},
+    ("get", "/api/shared/{token}/items"): {"query_string": {"limit": 0}},
     ("get", "/api/media/trash"): {"query_string": {"limit": 101}},
     ("post", "/api/media/bulk"): {"json": {"action": "explode", "ids": []}},
     ("post", "/api/media/prune"): {"json": {"confirm": False}},
@@ -444,6 +451,15 @@ STATEFUL_ERRORS = {
         "password_required",
     ),
     (("post", "/api/shared/{token}/unlock"), 401): (_protected_link_t, VALID, "wrong_password"),
+    (("get", "/api/shared/{token}/items"), 401): (_protected_link_t, VALID, "password_required"),
+    **{
+        (("get", f"/api/shared/{{token}}/items/{{media_id}}{suffix}"), 401): (
+            _protected_link_t,
+            VALID,
+            "password_required",
+        )
+        for suffix in ("", "/file", "/thumbnail")
+    },
     (("post", "/api/collections"), 409): (
         _collections_made,
         {("post", "/api/collections"): {"json": {"name": "TAKEN"}}},

@@ -198,12 +198,15 @@ def tour(app, runner) -> None:
     collection_tour(app, guest, [first["id"], *[m["data"]["id"] for m in more]])
     ok(guest.get(f"/api/media/{first['id']}"))
     ok(guest.patch(f"/api/media/{first['id']}", json={"favorite": True}))
+    ok(guest.patch(f"/api/media/{first['id']}", json={"rating": 4}))
+    ok(guest.get("/api/media/list?minRating=3&type=image&limit=1"))
     ok(guest.delete(f"/api/media/{video['id']}"))
     ok(guest.get("/api/media/trash"))
     ok(guest.post(f"/api/media/{video['id']}/restore"))
     ids = [m["data"]["id"] for m in more]
     for action in ("favorite", "unfavorite", "delete", "restore"):
         ok(guest.post("/api/media/bulk", json={"action": action, "ids": ids}))
+    ok(guest.post("/api/media/bulk", json={"action": "rate", "rating": 2, "ids": ids}))
     link = ok(guest.post(f"/api/media/{first['id']}/share", json={}), 201).get_json()["data"]
     ok(guest.get("/api/shares"))
     ok(app.test_client().get(f"/api/shared/{link['token']}"))
@@ -217,6 +220,18 @@ def tour(app, runner) -> None:
     ok(visitor.post(f"/s/{locked['token']}", data={"password": "open sesame"}), 303)
     ok(visitor.get(f"/s/{locked['token']}"))
     ok(guest.post("/api/shares/revoke", json={"ids": [locked["id"]]}))
+    shelf = ok(guest.post("/api/collections", json={"name": "Shared shelf"}), 201)
+    shelf = shelf.get_json()["data"]["id"]
+    ok(guest.post(f"/api/collections/{shelf}/items", json={"ids": [first["id"]]}))
+    shelf_link = ok(guest.post(f"/api/collections/{shelf}/share", json={}), 201).get_json()
+    shelf_token = shelf_link["data"]["token"]
+    ok(visitor.get(f"/api/shared/{shelf_token}/items"))
+    ok(visitor.get(f"/api/shared/{shelf_token}/items/{first['id']}"))
+    ok(visitor.get(f"/s/{shelf_token}"))
+    ok(visitor.get(f"/s/{shelf_token}/m/{first['id']}"))
+    ok(guest.post("/shares/collection", data={"collection": shelf}, headers=HTMX))
+    ok(guest.get("/api/shares"))
+    ok(guest.get("/shares"))
     ok(app.test_client().get(f"/s/{link['token']}"))
     exported = ok(guest.get("/api/media/export")).get_json()["data"]
     ok(guest.get("/api/media/stats"))
@@ -300,6 +315,10 @@ def tour(app, runner) -> None:
     ok(machine.get("/api/auth/me", headers=key))
     ok(other.delete(f"/api/keys/{made['id']}"))
     ok(machine.get("/api/media/list", headers=key), 401)
+    key_form = {"key-name": "page tour", "key-scopes": ["read"], "key-expires": "30"}
+    ok(other.post("/account/keys", data=key_form), 201)
+    page_key = ok(other.get("/api/keys")).get_json()["data"][0]
+    ok(other.post(f"/account/keys/{page_key['id']}/revoke"), 303)
     elsewhere = app.test_client()
     ok(elsewhere.post("/api/auth/login", json={"email": "a@example.com", "password": PASSWORD}))
     ok(elsewhere.post("/account/logout-everywhere"), 303)

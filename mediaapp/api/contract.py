@@ -187,6 +187,12 @@ SHARE_LINKS = {
     ),
     "RevokeShare": link("revoke_share", "Revoke the link.", share_id=RECORD_ID),
 }
+COLLECTION_SHARE_LINKS = {
+    "OpenSharedItems": link(
+        "shared_items", "Its items, as the public sees them.", token=SHARE_TOKEN
+    ),
+    "RevokeShare": link("revoke_share", "Revoke the link.", share_id=RECORD_ID),
+}
 
 
 def declaration(view: Callable) -> Operation | None:
@@ -302,7 +308,20 @@ class RevokedSchema(Schema):
 
 class ShareSchema(Schema):
     id = fields.UUID(required=True)
-    media_id = fields.UUID(required=True, data_key="mediaId")
+    kind = fields.String(
+        required=True,
+        validate=validate.OneOf(("media", "collection")),
+        metadata={"description": "What the link shows: one item, or a collection (live)."},
+    )
+    media_id = fields.UUID(
+        required=True, data_key="mediaId", allow_none=True, metadata={"description": "Or null."}
+    )
+    collection_id = fields.UUID(
+        required=True,
+        data_key="collectionId",
+        allow_none=True,
+        metadata={"description": "The collection a collection's link shows; else null."},
+    )
     url = fields.String(required=True, metadata={"format": "uri", "description": "Public link."})
     token = fields.String(required=True)
     hide_prompt = fields.Boolean(required=True, data_key="hidePrompt")
@@ -331,8 +350,19 @@ class ShareSchema(Schema):
 
 
 class ShareListItemSchema(ShareSchema):
-    type = fields.String(required=True, validate=validate.OneOf(MEDIA_TYPES))
-    prompt = fields.String(required=True)
+    type = fields.String(
+        required=True,
+        allow_none=True,
+        validate=validate.OneOf(MEDIA_TYPES),
+        metadata={"description": "The item's; null for a collection's link."},
+    )
+    prompt = fields.String(required=True, allow_none=True)
+    collection_name = fields.String(
+        required=True,
+        data_key="collectionName",
+        allow_none=True,
+        metadata={"description": "Or null."},
+    )
 
 
 class RevokedSharesSchema(Schema):
@@ -445,6 +475,18 @@ class CollectionChangeSchema(Schema):
         metadata={"description": "Ids already in it (or, for a removal, not in it)."},
     )
     count = _count("Live items in it afterwards.")
+
+
+class SharedItemSchema(SharedMediaSchema):
+    id = fields.UUID(
+        required=True, metadata={"description": "Its id within the link's /items/{media_id}."}
+    )
+
+
+class SharedCollectionSchema(Schema):
+    name = fields.String(required=True)
+    description = fields.String(required=True)
+    smart = fields.Boolean(required=True, metadata={"description": "A saved search, kept live."})
 
 
 class IngestEndpointSchema(Schema):
@@ -661,6 +703,15 @@ ShareEnvelope = envelope_schema("ShareEnvelope", fields.Nested(ShareSchema, requ
 ShareList = envelope_schema("ShareList", _list_of(ShareListItemSchema))
 RevokedSharesEnvelope = envelope_schema(
     "RevokedSharesEnvelope", fields.Nested(RevokedSharesSchema, required=True)
+)
+SharedItemEnvelope = envelope_schema(
+    "SharedItemEnvelope", fields.Nested(SharedItemSchema, required=True)
+)
+SharedItemsPage = envelope_schema(
+    "SharedItemsPage",
+    _list_of(SharedItemSchema),
+    pagination=fields.Nested(PaginationSchema, required=True),
+    collection=fields.Nested(SharedCollectionSchema, required=True),
 )
 UnlockedEnvelope = envelope_schema("UnlockedEnvelope", fields.Nested(UnlockedSchema, required=True))
 RevokedEnvelope = envelope_schema("RevokedEnvelope", fields.Nested(RevokedSchema, required=True))

@@ -9,12 +9,12 @@ from ..identity import current_owner
 from ..schemas import (
     BulkActionSchema,
     DeleteArgsSchema,
-    FavoriteSchema,
     ListMediaArgsSchema,
     MediaIdSchema,
     PageArgsSchema,
     PruneSchema,
     SaveMediaSchema,
+    UpdateMediaSchema,
     UploadMetadataSchema,
     envelope,
     json_object,
@@ -172,7 +172,8 @@ def upload_media():
     "`collection` keeps the items of one collection (a smart one: those its saved search "
     "matches); it combines with every other filter and with the cursor. "
     "`stack=variants` answers one entry per variant stack (items sharing prompt, model, type "
-    "and settings but the seed): its newest item matching the other filters, with `stackKey` "
+    "and settings but the seed): its first item in the list's order (the newest, or the "
+    "oldest with sort=oldest) matching the other filters, with `stackKey` "
     "and `stackCount` (how many of its items match; trashed ones never count), paged by the "
     "same cursor. `variantOf=<stackKey or item id>` lists one stack's items.",
 )
@@ -233,16 +234,19 @@ def get_media(media_id: uuid.UUID):
 
 @bp.patch("/media/<uuid:media_id>")
 @operation(
-    "Mark or unmark a live record as a favorite.",
+    "Star or unstar a live record, or rate it (0-5 stars, 0 clears); send either or both.",
+    description="`rating` is a whole number from 0 (unrated) to 5; anything else (6, -1, "
+    '"3", 2.5, null) is refused with 400 and nothing changes. A body with neither field is '
+    "refused too.",
     scope=WRITE,
-    body=FavoriteSchema,
+    body=UpdateMediaSchema,
     responses={200: ("The record.", MediaEnvelope)},
     errors=(400, 403, (404, NOT_FOUND_OR_TRASHED), *BODY_ERRORS, *MEDIA_ERRORS),
 )
 @api_limit
 def update_media(media_id: uuid.UUID):
-    changes = FavoriteSchema().load(json_object())
-    row = media_service.set_favorite(current_owner(), media_id, changes["favorite"])
+    changes = UpdateMediaSchema().load(json_object())
+    row = media_service.update_media(current_owner(), media_id, changes)
     return envelope(media_to_wire(row))
 
 
@@ -304,7 +308,8 @@ def empty_trash():
 
 @bp.post("/media/bulk")
 @operation(
-    "Delete, restore, favorite, unfavorite or purge up to 500 items.",
+    "Delete, restore, favorite, unfavorite, rate or purge up to 500 items.",
+    description="`rate` sets `rating` (0-5, required with it) on every live item listed.",
     scope=DELETE,
     body=BulkActionSchema,
     responses={200: ("What changed, and the ids that were not found.", BulkResultEnvelope)},
@@ -313,7 +318,9 @@ def empty_trash():
 @api_limit
 def bulk_action():
     args = BulkActionSchema().load(json_object())
-    changed, missing = media_service.bulk_action(current_owner(), args["action"], args["ids"])
+    changed, missing = media_service.bulk_action(
+        current_owner(), args["action"], args["ids"], rating=args.get("rating")
+    )
     return envelope(
         {
             "action": args["action"],

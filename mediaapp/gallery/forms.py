@@ -8,6 +8,7 @@ from marshmallow import Schema, ValidationError, fields, post_load, pre_load, va
 
 from ..errors import ValidationFailed
 from ..schemas import (
+    RATING_MAX,
     BaseSchema,
     BulkActionSchema,
     CleanString,
@@ -21,7 +22,7 @@ from ..schemas import (
 # left out when it continues the same group.
 GROUP_KEY = r"^(today|yesterday|week|\d{4}-\d{2})$"
 # The gallery offers these; "purge" (destroy for good) belongs to the trash.
-GALLERY_BULK_ACTIONS = ("delete", "restore", "favorite", "unfavorite")
+GALLERY_BULK_ACTIONS = ("delete", "restore", "favorite", "unfavorite", "rate")
 BULK_MAX = 500
 # The share form's expiry menu: days from now, never, or the moment in its date-time field.
 EXPIRY_DAYS = {"30": 30, "1": 1, "7": 7, "90": 90, "never": None, "at": None}
@@ -34,9 +35,12 @@ FIELD_LABELS = {
     "ids": "Selection",
     "confirm": "Confirmation",
     "select": "Selection",
+    "rating": "Rating",
+    "then": "Next item",
     "expiresAt": "Expiry",
     "expires_at": "Expiry date and time",
     "password": "Password",
+    "collection": "Collection",
     "part": "Part",
 }
 
@@ -98,6 +102,36 @@ class FavoriteFormSchema(GalleryFiltersSchema):
     place = fields.String(load_default="card", validate=validate.OneOf(("card", "detail")))
 
 
+def stars() -> fields.Integer:
+    """A rating as a form sends it ("0" to "5"; 0 clears)."""
+    return fields.Integer(
+        required=True,
+        validate=validate.Range(
+            min=0, max=RATING_MAX, error=f"Choose a rating from 0 to {RATING_MAX} stars."
+        ),
+        error_messages={"required": "Choose a rating.", "invalid": "Choose a rating."},
+    )
+
+
+class RateFormSchema(GalleryFiltersSchema):
+    """The detail view's rating buttons: the stars pressed and the view to come back to."""
+
+    rating = stars()
+
+
+class DeleteFormSchema(GalleryFiltersSchema):
+    """A delete button: the view to come back to, and, from the detail view, the item to show
+    next (culling moves on to it, the Undo notice in the flash)."""
+
+    then = fields.UUID(load_default=None)
+
+
+class RestoreFormSchema(GalleryFiltersSchema):
+    """An Undo: the view to come back to; place=detail goes back to the item itself."""
+
+    place = fields.String(load_default="card", validate=validate.OneOf(("card", "detail")))
+
+
 class GalleryBulkSchema(BulkActionSchema):
     """The bulk toolbar's form: the button pressed and every ticked card."""
 
@@ -115,6 +149,13 @@ class GalleryBulkSchema(BulkActionSchema):
         ],
     )
 
+    rating = fields.Integer(
+        validate=validate.Range(
+            min=0, max=RATING_MAX, error=f"Choose a rating from 0 to {RATING_MAX} stars."
+        ),
+        error_messages={"invalid": "Choose a rating."},
+    )
+
     @pre_load
     def every_ticked_box(self, data, **kwargs):
         # A form repeats `ids` once per ticked card; a plain mapping would keep only one.
@@ -122,6 +163,9 @@ class GalleryBulkSchema(BulkActionSchema):
         loaded = {"ids": ids or []}
         if data.get("action"):
             loaded["action"] = data["action"]
+        # The toolbar's stars menu comes along with every button; only Rate reads it.
+        if data.get("action") == "rate" and data.get("rating") not in (None, ""):
+            loaded["rating"] = data["rating"]
         return loaded
 
 
@@ -159,6 +203,20 @@ class ShareFormSchema(BaseSchema):
         else:
             options["expiresInDays"] = EXPIRY_DAYS[data["expires"]]
         return CreateShareSchema().load(options)
+
+
+class ShareCollectionFormSchema(ShareFormSchema):
+    """The shares page's form for a collection's link: which collection, and the options."""
+
+    collection = fields.UUID(
+        required=True,
+        error_messages={"required": "Choose a collection.", "invalid_uuid": "Choose a collection."},
+    )
+
+    @post_load
+    def to_options(self, data, **kwargs):
+        collection_id = data.pop("collection")
+        return collection_id, super().to_options(data, **kwargs)
 
 
 def _local_moment(value: str, offset_minutes: int) -> str:

@@ -180,6 +180,7 @@ def _remove_owned(owner_id: uuid.UUID) -> tuple[int, int, list[str]]:
     links = db.session.execute(
         sa.select(sa.func.count()).select_from(ShareLink).where(ShareLink.owner_id == owner_id)
     ).scalar_one()
+    db.session.execute(sa.delete(ShareLink).where(ShareLink.owner_id == owner_id))
     rows = db.session.execute(
         sa.delete(GM)
         .where(GM.owner_id == owner_id)
@@ -302,7 +303,9 @@ def _adopt(user_id: uuid.UUID, guest_digest: str) -> tuple[int, list[str]]:
             sa.select(ShareLink.token).where(ShareLink.owner_id == guest_id)
         ).scalars()
     )
-    db.session.execute(_copy_rows(links, ShareLink.owner_id == guest_id, {"owner_id": owner}))
+    # Links to items now; links to collections once the account holds those collections.
+    item_links = sa.and_(ShareLink.owner_id == guest_id, ShareLink.collection_id.is_(None))
+    db.session.execute(_copy_rows(links, item_links, {"owner_id": owner}))
     if tokens:
         db.session.execute(
             sa.delete(ShareToken).where(
@@ -390,6 +393,10 @@ def _restore_collections(kept: _GuestCollections, guest_id: uuid.UUID, user_id: 
             }
         )
     db.session.execute(sa.insert(Collection), rows)
+    # The guest's links to its collections follow them (before those go, taking theirs).
+    collection_links = sa.and_(ShareLink.owner_id == guest_id, ShareLink.collection_id.is_not(None))
+    owner = sa.literal(user_id, sa.Uuid)
+    db.session.execute(_copy_rows(ShareLink.__table__, collection_links, {"owner_id": owner}))
     members = {
         (item.collection_id, kept.same_media.get(item.media_id, item.media_id)): item.added_at
         for item in kept.items

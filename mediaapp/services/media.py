@@ -39,6 +39,7 @@ COLUMNS = (
     GM.created_at,
     GM.user_id,
     GM.favorite,
+    GM.rating,
     GM.deleted_at,
     *archive.ARCHIVE_COLUMNS,
     GM.provider,
@@ -136,6 +137,10 @@ def filtered(stmt, filters: MediaFilters, owner: Owner, *, depth: int = 0):
         stmt = stmt.where(
             GM.favorite == sa.true() if filters.favorite else GM.favorite == sa.false()
         )
+    if filters.min_rating:
+        # `rating > 0` spells out the rated-rows index's condition, so the planner uses it
+        # for any N (also when it cannot prove `rating >= N` implies it).
+        stmt = stmt.where(GM.rating >= filters.min_rating, GM.rating > 0)
     if filters.q:
         stmt = stmt.where(GM.prompt.ilike(_like_pattern(filters.q), escape="\\"))
     if filters.date_from:
@@ -198,27 +203,28 @@ def stacks_statement(
     offset: int = 0,
     after: tuple[datetime, uuid.UUID] | None = None,
 ) -> sa.Select:
-    """One page of variant stacks: each stack's newest member
-    among those matching filters, with variant_key and stack_count (the matching members),
-    ordered and paged like list_statement by that member's (created_at, id).
+    """One page of variant stacks: each stack's first member in the list's order among those
+    matching filters (its newest; its oldest with sort=oldest), with variant_key and
+    stack_count (the matching members), ordered and paged like list_statement by that
+    member's (created_at, id).
 
     A stack has exactly one such member, so keyset pages over them never skip or repeat a
     stack. Each candidate row costs one probe of the (owner, variant_key, created_at, id)
-    index ("is there a newer matching member?"), and each of the page's stacks one range of
-    it for the count.
+    index ("does a matching member come before it?"), and each of the page's stacks one range
+    of it for the count. (Were the newest member shown oldest-first too, that scan would
+    pass over every item of every stack that goes on later before reaching a first entry.)
     """
+    ascending = filters.sort == "oldest"
     members = filtered(
         owner.scope(sa.select(GM.variant_key, GM.created_at, GM.id)), filters, owner
     ).subquery("members")
-    newer = (
+    pair, here = sa.tuple_(members.c.created_at, members.c.id), sa.tuple_(GM.created_at, GM.id)
+    before = (
         sa.select(members.c.id)
-        .where(
-            members.c.variant_key == GM.variant_key,
-            sa.tuple_(members.c.created_at, members.c.id) > sa.tuple_(GM.created_at, GM.id),
-        )
+        .where(members.c.variant_key == GM.variant_key, pair < here if ascending else pair > here)
         .exists()
     )
-    base = owner.scope(sa.select(*COLUMNS, GM.variant_key)).where(~newer)
+    base = owner.scope(sa.select(*COLUMNS, GM.variant_key)).where(~before)
     heads = list_statement(
         owner, filters, limit=limit, offset=offset, after=after, base=base
     ).subquery("heads")
@@ -227,7 +233,6 @@ def stacks_statement(
         .where(GM.variant_key == heads.c.variant_key)
         .scalar_subquery()
     )
-    ascending = filters.sort == "oldest"
     order = (
         (heads.c.created_at.asc(), heads.c.id.asc())
         if ascending
@@ -544,25 +549,42 @@ def set_favorite(owner: Owner, media_id: uuid.UUID, favorite: bool) -> Row:
     return _change_one(owner, media_id, LIVE, favorite=favorite)
 
 
+def update_media(owner: Owner, media_id: uuid.UUID, changes: dict[str, Any]) -> Row:
+    """Change the favorite flag and/or the rating (0-5, validated by the caller's schema) of
+    one of the owner's live records in one statement, and commit; NotFound otherwise."""
+    values = {key: changes[key] for key in ("favorite", "rating") if key in changes}
+    return _change_one(owner, media_id, LIVE, **values)
+
+
+def set_rating(owner: Owner, media_id: uuid.UUID, rating: int) -> Row:
+    """Rate one of the owner's live records (0 clears), and commit; NotFound otherwise."""
+    return _change_one(owner, media_id, LIVE, rating=rating)
+
+
 BULK_ACTIONS = {
     # action: (the rows it applies to, the values it sets); "purge" destroys instead.
     "delete": (LIVE, lambda: {"deleted_at": utcnow()}),
     "restore": (TRASHED, lambda: {"deleted_at": None}),
     "favorite": (LIVE, lambda: {"favorite": True}),
     "unfavorite": (LIVE, lambda: {"favorite": False}),
+    "rate": (LIVE, lambda rating: {"rating": rating}),
     "purge": (sa.true(), None),
 }
 
 
-def bulk_action(owner: Owner, action: str, ids: list[uuid.UUID]) -> tuple[list, list]:
-    """Apply action to many of the owner's records in one statement, and commit.
+def bulk_action(
+    owner: Owner, action: str, ids: list[uuid.UUID], *, rating: int | None = None
+) -> tuple[list, list]:
+    """Apply action to many of the owner's records in one statement, and commit. "rate"
+    gives every one `rating` (0-5, validated by the caller's schema).
 
     Returns (changed ids, not-found ids); ids of other owners, and ids the action does not
     apply to (restoring a live item, say), are reported as not found.
     """
     state, values = BULK_ACTIONS[action]
     wanted = list(dict.fromkeys(ids))
-    stmt = owner.scope(sa.delete(GM) if values is None else sa.update(GM).values(**values()))
+    changes = values and (values(rating) if action == "rate" else values())
+    stmt = owner.scope(sa.delete(GM) if values is None else sa.update(GM).values(**changes))
     rows = db.session.execute(
         stmt.where(GM.id.in_(wanted), state).returning(
             GM.id, GM.archive_sha256, GM.archive_thumb_sha256

@@ -38,10 +38,13 @@ class Site:
     user: dict  # a logged-in account with a few items
     broken: dict  # a guest whose only items' files cannot be loaded
     newcomer: dict  # a guest with nothing saved yet
+    stacked: dict  # a guest whose items come in variant stacks (differing only by seed)
     detail_id: str
     share_url: str
     locked_url: str  # a link with a password
     still_url: str  # a link that allows no downloads
+    collection_url: str  # a link to a collection
+    collection_item_url: str  # one item's page through it
 
 
 def post_ok(request, url: str, data: dict | None = None, status: int = 201) -> dict:
@@ -54,7 +57,7 @@ def post_ok(request, url: str, data: dict | None = None, status: int = 201) -> d
 def site(browser, live_server) -> Site:
     states = {}
     found = {}
-    for who in ("guest", "user", "broken", "newcomer"):
+    for who in ("guest", "user", "broken", "newcomer", "stacked"):
         context = browser.new_context(base_url=live_server)
         try:
             api = context.request
@@ -73,6 +76,7 @@ def site(browser, live_server) -> Site:
                     for n in range(2)
                 ]
                 api.patch(f"{live_server}/api/media/{records[2]['id']}", data={"favorite": True})
+                api.patch(f"{live_server}/api/media/{records[3]['id']}", data={"rating": 4})
                 for record in records[:2]:
                     api.delete(f"{live_server}/api/media/{record['id']}")
                 found["detail_id"] = records[3]["id"]
@@ -87,6 +91,14 @@ def site(browser, live_server) -> Site:
                 found["still_url"] = post_ok(
                     api, f"{live_server}/api/media/{records[6]['id']}/share", still
                 )["url"]
+                shelf = post_ok(api, f"{live_server}/api/collections", {"name": "Axe shelf"})
+                ids = {"ids": [r["id"] for r in records[2:7]]}
+                post_ok(api, f"{live_server}/api/collections/{shelf['id']}/items", ids, 200)
+                shelf_url = post_ok(api, f"{live_server}/api/collections/{shelf['id']}/share", {})[
+                    "url"
+                ]
+                found["collection_url"] = shelf_url
+                found["collection_item_url"] = f"{shelf_url}/m/{records[3]['id']}"
             elif who == "user":
                 email = f"axe-{uuid.uuid4().hex[:12]}@example.com"
                 post_ok(
@@ -115,6 +127,12 @@ def site(browser, live_server) -> Site:
                         prompt="A river whose video is gone",
                     ),
                 )
+            elif who == "stacked":
+                prompts = ["A lighthouse in a storm, variants"] * 4 + ["A quiet harbour"] * 2
+                for n, prompt in enumerate([*prompts, "A single meadow"]):
+                    post_ok(
+                        api, f"{live_server}/api/media/save", image_payload(50 + n, prompt=prompt)
+                    )
             states[who] = context.storage_state()
         finally:
             context.close()
@@ -123,6 +141,7 @@ def site(browser, live_server) -> Site:
         user=states["user"],
         broken=states["broken"],
         newcomer=states["newcomer"],
+        stacked=states["stacked"],
         **found,
     )
 
@@ -150,6 +169,24 @@ def open_the_share_box(page) -> None:
     page.locator(".share-box__summary").click()
     page.get_by_role("button", name="Create link").click()
     page.wait_for_selector(".share-created")
+
+
+def open_the_collection_share_box(page) -> None:
+    page.locator("#share-collection summary").click()
+    page.locator("#share-collection").get_by_role("button", name="Create link").click()
+    page.wait_for_selector("#collection-share-result .share-created")
+
+
+def open_a_stack(page) -> None:
+    page.get_by_role("link", name="Show 3 more variants").click()
+    page.wait_for_selector(".stack-panel .media-card")
+
+
+def rate_with_keys(page) -> None:
+    page.keyboard.press("2")
+    page.wait_for_selector("#rating-button-2[aria-pressed=true]")
+    page.keyboard.press("4")  # back to the rating the other scans show
+    page.wait_for_selector("#rating-button-4[aria-pressed=true]")
 
 
 def make_an_api_key(page) -> None:
@@ -208,6 +245,8 @@ PAGES = {
     "gallery-zip-downloaded": ("guest", "/", download_a_zip),
     "detail": ("guest", lambda s: f"/media/{s.detail_id}", None),
     "detail-sharing": ("guest", lambda s: f"/media/{s.detail_id}", open_the_share_box),
+    "detail-culling": ("guest", lambda s: f"/media/{s.detail_id}", rate_with_keys),
+    "rated-filter": ("guest", "/?minRating=3", None),
     "search": ("guest", "/?q=lighthouse&type=image", None),
     "search-nothing": ("guest", "/?q=no+such+prompt+anywhere", None),
     "trash": ("guest", "/trash", None),
@@ -227,8 +266,13 @@ PAGES = {
     "share-locked": (None, lambda s: s.locked_url, None),
     "share-locked-refused": (None, lambda s: s.locked_url, give_a_wrong_password),
     "share-no-download": (None, lambda s: s.still_url, None),
+    "share-collection": (None, lambda s: s.collection_url, None),
+    "share-collection-item": (None, lambda s: s.collection_item_url, None),
+    "shares-collection-form": ("guest", "/shares", open_the_collection_share_box),
     "404": (None, "/no-such-page", None),
     "broken-media": ("broken", "/", None),
+    "gallery-stacks": ("stacked", "/?stack=variants", None),
+    "gallery-stack-open": ("stacked", "/?stack=variants", open_a_stack),
 }
 
 

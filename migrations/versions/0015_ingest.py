@@ -1,7 +1,7 @@
 """add ingest endpoints: provider callbacks signed the Standard Webhooks way
 
 Revision ID: ingest
-Revises: apikeys
+Revises: sharecoll
 Create Date: 2026-12-01
 
 `ingest_endpoints` (owner_id, id): one account's endpoint, its public name and its sealed
@@ -13,7 +13,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "ingest"
-down_revision = "apikeys"
+down_revision = "sharecoll"
 branch_labels = None
 depends_on = None
 
