@@ -160,7 +160,7 @@ def register_badly(page) -> None:
 
 
 def create_an_endpoint(page) -> None:
-    page.get_by_label("Name", exact=True).fill("Another endpoint")
+    page.get_by_label("Endpoint name").fill("Another endpoint")
     page.get_by_role("button", name="Create endpoint").click()
     page.wait_for_selector(".ingest-created")
 
