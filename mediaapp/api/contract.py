@@ -57,6 +57,8 @@ class Operation:
     query: tuple[SchemaLike, ...] = ()
     description: str | None = None
     body_type: str = "application/json"
+    # How the parts of a multipart body are encoded (OpenAPI `encoding`), by part name.
+    body_encoding: Mapping[str, dict] = dataclasses.field(default_factory=dict)
     # The media types of the success answers (a file route answers images and videos).
     response_types: tuple[str, ...] = ("application/json",)
     # OpenAPI links by success status: what a client (or a stateful fuzzer) can do next with
@@ -74,6 +76,7 @@ def operation(
     query: SchemaLike | tuple[SchemaLike, ...] = (),
     description: str | None = None,
     body_type: str = "application/json",
+    body_encoding: Mapping[str, dict] | None = None,
     response_types: tuple[str, ...] = ("application/json",),
     links: Mapping[int, Mapping[str, dict]] | None = None,
 ) -> Callable:
@@ -96,6 +99,7 @@ def operation(
         query=query if isinstance(query, tuple) else (query,),
         description=description,
         body_type=body_type,
+        body_encoding=dict(body_encoding or {}),
         response_types=response_types,
         links=dict(links or {}),
     )
