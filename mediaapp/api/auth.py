@@ -133,7 +133,9 @@ def logout_everywhere():
 )
 def me():
     account = identity.signed_in()
-    return envelope(_answer(account and account.user_id, account and account.email))
+    key = identity.cache_key(account.user_id if account else None, identity.guest_digest())
+    answer = _answer(account and account.user_id, account and account.email)
+    return envelope({**answer, "cacheKey": key})
 
 
 @bp.post("/auth/email")

@@ -196,6 +196,15 @@ class MeSchema(Schema):
         allow_none=True,
         metadata={"description": "The account, or null for a guest."},
     )
+    cache_key = fields.String(
+        required=True,
+        data_key="cacheKey",
+        metadata={
+            "description": "This browser's owner as the localStorage cache names it "
+            "(media-cache.mjs connect()): public, stable, empty for a visitor who has not "
+            "saved yet."
+        },
+    )
 
 
 class LoggedOutSchema(Schema):
