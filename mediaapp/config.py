@@ -109,6 +109,8 @@ class Config:
     FETCH_TIMEOUT = float(os.environ.get("MEDIAAPP_FETCH_TIMEOUT", "120"))
     MAX_IMAGE_BYTES = _int("MEDIAAPP_MAX_IMAGE_BYTES", 50 * 1024 * 1024)
     MAX_VIDEO_BYTES = _int("MEDIAAPP_MAX_VIDEO_BYTES", 500 * 1024 * 1024)
+    # The largest zip an import may upload (records and files; streamed to a temp file).
+    ZIP_IMPORT_MAX_BYTES = _int("MEDIAAPP_ZIP_IMPORT_MAX_BYTES", 4 * 1024 * 1024 * 1024)
     # Bytes of stored copies one owner may hold; 0 for no limit.
     QUOTA_BYTES = _int("MEDIAAPP_QUOTA_BYTES", 0)
     # Run the job worker inside the web process (the embedded default); production runs

@@ -1,4 +1,4 @@
-"""The tables: accounts, guests, their generated media and its share links.
+"""The tables: accounts, guests, their generated media, its share links and collections.
 
 Every owner-scoped table carries one non-null `owner_id` (an account's id, or the id minted
 for a guest) that leads its primary key, its unique constraints and the foreign keys between
@@ -9,6 +9,7 @@ needs to place each owner's rows together. README's scaling section says how the
 import enum
 import uuid
 from datetime import UTC, date, datetime
+from decimal import Decimal
 from typing import Any
 
 import sqlalchemy as sa
@@ -17,6 +18,7 @@ from sqlalchemy.orm import Mapped, mapped_column
 
 from .dates import tolerant_sqlite_reader
 from .extensions import db
+from .variants import KEY_LENGTH, key_of_values
 
 
 def utcnow() -> datetime:
@@ -52,6 +54,38 @@ class UTCDateTime(sa.TypeDecorator):
         if dialect.name != "sqlite" or process is None:
             return process
         return tolerant_sqlite_reader(process)
+
+
+# Amounts (a generation's cost in USD, its credits) keep this many decimal places, exactly.
+AMOUNT_SCALE = 10
+_AMOUNT_UNIT = Decimal(1).scaleb(-AMOUNT_SCALE)
+
+
+class ExactAmount(sa.TypeDecorator):
+    """A non-negative decimal kept exactly: NUMERIC on PostgreSQL; on SQLite, whose NUMERIC
+    would turn it into a float, an integer count of 10^-AMOUNT_SCALE units, which sums
+    exactly too. Always a Decimal (or None) in Python."""
+
+    impl = sa.Numeric(28, AMOUNT_SCALE)
+    cache_ok = True
+
+    def load_dialect_impl(self, dialect):
+        if dialect.name == "sqlite":
+            return dialect.type_descriptor(sa.BigInteger())
+        return dialect.type_descriptor(sa.Numeric(28, AMOUNT_SCALE, asdecimal=True))
+
+    def process_bind_param(self, value, dialect):
+        if value is None:
+            return None
+        value = Decimal(value).quantize(_AMOUNT_UNIT)
+        return int(value.scaleb(AMOUNT_SCALE)) if dialect.name == "sqlite" else value
+
+    def process_result_value(self, value, dialect):
+        if value is None:
+            return None
+        if dialect.name == "sqlite":
+            return Decimal(int(value)).scaleb(-AMOUNT_SCALE)
+        return Decimal(value)
 
 
 class MediaType(enum.StrEnum):
@@ -136,6 +170,10 @@ def _owned_index(name: str, *columns, where: str, unique: bool = False) -> sa.In
 NEWEST = (sa.text("created_at DESC"), sa.text("id DESC"))
 
 
+def _variant_default(context) -> str:
+    return key_of_values(context.get_current_parameters())
+
+
 class GeneratedMedia(db.Model):
     __tablename__ = "generated_media"
     __table_args__ = (
@@ -155,6 +193,9 @@ class GeneratedMedia(db.Model):
         _owned_index(
             "trash", sa.text("deleted_at DESC"), sa.text("id DESC"), where="deleted_at IS NOT NULL"
         ),
+        # Variant stacks (services/media.py): is there a newer live member of this item's
+        # stack, how many members has it, and its members newest first are each one range.
+        _owned_index("variant_recent", "variant_key", *NEWEST, where="deleted_at IS NULL"),
         # "Source expired" and "failed" cards, for archive=missing.
         _owned_index(
             "archive_missing",
@@ -206,6 +247,9 @@ class GeneratedMedia(db.Model):
     thumbnail_url: Mapped[str | None] = mapped_column(sa.Text)
     created_at: Mapped[datetime] = _created_at()
     favorite: Mapped[bool] = mapped_column(sa.Boolean, default=False, server_default=sa.false())
+    # The stack of variants it belongs to (variants.py); every save, import and upload sets it,
+    # and the default covers any other INSERT that names type, prompt, model and settings.
+    variant_key: Mapped[str] = mapped_column(sa.String(KEY_LENGTH), default=_variant_default)
     # Set when the item is moved to the trash; NULL for every item in the normal views.
     deleted_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
@@ -224,6 +268,13 @@ class GeneratedMedia(db.Model):
     archive_duration_ms: Mapped[int | None] = mapped_column(sa.Integer)
     archive_thumb_sha256: Mapped[str | None] = mapped_column(sa.String(64))
     archive_placeholder: Mapped[str | None] = mapped_column(sa.String(128))
+
+    # What the generation cost, when the generator says (all optional): who made it, its
+    # price in USD and/or in the provider's credits (exact decimals), and how long it ran.
+    provider: Mapped[str | None] = mapped_column(sa.String(64))
+    cost_usd: Mapped[Decimal | None] = mapped_column(ExactAmount)
+    credits: Mapped[Decimal | None] = mapped_column(ExactAmount)
+    duration_ms: Mapped[int | None] = mapped_column(sa.Integer)
 
 
 class ShareLink(db.Model):
@@ -315,6 +366,9 @@ class StatsByDay(db.Model):
     owner_id: Mapped[uuid.UUID] = mapped_column(sa.Uuid)
     day: Mapped[date] = mapped_column(sa.Date)
     items: Mapped[int] = mapped_column(sa.Integer)
+    # The live items' summed cost and credits (migration "cost"); 0 when none was given.
+    cost_usd: Mapped[Decimal] = mapped_column(ExactAmount)
+    credits: Mapped[Decimal] = mapped_column(ExactAmount)
 
 
 class StatsByModel(db.Model):
@@ -335,6 +389,63 @@ class StatsByModel(db.Model):
     trashed: Mapped[int] = mapped_column(sa.Integer)
     missing: Mapped[int] = mapped_column(sa.Integer)  # files not kept: failed or expired
     stored_bytes: Mapped[int] = mapped_column(sa.BigInteger)
+    cost_usd: Mapped[Decimal] = mapped_column(ExactAmount)  # live items' summed cost
+    credits: Mapped[Decimal] = mapped_column(ExactAmount)
+
+
+class Collection(db.Model):
+    """A named set of an owner's items: manual (its members are collection_items rows) or,
+    when `search` is set, smart (the saved filter arguments of a history view, applied live).
+    """
+
+    __tablename__ = "collections"
+    __table_args__ = (
+        sa.PrimaryKeyConstraint("owner_id", "id", name="pk_collections"),
+        # The name normalised and casefolded (services/collections.name_key): one per owner.
+        sa.UniqueConstraint("owner_id", "name_key", name="uq_collections_owner_name"),
+    )
+
+    owner_id: Mapped[uuid.UUID] = mapped_column(sa.Uuid)
+    id: Mapped[uuid.UUID] = mapped_column(sa.Uuid, default=uuid.uuid4)
+    name: Mapped[str] = mapped_column(sa.String(120))
+    name_key: Mapped[str] = mapped_column(sa.String(120))
+    description: Mapped[str] = mapped_column(sa.Text, default="", server_default="")
+    # A chosen cover (an item of the owner); no foreign key: a cover that is trashed,
+    # destroyed or no longer in the collection is not shown, the newest item is.
+    cover_id: Mapped[uuid.UUID | None] = mapped_column(sa.Uuid)
+    # Smart collections: the URL arguments of the filters (MediaFilters.params); else NULL.
+    search: Mapped[dict[str, Any] | None] = mapped_column(settings_json)
+    created_at: Mapped[datetime] = _created_at()
+    updated_at: Mapped[datetime] = _created_at()
+
+
+class CollectionItem(db.Model):
+    """One item in one manual collection; gone with either (ON DELETE CASCADE)."""
+
+    __tablename__ = "collection_items"
+    __table_args__ = (
+        sa.PrimaryKeyConstraint(
+            "owner_id", "collection_id", "media_id", name="pk_collection_items"
+        ),
+        sa.ForeignKeyConstraint(
+            ["owner_id", "collection_id"],
+            ["collections.owner_id", "collections.id"],
+            name="fk_collection_items_collection",
+            ondelete="CASCADE",
+        ),
+        sa.ForeignKeyConstraint(
+            ["owner_id", "media_id"],
+            ["generated_media.owner_id", "generated_media.id"],
+            name="fk_collection_items_media",
+            ondelete="CASCADE",
+        ),
+        sa.Index("ix_collection_items_media", "owner_id", "media_id"),
+    )
+
+    owner_id: Mapped[uuid.UUID] = mapped_column(sa.Uuid)
+    collection_id: Mapped[uuid.UUID] = mapped_column(sa.Uuid)
+    media_id: Mapped[uuid.UUID] = mapped_column(sa.Uuid)
+    added_at: Mapped[datetime] = _created_at()
 
 
 # The tables whose every statement must name an owner (tests/test_owner_scoping.py checks it).
@@ -344,4 +455,6 @@ OWNER_SCOPED_TABLES = (
     Session.__tablename__,
     StatsByDay.__tablename__,
     StatsByModel.__tablename__,
+    Collection.__tablename__,
+    CollectionItem.__tablename__,
 )

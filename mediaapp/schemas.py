@@ -5,9 +5,12 @@ import functools
 import hashlib
 import json
 import math
+import unicodedata
+import uuid
 from collections.abc import Callable
 from dataclasses import asdict, dataclass
 from datetime import UTC, date, datetime
+from decimal import Decimal
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -28,6 +31,10 @@ from .dates import BOUNDS_TEXT, EARLIEST, EARLIEST_DAY, LATEST, LATEST_DAY
 from .errors import UnsupportedMediaType, ValidationFailed
 
 SETTINGS_MAX_BYTES = 16 * 1024
+# The most one generation may cost (USD) or take in credits, and the longest it may run: far
+# past any real generation, and small enough that sums stay exact (models.ExactAmount).
+AMOUNT_MAX = 1_000_000
+DURATION_MAX_MS = 2**31 - 1
 SETTINGS_MAX_DEPTH = 16
 # How deeply a request's JSON may nest; far more than any of its schemas needs.
 JSON_MAX_DEPTH = 64
@@ -68,6 +75,31 @@ class StrictNumber(fields.Field):
         if isinstance(value, float) and not math.isfinite(value):
             raise ValidationError("Must be a finite number.")
         return value
+
+
+class Amount(StrictNumber):
+    """A JSON number kept as the exact decimal it was written as (0.1 stays 0.1, not the
+    nearest float), to AMOUNT_SCALE decimal places; ≥ 0 and at most AMOUNT_MAX."""
+
+    def __init__(self, **kwargs):
+        super().__init__(validate=validate.Range(min=0, max=AMOUNT_MAX), **kwargs)
+
+    def _deserialize(self, value, attr, data, **kwargs):
+        number = super()._deserialize(value, attr, data, **kwargs)
+        # repr() is the shortest text that reads back as the same float: what was sent.
+        return Decimal(repr(number)) if isinstance(number, float) else Decimal(number)
+
+
+class StrictInteger(StrictNumber):
+    """A JSON whole number (not a bool, not 2.5, not "2")."""
+
+    def _deserialize(self, value, attr, data, **kwargs):
+        number = super()._deserialize(value, attr, data, **kwargs)
+        if isinstance(number, float):
+            if not number.is_integer():
+                raise ValidationError("Must be a whole number.")
+            number = int(number)
+        return number
 
 
 class StrictBoolean(fields.Field):
@@ -263,6 +295,31 @@ class SaveMediaSchema(BaseSchema):
         metadata=MEDIA_URL_DOC,
     )
 
+    provider = CleanString(
+        allow_none=True,
+        load_default=None,
+        validate=validate.Length(min=1, max=64),
+        metadata={"description": "Who ran the generation, e.g. replicate, fal, openai."},
+    )
+    cost_usd = Amount(
+        data_key="costUsd",
+        allow_none=True,
+        load_default=None,
+        metadata={"description": "What the generation cost in US dollars; kept exactly."},
+    )
+    credits = Amount(
+        allow_none=True,
+        load_default=None,
+        metadata={"description": "What it cost in the provider's credits; kept exactly."},
+    )
+    duration_ms = StrictInteger(
+        data_key="durationMs",
+        allow_none=True,
+        load_default=None,
+        validate=validate.Range(min=0, max=DURATION_MAX_MS),
+        metadata={"description": "How long the generation ran, in milliseconds."},
+    )
+
     @validates_schema(skip_on_field_errors=False)
     def validate_settings(self, data: dict, **kwargs) -> None:
         settings = data.get("settings")
@@ -297,6 +354,11 @@ def _filter(field: fields.Field, label: str, chip: Callable[[Any], str] | None =
 # The longest search text: each character more is more trigrams for the index to intersect
 # and a longer pattern to recheck on every candidate row (the gallery's box says the same).
 SEARCH_MAX = 200
+# variantOf: a stack key (variants.py: 32 lowercase hex digits) or an item's dashed UUID.
+_HEX = "[0-9a-fA-F]"
+VARIANT_OF_PATTERN = (
+    rf"^(?:[0-9a-f]{{32}}|{_HEX}{{8}}-{_HEX}{{4}}-{_HEX}{{4}}-{_HEX}{{4}}-{_HEX}{{12}})$"
+)
 
 
 class MediaFiltersSchema(BaseSchema):
@@ -337,6 +399,44 @@ class MediaFiltersSchema(BaseSchema):
         fields.String(load_default=None, validate=validate.OneOf(("missing",))),
         "Archive",
         lambda _: "Files not kept",
+    )
+    # Only the items of one of the owner's collections (a smart one: its saved search). The
+    # collection page names it, so it has no chip.
+    collection = _filter(
+        fields.UUID(
+            load_default=None, metadata={"description": "The id of one of the owner's collections."}
+        ),
+        "Collection",
+    )
+    # A grouping rather than a narrowing, but it combines with every filter (they choose the
+    # members before the grouping), keeps its cursors apart and lives in the same URLs, so it
+    # is declared with them; a toggle, like sort, so it has no chip.
+    stack = _filter(
+        fields.String(
+            load_default=None,
+            validate=validate.OneOf(("variants",)),
+            metadata={
+                "description": "`variants`: one entry per variant stack (items that differ "
+                "only by seed), its newest matching item with `stackKey` and `stackCount`."
+            },
+        ),
+        "Stacks",
+    )
+    variant = _filter(
+        CleanString(
+            data_key="variantOf",
+            load_default=None,
+            validate=validate.Regexp(
+                VARIANT_OF_PATTERN,
+                error="Must be a stack key (32 hex digits) or an item's id (a dashed UUID).",
+            ),
+            metadata={
+                "description": "Only the members of one variant stack: its `stackKey`, or the "
+                "id of any of its items."
+            },
+        ),
+        "Variants of",
+        lambda _: "Variants of one item",
     )
 
     @validates_schema
@@ -407,6 +507,10 @@ class MediaFilters:
     sort: str = "newest"
     # "missing": only records whose file mediaapp could not keep (failed or expired).
     archive: str | None = None
+    collection: uuid.UUID | None = None
+    # "variants": one entry per variant stack; variant: one stack's members (key or item id).
+    stack: str | None = None
+    variant: str | None = None
     trashed: bool = False
 
     def fingerprint(self) -> str:
@@ -504,11 +608,27 @@ class BulkActionSchema(BaseSchema):
     ids = fields.List(fields.UUID(), required=True, validate=validate.Length(min=1, max=500))
 
 
+class ZipSelectionSchema(BaseSchema):
+    """Up to 500 records to download as one zip (the bulk toolbar's selection)."""
+
+    ids = fields.List(fields.UUID(), required=True, validate=validate.Length(min=1, max=500))
+
+
+class ZipArgsSchema(MediaFiltersSchema):
+    """The history to download as a zip: the list filters, and which part of 1,000 items."""
+
+    part = fields.Integer(
+        load_default=1,
+        validate=validate.Range(min=1, max=10_000),
+        metadata={"description": "1 for the first 1,000 matching items, 2 for the next..."},
+    )
+
+
 class PruneSchema(MediaFiltersSchema):
     """Trash everything except favorites, optionally of one type or within dates."""
 
     class Meta:
-        exclude = ("q", "model", "favorite", "sort", "archive")
+        exclude = ("q", "model", "favorite", "sort", "archive", "stack", "variant")
 
     confirm = StrictBoolean(
         required=True,
@@ -526,6 +646,101 @@ class CreateShareSchema(BaseSchema):
         validate=validate.Range(min=1, max=3650),
     )
     hide_prompt = StrictBoolean(data_key="hidePrompt", load_default=False)
+
+
+# Collections (services/collections.py): their names, descriptions and selections.
+COLLECTION_NAME_MAX = 100
+COLLECTION_DESCRIPTION_MAX = 2000
+COLLECTION_SELECTION_MAX = 500
+# What the unique key of a name may take once normalised (NFKC can lengthen a name).
+COLLECTION_NAME_KEY_MAX = 120
+
+
+def collection_name_key(name: str) -> str:
+    """What makes two collection names the same: "Cats", "cats" and "ＣＡＴＳ" are one name."""
+    return unicodedata.normalize("NFKC", name).casefold().strip()
+
+
+def _validate_collection_name(name: str) -> None:
+    if not name.strip():
+        raise ValidationError("Give the collection a name.")
+    if len(collection_name_key(name)) > COLLECTION_NAME_KEY_MAX:
+        raise ValidationError("Use a shorter name.")
+
+
+def _collection_name(**kwargs) -> CleanString:
+    return CleanString(
+        validate=[
+            validate.Length(
+                min=1, max=COLLECTION_NAME_MAX, error="Use 1 to {max} characters for the name."
+            ),
+            _validate_collection_name,
+        ],
+        **kwargs,
+    )
+
+
+def _collection_description(**kwargs) -> CleanString:
+    return CleanString(
+        validate=validate.Length(
+            max=COLLECTION_DESCRIPTION_MAX, error="Use at most {max} characters."
+        ),
+        **kwargs,
+    )
+
+
+def _saved_search(**kwargs) -> fields.Nested:
+    return fields.Nested(
+        MediaFiltersSchema,
+        metadata={
+            "description": "The filters of the list API (`q`, `type`, `model`, `favorite`, "
+            "`from`, `to`, `sort`, …, as GET /api/media/list takes them): a smart collection "
+            "holds what they find, live. `collection` may name a manual collection."
+        },
+        **kwargs,
+    )
+
+
+class CreateCollectionSchema(BaseSchema):
+    """A new collection: manual, or smart when it carries a search."""
+
+    name = _collection_name(required=True)
+    description = _collection_description(load_default="")
+    search = _saved_search(load_default=None, allow_none=True)
+
+
+class UpdateCollectionSchema(BaseSchema):
+    """What may change of a collection; at least one field. `coverId` null: the newest item."""
+
+    name = _collection_name()
+    description = _collection_description()
+    cover_id = fields.UUID(
+        data_key="coverId",
+        allow_none=True,
+        metadata={"description": "A live item of yours; null shows the newest item."},
+    )
+    search = _saved_search()
+
+    @validates_schema
+    def something_to_change(self, data: dict, **kwargs) -> None:
+        if not data:
+            raise ValidationError(
+                "Send at least one of name, description, coverId or search.", "_schema"
+            )
+
+
+class CollectionItemsSchema(BaseSchema):
+    """Items to add to a collection or take out of it: one, or a selection."""
+
+    ids = fields.List(
+        fields.UUID(),
+        required=True,
+        validate=validate.Length(
+            min=1,
+            max=COLLECTION_SELECTION_MAX,
+            error="Send 1 to {max} ids at a time.",
+        ),
+    )
 
 
 class UploadMetadataSchema(SaveMediaSchema):
@@ -717,7 +932,8 @@ class OfTheRecord(fields.Nested):
 class MediaSchema(Schema):
     """A media record on the wire. The guest session digest is never sent.
 
-    Every key is always present (null where allowed); media_to_wire builds the same dict.
+    Every required key is always present (null where allowed); media_to_wire builds the same
+    dict. A grouped list (?stack=variants) adds stackKey and stackCount (stack_to_wire).
     """
 
     id = fields.UUID(required=True)
@@ -740,6 +956,30 @@ class MediaSchema(Schema):
         metadata={"description": "When it was moved to the trash; null when live."},
     )
     archive = OfTheRecord(ArchiveSchema, required=True)
+    provider = fields.String(required=True, allow_none=True)
+    cost_usd = fields.Float(
+        required=True,
+        data_key="costUsd",
+        allow_none=True,
+        metadata={"description": "What it cost in US dollars (stored as an exact decimal)."},
+    )
+    credits = fields.Float(required=True, allow_none=True)
+    duration_ms = fields.Integer(
+        required=True,
+        data_key="durationMs",
+        allow_none=True,
+        metadata={"description": "How long the generation ran (ms), as the generator said."},
+    )
+    # Only in the answers of ?stack=variants (stack_to_wire).
+    stack_key = fields.String(
+        data_key="stackKey",
+        metadata={"description": "The item's variant stack (for `variantOf`); grouped lists."},
+    )
+    stack_count = fields.Integer(
+        data_key="stackCount",
+        validate=validate.Range(min=1),
+        metadata={"description": "How many items matching the filters the stack holds."},
+    )
 
 
 class PaginationSchema(Schema):
@@ -772,7 +1012,25 @@ def media_to_wire(m: Any) -> dict:
         "favorite": bool(m.favorite),
         "deletedAt": iso_utc(m.deleted_at) if m.deleted_at else None,
         "archive": archive_to_wire(m),
+        "provider": m.provider,
+        "costUsd": amount_to_wire(m.cost_usd),
+        "credits": amount_to_wire(m.credits),
+        "durationMs": m.duration_ms,
     }
+
+
+def amount_to_wire(value: Decimal | None) -> int | float | None:
+    """An exact amount as a JSON number: the float whose shortest text is the decimal's (so
+    0.1 is written 0.1), or an int when it is whole."""
+    if value is None:
+        return None
+    value = Decimal(value).normalize()
+    return int(value) if value == value.to_integral_value() else float(value)
+
+
+def stack_to_wire(m: Any) -> dict:
+    """A stack's entry in a grouped list: its newest matching item, its key and its size."""
+    return {**media_to_wire(m), "stackKey": m.variant_key, "stackCount": m.stack_count}
 
 
 def archive_to_wire(m: Any) -> dict:

@@ -129,6 +129,8 @@ TABLES = (
     "blobs",
     "share_tokens",
     "share_links",
+    "collection_items",
+    "collections",
     "generated_media",
     "guests",
     "sessions",

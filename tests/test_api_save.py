@@ -25,6 +25,11 @@ WIRE_FIELDS = {
     "favorite",
     "deletedAt",
     "archive",  # the copy mediaapp keeps (issue 8); the seed's fields above are unchanged
+    # What the generation cost (issue 10), null unless the generator says.
+    "provider",
+    "costUsd",
+    "credits",
+    "durationMs",
 }
 
 

@@ -46,7 +46,10 @@ OPERATIONS = {
 def _url(path: str) -> str:
     some_id = str(uuid.uuid4())
     return (
-        path.replace("{media_id}", some_id).replace("{share_id}", some_id).replace("{token}", "t")
+        path.replace("{media_id}", some_id)
+        .replace("{share_id}", some_id)
+        .replace("{collection_id}", some_id)
+        .replace("{token}", "t")
     )
 
 
@@ -57,7 +60,8 @@ VALID = {
         "data": {"file": (str(UPLOAD), "fox.png"), "metadata": json.dumps(image_payload())},
         "content_type": "multipart/form-data",
     },
-    ("get", "/api/media/list"): {},
+    # An unknown collection: the list's only 404.
+    ("get", "/api/media/list"): {"query_string": {"collection": str(uuid.uuid4())}},
     ("get", "/api/media/models"): {},
     ("get", "/api/media/{media_id}/file"): {},
     ("get", "/api/media/{media_id}/thumbnail"): {},
@@ -74,6 +78,8 @@ VALID = {
     ("post", "/api/media/bulk"): {"json": {"action": "delete", "ids": [str(uuid.uuid4())]}},
     ("post", "/api/media/prune"): {"json": {"confirm": True}},
     ("get", "/api/media/export"): {},
+    ("get", "/api/media/zip"): {},
+    ("post", "/api/media/zip"): {"json": {"ids": [str(uuid.uuid4())]}},
     ("post", "/api/media/import"): {"json": {"items": [image_payload()]}},
     ("get", "/api/media/stats"): {},
     ("get", "/api/shares"): {},
@@ -91,6 +97,16 @@ VALID = {
     ("delete", "/api/auth/account"): {"json": {"password": CREDS["password"]}},
     ("post", "/api/auth/start-over"): {},
     ("get", "/api/openapi.json"): {},
+    ("get", "/api/collections"): {},
+    ("post", "/api/collections"): {"json": {"name": "Statuses"}},
+    ("get", "/api/collections/{collection_id}"): {},
+    ("patch", "/api/collections/{collection_id}"): {"json": {"name": "Renamed"}},
+    ("delete", "/api/collections/{collection_id}"): {},
+    ("post", "/api/collections/{collection_id}/items"): {"json": {"ids": [str(uuid.uuid4())]}},
+    ("post", "/api/collections/{collection_id}/items/remove"): {
+        "json": {"ids": [str(uuid.uuid4())]}
+    },
+    ("get", "/api/media/{media_id}/collections"): {},
 }
 
 # Input each operation that documents 400 refuses.
@@ -109,11 +125,19 @@ INVALID = {
     ("post", "/api/media/bulk"): {"json": {"action": "explode", "ids": []}},
     ("post", "/api/media/prune"): {"json": {"confirm": False}},
     ("post", "/api/media/import"): {"json": {"items": []}},
+    ("get", "/api/media/zip"): {"query_string": {"part": 0}},
+    ("post", "/api/media/zip"): {"json": {"ids": []}},
     ("post", "/api/auth/register"): {"json": {**CREDS, "password": "short"}},
     ("post", "/api/auth/login"): {"json": {"email": "not-an-email", "password": "x"}},
     ("post", "/api/auth/email"): {"json": {"email": "not-an-email", "password": "x"}},
     ("post", "/api/auth/password"): {"json": {"currentPassword": "x", "newPassword": "12345678"}},
     ("delete", "/api/auth/account"): {"json": {}},
+    ("post", "/api/collections"): {"json": {"name": "   "}},
+    ("patch", "/api/collections/{collection_id}"): {"json": {}},
+    ("post", "/api/collections/{collection_id}/items"): {"json": {"ids": []}},
+    ("post", "/api/collections/{collection_id}/items/remove"): {
+        "json": {"ids": [str(uuid.uuid4())] * 501}
+    },
 }
 
 
@@ -267,6 +291,35 @@ def _upload_request(request_id: str | None = None) -> dict:
     }
 
 
+# One collection of each kind, made before the request, at fixed ids' places in the URL.
+_COLLECTIONS: dict[str, str] = {}
+
+
+def _collections_made(app, client, monkeypatch) -> None:
+    made = client.post("/api/collections", json={"name": "Taken"}).get_json()["data"]
+    smart = client.post("/api/collections", json={"name": "Smart", "search": {"q": "fox"}})
+    _COLLECTIONS.update(manual=made["id"], smart=smart.get_json()["data"]["id"])
+
+
+class _InCollection(dict):
+    """A request table whose URL names the collection _collections_made made (by kind)."""
+
+    def __init__(self, key, kind: str, **request):
+        super().__init__()
+        self.key, self.kind, self.request = key, kind, request
+
+    def __getitem__(self, key):
+        url = "/api" + self.key[1].removeprefix("/api").replace(
+            "{collection_id}", _COLLECTIONS[self.kind]
+        )
+        return {"url": url, **self.request}
+
+
+_PATCH = ("patch", "/api/collections/{collection_id}")
+_ADD = ("post", "/api/collections/{collection_id}/items")
+_REMOVE = ("post", "/api/collections/{collection_id}/items/remove")
+_SOME_IDS = {"json": {"ids": [str(uuid.uuid4())]}}
+
 # (operation, status): (the state that makes it happen, the request, the code it answers)
 STATEFUL_ERRORS = {
     (("post", "/api/media/save"), 401): (_account_deleted_meanwhile, VALID, "unauthorized"),
@@ -294,6 +347,22 @@ STATEFUL_ERRORS = {
         "email_taken",
     ),
     (("post", "/api/auth/start-over"), 409): (_signed_in, VALID, "signed_in"),
+    (("post", "/api/collections"), 409): (
+        _collections_made,
+        {("post", "/api/collections"): {"json": {"name": "TAKEN"}}},
+        "name_taken",
+    ),
+    (_PATCH, 409): (
+        _collections_made,
+        _InCollection(_PATCH, "manual", json={"search": {"q": "owl"}}),
+        "not_smart",
+    ),
+    (_ADD, 409): (_collections_made, _InCollection(_ADD, "smart", **_SOME_IDS), "smart_collection"),
+    (_REMOVE, 409): (
+        _collections_made,
+        _InCollection(_REMOVE, "smart", **_SOME_IDS),
+        "smart_collection",
+    ),
 }
 
 

@@ -149,3 +149,30 @@ def test_the_legend_leaves_out_levels_a_small_peak_cannot_reach():
         {"level": 4, "text": "2 items"},
     ]
     assert {charts.level_of(n, 2) for n in (1, 2)} == {2, 4}
+
+
+def test_the_stats_page_shows_the_spend_in_total_by_model_and_by_day(client):
+    now = datetime.now(UTC)
+    items = [
+        image_payload(model="flux", costUsd=0.5, createdAt=now.isoformat()),
+        image_payload(model="flux", costUsd=0.0023, createdAt=now.isoformat()),
+        video_payload(model="veo", costUsd=2, credits=3, createdAt=now.isoformat()),
+    ]
+    client.post("/api/media/import", json={"items": items})
+
+    html = client.get("/stats").get_data(as_text=True)
+
+    assert re.search(r'id="spend-total">\$2\.50 and 3 credits<', html)
+    assert re.findall(r'class="spend-model-value">([^<]+)<', html) == [
+        "$2.00 and 3 credits",
+        "$0.50",
+    ]
+    assert f"$2.50 and 3 credits on {charts.day_label(now.date())}" in html
+
+
+def test_the_stats_page_says_how_to_record_costs_when_there_are_none(client):
+    save(client)
+
+    html = client.get("/stats").get_data(as_text=True)
+
+    assert "No costs yet" in html and "spend-days" not in html

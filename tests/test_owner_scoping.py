@@ -6,6 +6,7 @@ table it names (and an INSERT must set owner_id), as a distributed PostgreSQL ro
 statement to one owner's shard needs. The exceptions are named below.
 """
 
+import io
 import re
 from contextlib import contextmanager
 
@@ -91,7 +92,38 @@ def ok(response, *statuses):
     return response
 
 
+def zip_part(body: bytes) -> dict:
+    return {"file": (io.BytesIO(body), "history.zip")}
+
+
 PASSWORD, NEW_PASSWORD = "tour of the owners", "another tour password"
+
+
+def collection_tour(app, guest, ids: list[str]) -> None:
+    """Collections through the API: made, filled, listed, changed, a smart one, emptied."""
+    made = ok(guest.post("/api/collections", json={"name": "Tour"}), 201).get_json()["data"]
+    cid = made["id"]
+    ok(guest.post(f"/api/collections/{cid}/items", json={"ids": ids[:3]}))
+    ok(guest.post(f"/api/collections/{cid}/items", json={"ids": ids[:1]}))
+    ok(guest.post(f"/api/collections/{cid}/items/remove", json={"ids": ids[2:3]}))
+    smart = ok(
+        guest.post(
+            "/api/collections",
+            json={"name": "Tour owls", "search": {"q": "owl", "collection": cid}},
+        ),
+        201,
+    ).get_json()["data"]
+    ok(guest.patch(f"/api/collections/{cid}", json={"name": "Tour!", "coverId": ids[0]}))
+    ok(guest.patch(f"/api/collections/{smart['id']}", json={"search": {"q": "owl"}}))
+    ok(guest.get("/api/collections"))
+    ok(guest.get(f"/api/collections/{cid}"))
+    ok(guest.get(f"/api/media/{ids[0]}/collections"))
+    page = ok(guest.get(f"/api/media/list?collection={cid}&limit=1")).get_json()
+    cursor = page["pagination"]["nextCursor"]
+    ok(guest.get(f"/api/media/list?collection={cid}&limit=1&cursor={cursor}"))
+    ok(guest.get(f"/api/media/list?collection={smart['id']}&type=image"))
+    spare = ok(guest.post("/api/collections", json={"name": "Spare"}), 201).get_json()["data"]
+    ok(guest.delete(f"/api/collections/{spare['id']}"))
 
 
 def tour(app, runner) -> None:
@@ -107,7 +139,12 @@ def tour(app, runner) -> None:
     page = ok(guest.get("/api/media/list?limit=2")).get_json()
     ok(guest.get(f"/api/media/list?limit=2&cursor={page['pagination']['nextCursor']}"))
     ok(guest.get("/api/media/list?q=owl&type=image&favorite=false&from=2020-01-01"))
+    stacks = ok(guest.get("/api/media/list?stack=variants&limit=1")).get_json()
+    ok(guest.get(f"/api/media/list?stack=variants&cursor={stacks['pagination']['nextCursor']}"))
+    ok(guest.get(f"/api/media/list?variantOf={first['id']}&favorite=false"))
+    ok(guest.get(f"/api/media/list?variantOf={stacks['data'][0]['stackKey']}"))
     ok(guest.get("/api/media/models"))
+    collection_tour(app, guest, [first["id"], *[m["data"]["id"] for m in more]])
     ok(guest.get(f"/api/media/{first['id']}"))
     ok(guest.patch(f"/api/media/{first['id']}", json={"favorite": True}))
     ok(guest.delete(f"/api/media/{video['id']}"))
@@ -155,6 +192,15 @@ def tour(app, runner) -> None:
     # A guest registers (adopting its history), imports an export, logs out.
     ok(guest.post("/api/auth/register", json={"email": "a@example.com", "password": PASSWORD}), 201)
     ok(guest.post("/api/media/import", json={"items": exported}))
+    # Zips of the history and of a selection (with the demo's stored files), imported back.
+    zipped = ok(guest.get("/api/media/zip?type=image")).data
+    ok(guest.get("/download.zip"))
+    some = [m["id"] for m in ok(guest.get("/api/media/list?limit=3")).get_json()["data"]]
+    ok(guest.post("/api/media/zip", json={"ids": some}))
+    ok(guest.post("/media/zip", data={"ids": some}))
+    as_zip = {"content_type": "multipart/form-data"}
+    ok(app.test_client().post("/api/media/import", data=zip_part(zipped), **as_zip))
+    ok(guest.post("/import", data=zip_part(zipped), **as_zip))
     ok(guest.post("/api/media/prune", json={"confirm": True}))
     ok(guest.post("/api/media/trash/empty"))
     ok(guest.post("/api/auth/logout"))

@@ -71,6 +71,8 @@ def test_scripts_load_deferred_in_the_agreed_order(client):
         "/static/js/notices.js",
         "/static/js/local-import.js",  # the gallery only, after the cache it builds on
         "/static/js/card-grid.js",  # the gallery (and the 503 page's cached cards) only
+        "/static/js/stacks.js",  # the gallery only: a variant stack's card expands in place
+        "/static/js/zip-download.js",  # the gallery only: "Download zip" with progress
     ]
 
 

@@ -62,4 +62,4 @@ BODY_ERRORS = (413, 415)
 NOT_FOUND_OR_TRASHED = "No such live record for this owner (code not_found)."
 
 
-from . import auth, files, media, openapi, shares, transfer  # noqa: E402,F401  (routes register on bp)
+from . import auth, collections, files, media, openapi, shares, transfer  # noqa: E402,F401  (routes register on bp)

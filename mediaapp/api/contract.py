@@ -41,6 +41,7 @@ RETRY_AFTER = frozenset({429, 503})
 PATH_PARAMETERS = {
     "media_id": {"type": "string", "format": "uuid"},
     "share_id": {"type": "string", "format": "uuid"},
+    "collection_id": {"type": "string", "format": "uuid"},
     "token": {"type": "string", "pattern": f"^{SHARE_TOKEN_PATTERN}$"},
 }
 
@@ -59,6 +60,8 @@ class Operation:
     body_type: str = "application/json"
     # How the parts of a multipart body are encoded (OpenAPI `encoding`), by part name.
     body_encoding: Mapping[str, dict] = dataclasses.field(default_factory=dict)
+    # Other media types the body may come in, each with its schema (an import takes a zip).
+    other_bodies: Mapping[str, SchemaLike] = dataclasses.field(default_factory=dict)
     # The media types of the success answers (a file route answers images and videos).
     response_types: tuple[str, ...] = ("application/json",)
     # OpenAPI links by success status: what a client (or a stateful fuzzer) can do next with
@@ -77,6 +80,7 @@ def operation(
     description: str | None = None,
     body_type: str = "application/json",
     body_encoding: Mapping[str, dict] | None = None,
+    other_bodies: Mapping[str, SchemaLike] | None = None,
     response_types: tuple[str, ...] = ("application/json",),
     links: Mapping[int, Mapping[str, dict]] | None = None,
 ) -> Callable:
@@ -100,6 +104,7 @@ def operation(
         description=description,
         body_type=body_type,
         body_encoding=dict(body_encoding or {}),
+        other_bodies=dict(other_bodies or {}),
         response_types=response_types,
         links=dict(links or {}),
     )
@@ -305,6 +310,65 @@ class SharedMediaSchema(Schema):
     )
 
 
+class CollectionSchema(Schema):
+    id = fields.UUID(required=True)
+    name = fields.String(required=True)
+    description = fields.String(required=True)
+    smart = fields.Boolean(
+        required=True, metadata={"description": "Whether it holds what a saved search finds."}
+    )
+    search = fields.Dict(
+        keys=fields.String(),
+        values=fields.String(),
+        required=True,
+        allow_none=True,
+        metadata={
+            "description": "A smart collection's filters as list-API arguments; null when manual."
+        },
+    )
+    count = _count("Live items in it now (the trash left out).")
+    cover_id = fields.UUID(
+        required=True,
+        data_key="coverId",
+        allow_none=True,
+        metadata={"description": "The chosen cover, or null for the newest item."},
+    )
+    cover = fields.Nested(
+        MediaSchema,
+        required=True,
+        allow_none=True,
+        metadata={
+            "description": "The item to show for it: the chosen cover while it is live and in "
+            "the collection, else the newest item; null when empty. Its `archive.thumbnailUrl` "
+            "(or `url`) is the picture."
+        },
+    )
+    url = fields.String(
+        required=True, metadata={"description": "Its items: GET /api/media/list?collection=…"}
+    )
+    created_at = fields.String(required=True, data_key="createdAt")
+    updated_at = fields.String(required=True, data_key="updatedAt")
+
+
+class CollectionRefSchema(Schema):
+    id = fields.UUID(required=True)
+    name = fields.String(required=True)
+    smart = fields.Boolean(required=True)
+
+
+class CollectionChangeSchema(Schema):
+    collection = fields.UUID(required=True)
+    changed = fields.List(
+        fields.UUID(), required=True, metadata={"description": "Ids added (or removed)."}
+    )
+    unchanged = fields.List(
+        fields.UUID(),
+        required=True,
+        metadata={"description": "Ids already in it (or, for a removal, not in it)."},
+    )
+    count = _count("Live items in it afterwards.")
+
+
 IMPORT_STATUSES = ("imported", "duplicate", "rejected")
 
 
@@ -320,6 +384,10 @@ class ImportSummarySchema(Schema):
     duplicate = _count("Items already there, unchanged.")
     rejected = _count("Items refused; see their results.")
     results = fields.List(fields.Nested(ImportResultSchema), required=True)
+    files = fields.Integer(
+        validate=validate.Range(min=0),
+        metadata={"description": "Files restored from the zip (a zip import only)."},
+    )
 
 
 class ByTypeSchema(Schema):
@@ -330,6 +398,43 @@ class ByTypeSchema(Schema):
 class DayCountSchema(Schema):
     date = fields.Date(required=True)
     count = _count("Items created that UTC day.")
+
+
+def _amount(description: str, **kwargs) -> fields.Float:
+    return fields.Float(
+        required=True,
+        **kwargs,
+        validate=validate.Range(min=0),
+        metadata={"description": description + " Summed exactly from stored decimals."},
+    )
+
+
+class SpendSchema(Schema):
+    cost_usd = _amount("US dollars.", data_key="costUsd")
+    credits = _amount("Provider credits.")
+
+
+class ModelSpendSchema(SpendSchema):
+    model = fields.String(required=True)
+
+
+class DaySpendSchema(SpendSchema):
+    date = fields.Date(required=True)
+
+
+class SpendTotalsSchema(SpendSchema):
+    by_model = fields.List(
+        fields.Nested(ModelSpendSchema),
+        required=True,
+        data_key="byModel",
+        metadata={"description": "Up to ten models with any cost, most dollars first."},
+    )
+    by_day = fields.List(
+        fields.Nested(DaySpendSchema),
+        required=True,
+        data_key="byDay",
+        metadata={"description": "The days of the last 365 with any cost, oldest first."},
+    )
 
 
 class StatsSchema(Schema):
@@ -356,6 +461,13 @@ class StatsSchema(Schema):
     )
     favorites = _count("Live favorites.")
     trash = _count("Items in the trash.")
+    spend = fields.Nested(
+        SpendTotalsSchema,
+        required=True,
+        metadata={
+            "description": "What the live items cost, as their saves said (costUsd, credits)."
+        },
+    )
 
 
 def _list_of(schema: type[Schema]) -> fields.List:
@@ -381,6 +493,17 @@ RevokedEnvelope = envelope_schema("RevokedEnvelope", fields.Nested(RevokedSchema
 SharedEnvelope = envelope_schema("SharedEnvelope", fields.Nested(SharedMediaSchema, required=True))
 ImportEnvelope = envelope_schema(
     "ImportEnvelope", fields.Nested(ImportSummarySchema, required=True)
+)
+CollectionEnvelope = envelope_schema(
+    "CollectionEnvelope", fields.Nested(CollectionSchema, required=True)
+)
+CollectionList = envelope_schema("CollectionList", _list_of(CollectionSchema))
+CollectionRefList = envelope_schema("CollectionRefList", _list_of(CollectionRefSchema))
+CollectionRefEnvelope = envelope_schema(
+    "CollectionRefEnvelope", fields.Nested(CollectionRefSchema, required=True)
+)
+CollectionChangeEnvelope = envelope_schema(
+    "CollectionChangeEnvelope", fields.Nested(CollectionChangeSchema, required=True)
 )
 StatsEnvelope = envelope_schema("StatsEnvelope", fields.Nested(StatsSchema, required=True))
 SignedInEnvelope = envelope_schema("SignedInEnvelope", fields.Nested(SignedInSchema, required=True))

@@ -20,6 +20,7 @@ from ..schemas import (
     json_object,
     loads_object,
     media_to_wire,
+    stack_to_wire,
 )
 from ..services import archive
 from ..services import media as media_service
@@ -44,9 +45,9 @@ NOT_FOUND_TO_DELETE = (
 )
 
 
-def page_envelope(page: media_service.Page, **extra):
+def page_envelope(page: media_service.Page, *, to_wire=media_to_wire, **extra):
     return envelope(
-        [media_to_wire(row) for row in page.items],
+        [to_wire(row) for row in page.items],
         pagination={
             "limit": page.limit,
             "offset": page.offset,
@@ -155,14 +156,25 @@ def upload_media():
     "The owner's media, newest first, filtered and paged by offset or cursor.",
     query=ListMediaArgsSchema,
     responses={200: ("A page.", MediaPage)},
-    errors=(400, *MEDIA_ERRORS),
-    description="Send either `offset` or `cursor` (the last page's `nextCursor`), not both.",
+    errors=(
+        400,
+        (404, "`collection` names no collection of this owner (code not_found)."),
+        *MEDIA_ERRORS,
+    ),
+    description="Send either `offset` or `cursor` (the last page's `nextCursor`), not both. "
+    "`collection` keeps the items of one collection (a smart one: those its saved search "
+    "matches); it combines with every other filter and with the cursor. "
+    "`stack=variants` answers one entry per variant stack (items sharing prompt, model, type "
+    "and settings but the seed): its newest item matching the other filters, with `stackKey` "
+    "and `stackCount` (how many of its items match; trashed ones never count), paged by the "
+    "same cursor. `variantOf=<stackKey or item id>` lists one stack's items.",
 )
 @api_limit
 def list_media():
     args = ListMediaArgsSchema().load(request.args)
     filters = args.pop("filters")
-    return page_envelope(media_service.list_media(current_owner(), filters, **args))
+    page = media_service.list_media(current_owner(), filters, **args)
+    return page_envelope(page, to_wire=stack_to_wire if filters.stack else media_to_wire)
 
 
 @bp.get("/media/models")

@@ -101,7 +101,10 @@ def _operation_dict(rule: Rule, method: str, declared: Operation) -> dict:
             content["encoding"] = dict(declared.body_encoding)
         result["requestBody"] = {
             "required": declared.body_required,
-            "content": {declared.body_type: content},
+            "content": {
+                declared.body_type: content,
+                **{kind: {"schema": schema} for kind, schema in declared.other_bodies.items()},
+            },
         }
     return result
 

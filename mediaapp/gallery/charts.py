@@ -207,3 +207,113 @@ def bar_chart(by_model: list[dict[str, Any]]) -> BarChart:
             )
         )
     return BarChart(bars=bars, height=len(bars) * BAR_ROW)
+
+
+# --- spend ---------------------------------------------------------------------------------
+
+SPEND_DAYS = 30  # the daily columns show the last month
+COLUMN_WIDTH = 100 / SPEND_DAYS  # percent of the chart's width per day
+COLUMN_HEIGHT = 120
+
+
+def money(value: float | int) -> str:
+    """US dollars as people read them: "$2.50", "$1,234.00"; under a cent with its digits
+    ("$0.0023"), so a cheap generation does not read as free."""
+    if value and value < 0.01:
+        return f"${value:.6f}".rstrip("0")
+    return f"${value:,.2f}"
+
+
+def credits_text(value: float | int) -> str:
+    number = f"{value:,.4f}".rstrip("0").rstrip(".")
+    return f"{number} credit{'' if value == 1 else 's'}"
+
+
+def spend_text(cost_usd: float | int, credits: float | int) -> str:
+    """ "$2.50", "4 credits", "$2.50 and 4 credits" or "Nothing"."""
+    parts = [money(cost_usd)] if cost_usd else []
+    parts += [credits_text(credits)] if credits else []
+    return " and ".join(parts) or "Nothing"
+
+
+@dataclass(frozen=True)
+class SpendColumn:
+    x: float  # percent
+    y: int
+    height: int
+    date_text: str
+    text: str  # what it cost that day, for its <title> and the table
+
+
+@dataclass(frozen=True)
+class Spend:
+    total_text: str
+    has_any: bool
+    unit: str  # what the bars and the columns measure: "US dollars" or "credits"
+    bars: BarChart
+    columns: list[SpendColumn]
+    days_summary: str
+    column_width: float = COLUMN_WIDTH
+    chart_height: int = COLUMN_HEIGHT
+
+
+def spend(stats: dict[str, Any], *, today: date) -> Spend:
+    """The stats' `spend`: its total, bars per model and a column per day of the last 30,
+    measured in dollars, or in credits when no item has a dollar cost."""
+    numbers = stats["spend"]
+    in_dollars = bool(numbers["costUsd"]) or not numbers["credits"]
+    key = "costUsd" if in_dollars else "credits"
+    by_model = [m for m in numbers["byModel"] if m[key]]
+    peak = max((m[key] for m in by_model), default=0)
+    total = sum(m[key] for m in by_model)
+    bars = [
+        Bar(
+            model=item["model"],
+            label=item["model"]
+            if len(item["model"]) <= MODEL_LABEL_CHARS
+            else item["model"][: MODEL_LABEL_CHARS - 1] + "…",
+            count=0,
+            count_text=spend_text(item["costUsd"], item["credits"]),
+            percent=round(100 * item[key] / peak, 2) if peak else 0,
+            share=round(100 * item[key] / total, 1) if total else 0,
+            text_y=row * BAR_ROW + 15,
+            bar_y=row * BAR_ROW + 22,
+        )
+        for row, item in enumerate(by_model)
+    ]
+    first_day = today - timedelta(days=SPEND_DAYS - 1)
+    per_day = {d["date"]: d for d in numbers["byDay"]}
+    day_values = [
+        (first_day + timedelta(days=i), per_day.get((first_day + timedelta(days=i)).isoformat()))
+        for i in range(SPEND_DAYS)
+    ]
+    day_peak = max((d[key] for _, d in day_values if d), default=0)
+    columns = []
+    for i, (day, item) in enumerate(day_values):
+        value = item[key] if item else 0
+        height = round(COLUMN_HEIGHT * value / day_peak) if day_peak else 0
+        if value and height < 2:
+            height = 2  # a day with a cost stays visible
+        columns.append(
+            SpendColumn(
+                x=round(i * COLUMN_WIDTH, 3),
+                y=COLUMN_HEIGHT - height,
+                height=height,
+                date_text=day_label(day),
+                text=spend_text(item["costUsd"], item["credits"]) if item else "Nothing",
+            )
+        )
+    spent_days = [c for c in columns if c.height]
+    return Spend(
+        total_text=spend_text(numbers["costUsd"], numbers["credits"]),
+        has_any=bool(numbers["costUsd"] or numbers["credits"]),
+        unit="US dollars" if in_dollars else "credits",
+        bars=BarChart(bars=bars, height=len(bars) * BAR_ROW),
+        columns=columns,
+        days_summary=(
+            f"Costs on {len(spent_days)} of the last {SPEND_DAYS} days"
+            if spent_days
+            else f"No costs in the last {SPEND_DAYS} days"
+        )
+        + ", in UTC days.",
+    )

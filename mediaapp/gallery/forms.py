@@ -11,6 +11,7 @@ from ..schemas import (
     BulkActionSchema,
     CleanString,
     MediaFiltersSchema,
+    ZipArgsSchema,
     field_labels,
 )
 
@@ -30,6 +31,7 @@ FIELD_LABELS = {
     "ids": "Selection",
     "confirm": "Confirmation",
     "select": "Selection",
+    "part": "Part",
 }
 
 
@@ -69,7 +71,7 @@ class PruneScopeSchema(GalleryFiltersSchema):
     """The scope of "delete everything except favorites": a type, dates, or everything."""
 
     class Meta:
-        exclude = ("q", "model", "favorite", "sort", "archive")
+        exclude = ("q", "model", "favorite", "sort", "archive", "stack", "variant")
 
 
 class ConfirmPruneSchema(PruneScopeSchema):
@@ -165,3 +167,25 @@ def describe_problems(details: Mapping[str, Any]) -> str:
         label = FIELD_LABELS.get(field, field)
         parts.append(f"{label}: {' '.join(str(m) for m in messages)}")
     return " ".join(parts)
+
+
+class GalleryZipSchema(BaseSchema):
+    """The bulk toolbar's "Download zip": every ticked card (the filters ride along, unused)."""
+
+    ids = fields.List(
+        fields.UUID(),
+        load_default=list,
+        validate=[
+            validate.Length(min=1, error="Select at least one item first."),
+            validate.Length(max=BULK_MAX, error=f"Select at most {BULK_MAX} items at a time."),
+        ],
+    )
+
+    @pre_load
+    def every_ticked_box(self, data, **kwargs):
+        ids = data.getlist("ids") if hasattr(data, "getlist") else data.get("ids")
+        return {"ids": ids or []}
+
+
+class GalleryZipArgsSchema(GalleryFiltersSchema, ZipArgsSchema):
+    """The history's "Download zip" link: the view's filters and the part."""

@@ -16,6 +16,7 @@ from ..filters import current_viewer, media_sources
 from ..identity import Owner
 from ..schemas import MediaFilters
 from ..services import media as media_service
+from ..services import zips
 from .forms import describe_problems
 
 DEFAULT_PAGE_SIZE = 24
@@ -102,7 +103,15 @@ def summary(owner: Owner, view: GalleryView) -> dict[str, Any]:
     """What the results bar and the empty state show: the tab counts within the view's
     filters (so they agree with the matches), whether there is any history, curl examples."""
     counts = media_service.count_media(owner, view.filters)
-    return {"counts": counts, "matches": counts[view.tab or "all"], "examples": api_examples()}
+    matches = counts[view.tab or "all"]
+    return {
+        "counts": counts,
+        "matches": matches,
+        "examples": api_examples(),
+        # The zips the view downloads in (1,000 items each); counts stop past COUNT_CAP.
+        "zip_parts": list(range(1, zips.parts_of(min(matches, media_service.COUNT_CAP)) + 1)),
+        "zip_more": matches > media_service.COUNT_CAP,
+    }
 
 
 def cards_page(
@@ -112,6 +121,25 @@ def cards_page(
     page = media_service.list_media(owner, view.filters, limit=page_size(), cursor=cursor)
     entries, last_group = dated_entries(page.items, previous=group, now=datetime.now(UTC))
     return {"page": page, "entries": entries, "last_group": last_group}
+
+
+# How many of a stack's other variants its card shows when expanded; the grid of the stack's
+# members (its link) has them all.
+STACK_PANEL_MAX = 48
+
+
+def stack_members(owner: Owner, members: GalleryView) -> dict[str, Any]:
+    """A stack's variants under its card: its members within the grid's filters (`members`
+    names the stack in variantOf), newest first, but the newest, which is the card itself."""
+    newest_first = members.filters.replace(sort="newest")
+    page = media_service.list_media(owner, newest_first, limit=STACK_PANEL_MAX + 1)
+    return {
+        "stack_key": members.filters.variant,
+        "members": page.items[1:],
+        "head": page.items[0] if page.items else None,
+        "more": page.has_more,
+        "all_url": url_for("gallery.index", **members.params),
+    }
 
 
 def trash_cards(rows) -> list[dict]:

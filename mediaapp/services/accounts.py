@@ -13,8 +13,19 @@ from ..credentials import email_key, normalize_email
 from ..errors import Conflict, Unauthorized
 from ..extensions import db
 from ..identity import Owner
+from ..models import (
+    Collection,
+    CollectionItem,
+    Guest,
+    Job,
+    Session,
+    ShareLink,
+    ShareToken,
+    User,
+    utcnow,
+)
 from ..models import GeneratedMedia as GM
-from ..models import Guest, Job, Session, ShareLink, ShareToken, User, utcnow
+from ..schemas import COLLECTION_NAME_MAX, collection_name_key
 from . import archive, sessions
 
 # Verified against when the email is unknown, so both failures take as long.
@@ -174,6 +185,9 @@ def _remove_owned(owner_id: uuid.UUID) -> tuple[int, int, list[str]]:
     ).all()
     db.session.execute(sa.delete(ShareToken).where(ShareToken.owner_id == owner_id))
     db.session.execute(sa.delete(Job).where(Job.owner_id == owner_id))
+    # Memberships went with the media (ON DELETE CASCADE); the collections themselves go here.
+    db.session.execute(sa.delete(CollectionItem).where(CollectionItem.owner_id == owner_id))
+    db.session.execute(sa.delete(Collection).where(Collection.owner_id == owner_id))
     return len(rows), links, archive.held_digests(rows)
 
 
@@ -256,6 +270,9 @@ def _adopt(user_id: uuid.UUID, guest_digest: str) -> tuple[int, list[str]]:
         .correlate(GM)
     )
     guest_rows = GM.owner_id == guest_id
+    # The guest's collections follow below, with items that merge away mapped onto the
+    # account's copies: read them, and the mapping, before those items are deleted.
+    kept_collections = _guest_collections(guest_id, user_id)
     # The same media saved twice (as a guest, then in the account): keep the account's.
     merged = db.session.execute(
         sa.delete(GM)
@@ -296,7 +313,90 @@ def _adopt(user_id: uuid.UUID, guest_digest: str) -> tuple[int, list[str]]:
         _copy_rows(Job.__table__, Job.owner_id == guest_id, {"owner_id": owner}, skip=("id",))
     )
     db.session.execute(sa.delete(Job).where(Job.owner_id == guest_id))
+    _restore_collections(kept_collections, guest_id, user_id)
     # The guest's share links go with its rows (ON DELETE CASCADE), and so does the guest.
     db.session.execute(sa.delete(GM).where(guest_rows))
     db.session.execute(sa.delete(Guest).where(Guest.secret_digest == guest_digest))
     return moved, archive.held_digests(merged)
+
+
+@dataclass(frozen=True)
+class _GuestCollections:
+    collections: list
+    items: list
+    same_media: dict  # a guest item's id -> the account's item it merges into
+
+
+def _guest_collections(guest_id: uuid.UUID, user_id: uuid.UUID) -> _GuestCollections:
+    """The guest's collections and memberships, and which guest items are the account's
+    (same requestId and url), read before adoption deletes those."""
+    table = Collection.__table__
+    found = db.session.execute(sa.select(table).where(table.c.owner_id == guest_id))
+    rows = [dict(row) for row in found.mappings()]
+    items = db.session.execute(
+        sa.select(
+            CollectionItem.collection_id, CollectionItem.media_id, CollectionItem.added_at
+        ).where(CollectionItem.owner_id == guest_id)
+    ).all()
+    account = sa.orm.aliased(GM)
+    pairs = db.session.execute(
+        sa.select(GM.id, account.id)
+        .join(
+            account,
+            sa.and_(account.request_id == GM.request_id, account.url == GM.url),
+        )
+        .where(GM.owner_id == guest_id, account.owner_id == user_id, GM.request_id.is_not(None))
+    ).all()
+    return _GuestCollections(rows, items, dict(pairs))
+
+
+def _free_name(name: str, taken: set[str]) -> str:
+    """name, or name (guest), (guest 2)… : the first the account does not use yet."""
+    for n in range(1, len(taken) + 2):
+        suffix = "" if n == 1 else " (guest)" if n == 2 else f" (guest {n - 1})"
+        candidate = name[: COLLECTION_NAME_MAX - len(suffix)] + suffix
+        if collection_name_key(candidate) not in taken:
+            return candidate
+    return name  # unreachable: len(taken) + 1 candidates cannot all be taken
+
+
+def _restore_collections(kept: _GuestCollections, guest_id: uuid.UUID, user_id: uuid.UUID):
+    """Give the guest's collections to the account (after its items moved): same ids; a name
+    the account already uses gets " (guest)" added; memberships of merged items point at
+    the account's copies."""
+    if not kept.collections:
+        return
+    taken = set(
+        db.session.execute(
+            sa.select(Collection.name_key).where(Collection.owner_id == user_id)
+        ).scalars()
+    )
+    rows = []
+    for row in kept.collections:
+        name = _free_name(row["name"], taken)
+        taken.add(collection_name_key(name))
+        cover = row["cover_id"]
+        rows.append(
+            {
+                **row,
+                "owner_id": user_id,
+                "name": name,
+                "name_key": collection_name_key(name),
+                "cover_id": kept.same_media.get(cover, cover),
+            }
+        )
+    db.session.execute(sa.insert(Collection), rows)
+    members = {
+        (item.collection_id, kept.same_media.get(item.media_id, item.media_id)): item.added_at
+        for item in kept.items
+    }
+    if members:
+        db.session.execute(
+            sa.insert(CollectionItem),
+            [
+                {"owner_id": user_id, "collection_id": c, "media_id": m, "added_at": added}
+                for (c, m), added in members.items()
+            ],
+        )
+    db.session.execute(sa.delete(CollectionItem).where(CollectionItem.owner_id == guest_id))
+    db.session.execute(sa.delete(Collection).where(Collection.owner_id == guest_id))

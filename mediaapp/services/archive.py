@@ -32,6 +32,7 @@ from ..models import GeneratedMedia as GM
 from ..processing import ACCEPTED, ProcessingError, describe, sniff
 from ..sql import dialect_insert
 from ..storage import BlobStore
+from ..variants import key_of_values
 
 log = logging.getLogger(__name__)
 
@@ -489,6 +490,7 @@ def save_upload(owner: Owner, payload: dict[str, Any], stream: BinaryIO) -> tupl
                         "url": payload.get("url") or f"/api/media/{media_id}/file",
                         "id": media_id,
                         "created_at": utcnow(),
+                        "variant_key": key_of_values(payload),
                         **owner.owner_columns(),
                     }
                 )

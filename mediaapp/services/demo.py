@@ -15,6 +15,7 @@ from ..identity import Owner
 from ..models import GeneratedMedia as GM
 from ..models import utcnow
 from ..sql import dialect_insert
+from ..variants import variant_key
 from . import archive
 
 DEFAULT_COUNT = 60
@@ -74,6 +75,7 @@ def seed_demo_history(owner: Owner, *, count: int = DEFAULT_COUNT, days: int = 4
                 "request_id": f"demo-{n}",
                 "file_id": None,
                 "created_at": now - age,
+                "variant_key": variant_key(kind, item["prompt"], item["model"], settings),
             }
         )
     added = db.session.execute(

@@ -13,6 +13,7 @@ import sqlalchemy as sa
 from marshmallow import ValidationError
 from sqlalchemy.engine import Row
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import aliased
 
 from ..errors import Conflict, NotFound, Unauthorized, ValidationFailed
 from ..extensions import db
@@ -20,7 +21,8 @@ from ..identity import Owner
 from ..models import GeneratedMedia as GM
 from ..models import utcnow
 from ..schemas import CursorSchema, MediaFilters, decode_json
-from . import archive, stats
+from ..variants import KEY_LENGTH, key_of_values
+from . import archive, collections, stats
 
 # The columns a record shows on the wire and in the gallery: one round trip, no ORM objects.
 COLUMNS = (
@@ -39,6 +41,10 @@ COLUMNS = (
     GM.favorite,
     GM.deleted_at,
     *archive.ARCHIVE_COLUMNS,
+    GM.provider,
+    GM.cost_usd,
+    GM.credits,
+    GM.duration_ms,
 )
 LIVE = GM.deleted_at.is_(None)
 TRASHED = GM.deleted_at.is_not(None)
@@ -112,9 +118,16 @@ def day_start(day: date) -> datetime:
     return datetime.combine(day, time.min, tzinfo=UTC)
 
 
-def _filtered(stmt, filters: MediaFilters):
-    """Apply every filter but the ordering; shared by pages, counts and neighbours."""
+def filtered(stmt, filters: MediaFilters, owner: Owner, *, depth: int = 0):
+    """Apply every filter but the ordering; shared by pages, counts and neighbours.
+
+    `owner` names whose collection a `collection` filter means (NotFound if not theirs).
+    """
     stmt = stmt.where(TRASHED if filters.trashed else LIVE)
+    if filters.collection:
+        stmt = collections.restrict(
+            owner, stmt, filters.collection, trashed=filters.trashed, depth=depth
+        )
     if filters.type:
         stmt = stmt.where(GM.type == filters.type)
     if filters.model:
@@ -131,7 +144,23 @@ def _filtered(stmt, filters: MediaFilters):
         stmt = stmt.where(GM.archive_status.in_(("failed", "expired")))
     if filters.date_to:  # inclusive: everything before the next day starts
         stmt = stmt.where(GM.created_at < day_start(filters.date_to + timedelta(days=1)))
+    if filters.variant:
+        stmt = stmt.where(GM.variant_key == _variant_key_of(owner, filters.variant))
     return stmt
+
+
+def _variant_key_of(owner: Owner, variant: str):
+    """variantOf as a stack key: itself, or the key of the owner's item with that id (live
+    or trashed), looked up by primary key in the same statement; another owner's id or a
+    missing one gives NULL, which matches nothing."""
+    if len(variant) == KEY_LENGTH:
+        return variant
+    item = aliased(GM, name="variant_of")
+    return (
+        owner.scope(sa.select(item.variant_key), table=item)
+        .where(item.id == uuid.UUID(variant))
+        .scalar_subquery()
+    )
 
 
 def list_statement(
@@ -141,12 +170,16 @@ def list_statement(
     limit: int = 50,
     offset: int = 0,
     after: tuple[datetime, uuid.UUID] | None = None,
+    base: sa.Select | None = None,
 ) -> sa.Select:
-    """The page query: owner-scoped, ordered by (key, id), one row more than a page."""
+    """The page query: owner-scoped, ordered by (key, id), one row more than a page.
+
+    `base` (owner-scoped) replaces the select of COLUMNS, e.g. to add columns or conditions.
+    """
     filters = filters or MediaFilters()
     key = _sort_key(filters)
     ascending = filters.sort == "oldest" and not filters.trashed
-    stmt = _filtered(_records(owner), filters)
+    stmt = filtered(base if base is not None else _records(owner), filters, owner)
     if after:
         # A row-value comparison is one range of the (owner, key DESC, id DESC) index.
         position = sa.tuple_(sa.literal(after[0], key.type), sa.literal(after[1], GM.id.type))
@@ -155,6 +188,52 @@ def list_statement(
     order = (key.asc(), GM.id.asc()) if ascending else (key.desc(), GM.id.desc())
     stmt = stmt.order_by(*order).limit(limit + 1)
     return stmt.offset(offset) if offset else stmt
+
+
+def stacks_statement(
+    owner: Owner,
+    filters: MediaFilters,
+    *,
+    limit: int = 50,
+    offset: int = 0,
+    after: tuple[datetime, uuid.UUID] | None = None,
+) -> sa.Select:
+    """One page of variant stacks: each stack's newest member
+    among those matching filters, with variant_key and stack_count (the matching members),
+    ordered and paged like list_statement by that member's (created_at, id).
+
+    A stack has exactly one such member, so keyset pages over them never skip or repeat a
+    stack. Each candidate row costs one probe of the (owner, variant_key, created_at, id)
+    index ("is there a newer matching member?"), and each of the page's stacks one range of
+    it for the count.
+    """
+    members = filtered(
+        owner.scope(sa.select(GM.variant_key, GM.created_at, GM.id)), filters, owner
+    ).subquery("members")
+    newer = (
+        sa.select(members.c.id)
+        .where(
+            members.c.variant_key == GM.variant_key,
+            sa.tuple_(members.c.created_at, members.c.id) > sa.tuple_(GM.created_at, GM.id),
+        )
+        .exists()
+    )
+    base = owner.scope(sa.select(*COLUMNS, GM.variant_key)).where(~newer)
+    heads = list_statement(
+        owner, filters, limit=limit, offset=offset, after=after, base=base
+    ).subquery("heads")
+    count = (
+        filtered(owner.scope(sa.select(sa.func.count(GM.id))), filters, owner)
+        .where(GM.variant_key == heads.c.variant_key)
+        .scalar_subquery()
+    )
+    ascending = filters.sort == "oldest"
+    order = (
+        (heads.c.created_at.asc(), heads.c.id.asc())
+        if ascending
+        else (heads.c.created_at.desc(), heads.c.id.desc())
+    )
+    return sa.select(heads, count.label("stack_count")).order_by(*order)
 
 
 @functools.cache
@@ -200,11 +279,15 @@ def list_media(
     """One page of the owner's media matching filters, by offset or by keyset cursor.
 
     Reads only; raises ValidationFailed for a cursor that does not decode or that was made
-    for other filters. `type` is a shorthand for MediaFilters(type=...).
+    for other filters. `type` is a shorthand for MediaFilters(type=...). With
+    filters.stack == "variants" the rows are stacks (stacks_statement: each row its newest
+    matching member plus variant_key and stack_count).
     """
     filters = filters or MediaFilters(type=type)
     after = decode_cursor(cursor, filters) if cursor else None
-    if filters == MediaFilters(sort=filters.sort, trashed=filters.trashed):
+    if filters.stack and not filters.trashed:
+        rows = fetch_rows(stacks_statement(owner, filters, limit=limit, offset=offset, after=after))
+    elif filters == MediaFilters(sort=filters.sort, trashed=filters.trashed):
         rows = _plain_page(owner, filters, limit=limit, offset=offset, after=after)
     else:
         rows = fetch_rows(list_statement(owner, filters, limit=limit, offset=offset, after=after))
@@ -227,7 +310,7 @@ def _capped_count(stmt: sa.Select) -> sa.ScalarSelect:
 
 def count_matches(owner: Owner, filters: MediaFilters) -> int:
     """How many of the owner's records match filters, up to COUNT_CAP + 1 (for "N matches")."""
-    stmt = _filtered(owner.scope(sa.select(GM.id)), filters)
+    stmt = filtered(owner.scope(sa.select(GM.id)), filters, owner)
     return db.session.execute(sa.select(_capped_count(stmt))).scalar_one()
 
 
@@ -238,8 +321,8 @@ def count_media(owner: Owner, filters: MediaFilters | None = None) -> dict[str, 
 
     Owner-scoped; one round trip of bounded index counts (and an EXISTS when filtered).
     """
-    filters = (filters or MediaFilters()).replace(type=None, sort="newest")
-    matching = _filtered(owner.scope(sa.select(GM.id)), filters)
+    filters = (filters or MediaFilters()).replace(type=None, sort="newest", stack=None)
+    matching = filtered(owner.scope(sa.select(GM.id)), filters, owner)
     columns = [
         _capped_count(matching.where(GM.type == "image")),
         _capped_count(matching.where(GM.type == "video")),
@@ -313,7 +396,7 @@ def neighbours(owner: Owner, row: Row, filters: MediaFilters | None = None):
     filters = filters or MediaFilters()
     pair = sa.tuple_(GM.created_at, GM.id)
     here = sa.tuple_(sa.literal(row.created_at, GM.created_at.type), sa.literal(row.id, GM.id.type))
-    base = _filtered(owner.scope(sa.select(GM.id)), filters)
+    base = filtered(owner.scope(sa.select(GM.id)), filters, owner)
     newer = base.where(pair > here).order_by(GM.created_at.asc(), GM.id.asc()).limit(1)
     older = base.where(pair < here).order_by(GM.created_at.desc(), GM.id.desc()).limit(1)
     return db.session.execute(newer).scalar(), db.session.execute(older).scalar()
@@ -337,6 +420,11 @@ SAVE_FIELDS = (
     "file_id",
     "thumbnail_url",
     "created_at",
+    "provider",
+    "cost_usd",
+    "credits",
+    "duration_ms",
+    "variant_key",
 )
 
 
@@ -385,6 +473,7 @@ def save_media(owner: Owner, payload: dict[str, Any]) -> tuple[Row, bool]:
     Unauthorized if the logged-in account is gone.
     """
     values = {"created_at": utcnow(), **payload, "id": uuid.uuid4(), **owner.owner_columns()}
+    values["variant_key"] = key_of_values(values)
     queued = archive.queued_with_the_insert()
     try:
         row = db.session.execute(_save_statement(queued), values).first()
@@ -491,7 +580,7 @@ def trash_all_except_favorites(owner: Owner, filters: MediaFilters) -> int:
     keep = MediaFilters(
         type=filters.type, date_from=filters.date_from, date_to=filters.date_to, favorite=False
     )
-    stmt = _filtered(owner.scope(sa.update(GM)), keep).values(deleted_at=utcnow())
+    stmt = filtered(owner.scope(sa.update(GM)), keep, owner).values(deleted_at=utcnow())
     result = db.session.execute(stmt)
     db.session.commit()
     return result.rowcount

@@ -4,7 +4,7 @@ import contextlib
 import json
 import threading
 import uuid
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from datetime import UTC, datetime
 from typing import Any
 
@@ -21,6 +21,7 @@ from ..models import GeneratedMedia as GM
 from ..models import utcnow
 from ..schemas import ImportItemSchema, media_to_wire
 from ..sql import dialect_insert
+from ..variants import key_of_values
 from . import archive
 from .media import list_statement
 
@@ -195,14 +196,22 @@ def _rejected(index: int, details: Any) -> dict[str, Any]:
     return {"index": index, "status": "rejected", "details": details}
 
 
-def import_media(owner: Owner, items: Sequence[Any], *, start: int = 0) -> list[dict[str, Any]]:
+def import_media(
+    owner: Owner,
+    items: Sequence[Any],
+    *,
+    start: int = 0,
+    restore: Callable[[int, dict[str, Any]], dict[str, Any] | None] | None = None,
+) -> list[dict[str, Any]]:
     """Import items for the owner, keeping their dates; commit; one result per item.
 
     Each result is {index, status: imported|duplicate|rejected, id?, details?}, the index
     counting from `start`. Idempotent: an item whose requestId the owner already has (trashed
     or not), or that has no requestId but the same url, prompt and date as an existing one, is
     a duplicate and changes nothing; so is a repeat within `items`. The rows (and their
-    archive jobs) go in with one multi-row INSERT each, whatever the batch's size. Raises
+    archive jobs) go in with one multi-row INSERT each, whatever the batch's size. `restore`
+    (a zip import) is asked, for each item about to be inserted, for the archive columns of a
+    file it has already stored; such a record needs no archive job. Raises
     Unauthorized, importing nothing of this batch, if the logged-in account is gone.
     """
     schema = ImportItemSchema()
@@ -239,16 +248,23 @@ def import_media(owner: Owner, items: Sequence[Any], *, start: int = 0) -> list[
             "id": uuid.uuid4(),
             **owner.owner_columns(),
             "created_at": item.get("created_at") or utcnow(),
+            "variant_key": key_of_values(item),
         }
+        restored = restore(index, item) if restore is not None else None
+        if restore is not None:
+            # Every row of one multi-row INSERT names the same columns.
+            row.update(restored or {"archive_status": "pending"})
         rows.append(row)
         results[index] = {"index": index, "status": "imported", "id": str(row["id"])}
+        if restored:
+            results[index]["restored"] = True
         if key is None:
             known.add(row["url"], row["prompt"], row["created_at"], row["id"])
 
     inserted = _insert_rows(rows)
     # A requestId the owner already had (trashed or not): that record is the duplicate.
     taken = [row["request_id"] for row in rows if row["id"] not in inserted]
-    existing_ids = _ids_of_request_ids(owner, taken)
+    existing_ids = ids_of_request_ids(owner, taken)
     ids_by_key = {row["request_id"]: str(row["id"]) for row in rows if row["id"] in inserted}
     ids_by_key.update(existing_ids)
     for index in sorted(results):
@@ -259,7 +275,12 @@ def import_media(owner: Owner, items: Sequence[Any], *, start: int = 0) -> list[
         elif "key" in result:  # a repeat within the batch: the record its first copy found
             result["id"] = ids_by_key[result.pop("key")]
     archive.queue_archive_many(
-        owner, [(row["id"], row["url"]) for row in rows if row["id"] in inserted]
+        owner,
+        [
+            (row["id"], row["url"])
+            for row in rows
+            if row["id"] in inserted and row.get("archive_status") != "stored"
+        ],
     )
     db.session.commit()
     return [results[index] for index in sorted(results)]
@@ -280,7 +301,7 @@ def _insert_rows(rows: list[dict[str, Any]]) -> set[uuid.UUID]:
         raise Unauthorized("Your account no longer exists; log in again.") from exc
 
 
-def _ids_of_request_ids(owner: Owner, keys: list[str]) -> dict[str, str]:
+def ids_of_request_ids(owner: Owner, keys: list[str]) -> dict[str, str]:
     found: dict[str, str] = {}
     for chunk in _chunks(keys, 500):
         stmt = owner.scope(sa.select(GM.request_id, GM.id)).where(GM.request_id.in_(chunk))

@@ -292,6 +292,10 @@
     if (!(target instanceof Element) || !target.matches(".media-card") || !event.detail.shouldSwap) {
       return;
     }
+    // A stack's variants arrive after its card (stacks.js): the card stays.
+    if (event.detail.elt instanceof Element && event.detail.elt.matches("[data-stack-toggle]")) {
+      return;
+    }
     const hadFocus = target.contains(document.activeElement);
     const next = target.nextElementSibling || target.previousElementSibling;
     window.setTimeout(() => {

@@ -59,7 +59,12 @@ def site(browser, live_server) -> Site:
             api.get(f"{live_server}/")  # the gallery gives a new visitor its guest identity
             if who == "guest":
                 records = [
-                    post_ok(api, f"{live_server}/api/media/save", image_payload(n))
+                    # With costs, so the stats page shows its spend panel too.
+                    post_ok(
+                        api,
+                        f"{live_server}/api/media/save",
+                        image_payload(n, costUsd=0.003 * (n + 1), credits=n, provider="replicate"),
+                    )
                     for n in range(6)
                 ] + [
                     post_ok(api, f"{live_server}/api/media/save", video_payload(n))

@@ -192,6 +192,32 @@ def test_the_stats_page_renders_the_heatmap_and_the_model_bars(page, live_server
     page.screenshot(path=str(SCREENSHOTS / "stats-desktop.png"), full_page=True)
 
 
+def test_the_stats_page_shows_the_spend_by_model_and_by_day(page, live_server):
+    now = datetime.now(UTC)
+    items = [
+        image_payload(
+            n,
+            model=MODELS[n % 3],
+            costUsd=round(0.0025 * (n % 7 + 1), 4),
+            createdAt=(now - timedelta(days=n % 20)).isoformat(),
+        )
+        for n in range(40)
+    ]
+    response = page.request.post(f"{live_server}/api/media/import", data={"items": items})
+    assert response.status == 200
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+
+    page.goto("/stats")
+
+    panel = page.locator("section[aria-labelledby=spend-title]")
+    expect(panel.locator("#spend-total")).to_have_text(re.compile(r"^\$0\.\d\d$"))
+    expect(panel.locator("rect.bars__bar")).to_have_count(3)
+    expect(panel.locator("rect.spend-days__column")).to_have_count(20)
+    columns = panel.locator("svg.spend-days")
+    assert columns.bounding_box()["width"] > 600
+    page.screenshot(path=str(SCREENSHOTS / "stats-spend-desktop.png"), full_page=True)
+
+
 def test_the_stats_calendar_scrolls_to_today_on_a_phone(browser, live_server):
     context = browser.new_context(base_url=live_server, viewport=PHONE, is_mobile=True)
     try:
