@@ -27,8 +27,8 @@ ROOT = Path(__file__).resolve().parents[1]
 CLIENTS = ROOT / "tests" / "clients"
 BIN = Path(sys.executable).parent
 PACKAGE = "mediaapp_client"
-# The file routes answer the media's own type (image/png, video/mp4 ...); a client reads
-# those as bytes.
+# The file routes answer the media's own type (image/png, video/mp4 ...) and the zip routes
+# application/zip; a client reads those as bytes.
 GENERATOR_CONFIG = {
     "package_name_override": PACKAGE,
     "post_hooks": [],
@@ -36,6 +36,7 @@ GENERATOR_CONFIG = {
         "image/*": "application/octet-stream",
         "video/*": "application/octet-stream",
         "image/webp": "application/octet-stream",
+        "application/zip": "application/octet-stream",
     },
 }
 
