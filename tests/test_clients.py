@@ -125,7 +125,7 @@ def api(generated, server):
         yield client, package
 
 
-def image(package, n: int, **extra):
+def image(n: int, **extra):
     from mediaapp_client.models import ImageSettings, SaveMedia, SaveMediaType
 
     settings = ImageSettings(model="flux", style="photo", resolution="1024x1024", shot_size="wide")
@@ -139,7 +139,7 @@ def image(package, n: int, **extra):
     )
 
 
-def video(package, n: int):
+def video(n: int):
     from mediaapp_client.models import SaveMedia, SaveMediaType, VideoSettings
 
     settings = VideoSettings(
@@ -167,18 +167,18 @@ def test_the_generator_understands_every_json_operation(generated):
 
 
 def test_a_generated_client_saves_and_reads_the_history_back_by_cursor(api):
-    client, package = api
+    client, _ = api
     from mediaapp_client.api.media import list_media, save_media
     from mediaapp_client.models import ListMediaType, MediaEnvelope, MediaPage
 
     saved = []
     for n in range(7):
-        body = video(package, n) if n % 3 == 0 else image(package, n, request_id=f"job-{n}")
+        body = video(n) if n % 3 == 0 else image(n, request_id=f"job-{n}")
         answer = save_media.sync_detailed(client=client, body=body)
         assert answer.status_code == 201
         assert isinstance(answer.parsed, MediaEnvelope)
         saved.append(answer.parsed.data)
-    again = save_media.sync_detailed(client=client, body=image(package, 1, request_id="job-1"))
+    again = save_media.sync_detailed(client=client, body=image(1, request_id="job-1"))
     assert again.status_code == 200 and again.parsed.data.id == saved[1].id
 
     pages, seen, cursor = 0, [], None
@@ -202,7 +202,7 @@ def test_a_generated_client_saves_and_reads_the_history_back_by_cursor(api):
 
 
 def test_a_generated_client_uploads_a_file_and_downloads_the_kept_copy(api):
-    client, package = api
+    client, _ = api
     from mediaapp_client.api.files import media_file
     from mediaapp_client.api.media import get_media, upload_media
     from mediaapp_client.models import (
@@ -237,7 +237,7 @@ def test_a_generated_client_uploads_a_file_and_downloads_the_kept_copy(api):
 
 
 def test_a_generated_client_trashes_restores_and_destroys(api):
-    client, package = api
+    client, _ = api
     from mediaapp_client.api.media import (
         delete_media,
         delete_media_by_body,
@@ -249,7 +249,7 @@ def test_a_generated_client_trashes_restores_and_destroys(api):
     )
     from mediaapp_client.models import DeleteById, Error
 
-    first, second = (save_media.sync(client=client, body=image(package, n)).data for n in (1, 2))
+    first, second = (save_media.sync(client=client, body=image(n)).data for n in (1, 2))
 
     trashed = delete_media.sync(client=client, media_id=first.id)
     assert trashed.data.deleted_at is not None
@@ -267,13 +267,13 @@ def test_a_generated_client_trashes_restores_and_destroys(api):
     assert list_trash.sync(client=client).data == []
 
 
-def test_a_generated_client_signs_up_and_keeps_the_guest_history(api, generated, server):
+def test_a_generated_client_signs_up_and_keeps_the_guest_history(api, server):
     client, package = api
     from mediaapp_client.api.auth import me, register
     from mediaapp_client.api.media import get_media, list_media, save_media
     from mediaapp_client.models import Register
 
-    as_guest = save_media.sync(client=client, body=image(package, 1)).data
+    as_guest = save_media.sync(client=client, body=image(1)).data
     email = f"client-{uuid.uuid4().hex[:8]}@example.com"
     signed_in = register.sync_detailed(
         client=client, body=Register(email=email, password="a long client passphrase 42")
@@ -282,7 +282,7 @@ def test_a_generated_client_signs_up_and_keeps_the_guest_history(api, generated,
     account = signed_in.parsed.data.user
     assert me.sync(client=client).data.user.email == email
 
-    as_account = save_media.sync(client=client, body=image(package, 2)).data
+    as_account = save_media.sync(client=client, body=image(2)).data
     history = list_media.sync(client=client).data
     assert [m.id for m in history] == [as_account.id, as_guest.id]
     assert {m.user_id for m in history} == {account.id}
@@ -293,11 +293,11 @@ def test_a_generated_client_signs_up_and_keeps_the_guest_history(api, generated,
 
 
 def test_a_generated_client_reads_a_refusal_as_the_error_envelope(api):
-    client, package = api
+    client, _ = api
     from mediaapp_client.api.media import list_media, save_media
     from mediaapp_client.models import Error
 
-    bad = image(package, 1)
+    bad = image(1)
     bad.url = "javascript:alert(1)"
     refused = save_media.sync_detailed(client=client, body=bad)
     assert refused.status_code == 400 and isinstance(refused.parsed, Error)
