@@ -364,3 +364,29 @@ def test_the_typescript_types_refuse_a_save_the_api_would_refuse(typescript_type
     assert compiled.returncode != 0
     assert "'\"gif\"' is not assignable" in compiled.stdout, compiled.stdout
     assert "'string' is not assignable to type 'number'" in compiled.stdout, compiled.stdout
+
+
+def test_a_generated_authenticated_client_saves_and_lists_with_an_api_key(api, server):
+    client, package = api
+    from mediaapp_client.api.auth import register
+    from mediaapp_client.api.keys import create_key
+    from mediaapp_client.api.media import delete_media, list_media, save_media
+    from mediaapp_client.models import CreateApiKey, CreateApiKeyScopesItem, Register
+
+    email = f"worker-{uuid.uuid4().hex[:8]}@example.com"
+    register.sync(client=client, body=Register(email=email, password="a long worker passphrase 7"))
+    scopes = [CreateApiKeyScopesItem.READ, CreateApiKeyScopesItem.WRITE]
+    made = create_key.sync_detailed(client=client, body=CreateApiKey(name="worker", scopes=scopes))
+    assert made.status_code == 201, made.content
+    key = made.parsed.data.key
+
+    with package.AuthenticatedClient(
+        base_url=server, token=key, raise_on_unexpected_status=True
+    ) as worker:
+        saved = save_media.sync_detailed(client=worker, body=image(1, request_id="job-9"))
+        assert saved.status_code == 201
+        assert saved.parsed.data.user_id is not None
+        assert [m.id for m in list_media.sync(client=worker).data] == [saved.parsed.data.id]
+        refused = delete_media.sync_detailed(client=worker, media_id=saved.parsed.data.id)
+        assert refused.status_code == 403 and refused.parsed.code == "insufficient_scope"
+    assert [m.id for m in list_media.sync(client=client).data] == [saved.parsed.data.id]

@@ -194,8 +194,11 @@ def build_spec(blueprint: str = "api") -> dict:
                     without_null(parameter["schema"])
     for schema in document["components"]["schemas"].values():
         for field in schema.get("properties", {}).values():
-            if None in field.get("enum", ()) and len(field["enum"]) > 1:
-                without_null(field)  # an optional filter in a body (prune's type), as above
+            # An optional filter in a body (prune's type: absent is null), as above; an answer's
+            # nullable enum (no default) stays as it is.
+            optional = "default" in field and field["default"] is None
+            if optional and None in field.get("enum", ()) and len(field["enum"]) > 1:
+                without_null(field)
     drop_null_defaults(document)
     check_links(document)
     return document
