@@ -14,6 +14,7 @@ from mediaapp.schemas import MediaFilters
 from mediaapp.services.media import list_statement
 from tests.conftest import image_payload, save, video_payload
 from tests.helpers import listed_ids, record, saved_id
+from tests.zip_helpers import import_zip, manifest_of
 
 
 def _rate(client, media_id: str, rating):
@@ -367,3 +368,17 @@ def test_a_min_rating_page_reads_the_rated_rows_index_in_order(app):
 
     assert "ix_generated_media_rated_recent" in plan, plan
     assert "Sort" not in plan, plan
+
+
+def test_a_zip_carries_the_ratings_into_another_owner(app, client):
+    ids = _rated(client, [4, 0])
+    response = client.post("/api/media/zip", json={"ids": ids})
+    other = app.test_client()
+
+    imported = import_zip(other, response.data)
+
+    assert imported.status_code == 200
+    in_zip = {i["prompt"]: i["rating"] for i in manifest_of(response)["items"]}
+    assert in_zip == {"item 0": 4, "item 1": 0}
+    listed = other.get("/api/media/list").get_json()["data"]
+    assert sorted((m["prompt"], m["rating"]) for m in listed) == [("item 0", 4), ("item 1", 0)]
