@@ -382,3 +382,27 @@ def test_a_zip_carries_the_ratings_into_another_owner(app, client):
     assert in_zip == {"item 0": 4, "item 1": 0}
     listed = other.get("/api/media/list").get_json()["data"]
     assert sorted((m["prompt"], m["rating"]) for m in listed) == [("item 0", 4), ("item 1", 0)]
+
+
+def test_min_rating_combines_with_a_collection(client):
+    ids = _rated(client, [5, 5, 1])  # newest first: 1, 5, 5
+    collection = client.post("/api/collections", json={"name": "Keepers"}).get_json()["data"]
+    client.post(f"/api/collections/{collection['id']}/items", json={"ids": ids[:2]})
+
+    listed = listed_ids(client, f"/api/media/list?collection={collection['id']}&minRating=3")
+
+    assert listed == [ids[1]]
+
+
+def test_min_rating_combines_with_variant_stacks(client):
+    same = image_payload(prompt="one prompt")
+    seeded = [
+        {**same, "requestId": f"r{n}", "settings": {**same["settings"], "seed": n}} for n in (1, 2)
+    ]
+    first, second = (saved_id(save(client, payload)) for payload in seeded)
+    _rate(client, first, 4)
+
+    listed = listed_ids(client, "/api/media/list?stack=variants&minRating=4")
+
+    assert listed == [first] != [second]
+    assert listed_ids(client, "/api/media/list?stack=variants") == [second]
