@@ -1,5 +1,6 @@
 """Marshmallow schemas for the API's input and output, and the envelope helpers."""
 
+import base64
 import dataclasses
 import functools
 import hashlib
@@ -445,7 +446,8 @@ class MediaFiltersSchema(BaseSchema):
             validate=validate.OneOf(("variants",)),
             metadata={
                 "description": "`variants`: one entry per variant stack (items that differ "
-                "only by seed), its newest matching item with `stackKey` and `stackCount`."
+                "only by seed): its first matching item in the list's order, with `stackKey` "
+                "and `stackCount`."
             },
         ),
         "Stacks",
@@ -751,6 +753,13 @@ class SharePasswordSchema(BaseSchema):
     password = CleanString(required=True, validate=validate.Length(min=1, max=1024))
 
 
+class SharedItemsArgsSchema(BaseSchema):
+    """Paging a shared collection's items: limit and the opaque keyset cursor."""
+
+    limit = fields.Integer(load_default=50, validate=validate.Range(min=1, max=100))
+    cursor = CleanString(load_default=None, validate=validate.Length(min=1, max=512))
+
+
 class RevokeSharesSchema(BaseSchema):
     """Up to 500 of the owner's links to revoke at once."""
 
@@ -921,6 +930,39 @@ class ImportSchema(BaseSchema):
         required=True,
         validate=validate.Length(min=1, max=1000),
     )
+
+
+def webhook_secret_problem(secret: str) -> str | None:
+    """Why a pasted Standard Webhooks secret cannot verify anything, or None."""
+    if not secret.startswith("whsec_"):
+        return "Must start with whsec_ (a Standard Webhooks secret, as Replicate gives it)."
+    try:
+        raw = base64.b64decode(secret[len("whsec_") :], validate=True)
+    except ValueError:
+        return "Must be whsec_ followed by base64."
+    if len(raw) < 16:
+        return "Must hold at least 16 bytes of key."
+    return None
+
+
+class CreateIngestEndpointSchema(BaseSchema):
+    """A new ingest endpoint: a label for people, and the provider's signing secret when it
+    has one (Replicate's: GET https://api.replicate.com/v1/webhooks/default/secret)."""
+
+    label = CleanString(required=True, validate=validate.Length(min=1, max=64))
+    provider = fields.String(load_default="replicate", validate=validate.OneOf(("replicate",)))
+    secret = CleanString(
+        load_default=None,
+        allow_none=True,
+        validate=validate.Length(max=200),
+        metadata={"description": "whsec_…; when absent mediaapp makes one."},
+    )
+
+    @validates_schema
+    def usable_secret(self, data: dict, **kwargs) -> None:
+        problem = data.get("secret") and webhook_secret_problem(data["secret"])
+        if problem:
+            raise ValidationError({"secret": [problem]})
 
 
 # The account rules, shared with the HTML forms (auth/forms.py).
@@ -1226,12 +1268,20 @@ def shared_to_wire(row: Any) -> dict:
     }
 
 
+def shared_item_to_wire(row: Any) -> dict:
+    """An item of a shared collection: shared_to_wire plus the id that names it in the link."""
+    return {"id": str(row.id), **shared_to_wire(row)}
+
+
 def shared_file_urls(row: Any) -> dict[str, str | None]:
     """The kept copy of a shared item, through its link (never the owner's /files URLs);
-    no file URL when the link does not allow downloads."""
+    no file URL when the link does not allow downloads. An item of a shared collection has
+    its files under the link's /items/<id>."""
     if row.archive_status != "stored":
         return {"fileUrl": None, "storedThumbnailUrl": None}
     base = f"{request.script_root if has_request_context() else ''}/api/shared/{row.token}"
+    if getattr(row, "in_collection", False):
+        base = f"{base}/items/{row.id}"
     thumbnail = f"{base}/thumbnail" if row.archive_thumb_sha256 else None
     file_url = f"{base}/file" if row.allow_download else None
     return {"fileUrl": file_url, "storedThumbnailUrl": thumbnail}

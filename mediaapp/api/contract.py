@@ -38,7 +38,12 @@ ERROR_DESCRIPTIONS = {
 RETRY_AFTER = frozenset({429, 503})
 
 # Every path variable of the API, so a new one cannot go undocumented.
+# An ingest endpoint's public name (services/ingest.py makes it: a label's slug, 24 hex).
+INGEST_NAME_PATTERN = "^[a-z0-9-]{1,96}$"
+
 PATH_PARAMETERS = {
+    "endpoint_id": {"type": "string", "format": "uuid"},
+    "name": {"type": "string", "pattern": INGEST_NAME_PATTERN},
     "media_id": {"type": "string", "format": "uuid"},
     "share_id": {"type": "string", "format": "uuid"},
     "collection_id": {"type": "string", "format": "uuid"},
@@ -182,6 +187,12 @@ SHARE_LINKS = {
     ),
     "RevokeShare": link("revoke_share", "Revoke the link.", share_id=RECORD_ID),
 }
+COLLECTION_SHARE_LINKS = {
+    "OpenSharedItems": link(
+        "shared_items", "Its items, as the public sees them.", token=SHARE_TOKEN
+    ),
+    "RevokeShare": link("revoke_share", "Revoke the link.", share_id=RECORD_ID),
+}
 
 
 def declaration(view: Callable) -> Operation | None:
@@ -297,7 +308,20 @@ class RevokedSchema(Schema):
 
 class ShareSchema(Schema):
     id = fields.UUID(required=True)
-    media_id = fields.UUID(required=True, data_key="mediaId")
+    kind = fields.String(
+        required=True,
+        validate=validate.OneOf(("media", "collection")),
+        metadata={"description": "What the link shows: one item, or a collection (live)."},
+    )
+    media_id = fields.UUID(
+        required=True, data_key="mediaId", allow_none=True, metadata={"description": "Or null."}
+    )
+    collection_id = fields.UUID(
+        required=True,
+        data_key="collectionId",
+        allow_none=True,
+        metadata={"description": "The collection a collection's link shows; else null."},
+    )
     url = fields.String(required=True, metadata={"format": "uri", "description": "Public link."})
     token = fields.String(required=True)
     hide_prompt = fields.Boolean(required=True, data_key="hidePrompt")
@@ -326,8 +350,19 @@ class ShareSchema(Schema):
 
 
 class ShareListItemSchema(ShareSchema):
-    type = fields.String(required=True, validate=validate.OneOf(MEDIA_TYPES))
-    prompt = fields.String(required=True)
+    type = fields.String(
+        required=True,
+        allow_none=True,
+        validate=validate.OneOf(MEDIA_TYPES),
+        metadata={"description": "The item's; null for a collection's link."},
+    )
+    prompt = fields.String(required=True, allow_none=True)
+    collection_name = fields.String(
+        required=True,
+        data_key="collectionName",
+        allow_none=True,
+        metadata={"description": "Or null."},
+    )
 
 
 class RevokedSharesSchema(Schema):
@@ -440,6 +475,84 @@ class CollectionChangeSchema(Schema):
         metadata={"description": "Ids already in it (or, for a removal, not in it)."},
     )
     count = _count("Live items in it afterwards.")
+
+
+class SharedItemSchema(SharedMediaSchema):
+    id = fields.UUID(
+        required=True, metadata={"description": "Its id within the link's /items/{media_id}."}
+    )
+
+
+class SharedCollectionSchema(Schema):
+    name = fields.String(required=True)
+    description = fields.String(required=True)
+    smart = fields.Boolean(required=True, metadata={"description": "A saved search, kept live."})
+
+
+class IngestEndpointSchema(Schema):
+    id = fields.UUID(required=True)
+    name = fields.String(required=True, metadata={"description": "The URL's last segment."})
+    label = fields.String(required=True)
+    provider = fields.String(required=True)
+    url = fields.String(
+        required=True,
+        metadata={"format": "uri", "description": "Where the provider posts (its webhook)."},
+    )
+    created_at = fields.DateTime(required=True, data_key="createdAt")
+    last_used_at = fields.DateTime(
+        required=True,
+        data_key="lastUsedAt",
+        allow_none=True,
+        metadata={"description": "The last callback that verified and was recorded."},
+    )
+
+
+class CreatedIngestEndpointSchema(IngestEndpointSchema):
+    secret = fields.String(
+        required=True,
+        metadata={"description": "The whsec_ signing secret: in this answer only, never again."},
+    )
+
+
+class IngestResultSchema(Schema):
+    status = fields.String(
+        required=True,
+        allow_none=True,
+        metadata={"description": "The prediction's status; only succeeded is recorded."},
+    )
+    prediction = fields.String(
+        required=True, allow_none=True, metadata={"description": "The prediction's id."}
+    )
+    saved = _count("Outputs saved now.")
+    duplicate = _count("Outputs this prediction had saved before (a replay), unchanged.")
+    ids = fields.List(
+        fields.UUID(), required=True, metadata={"description": "The records, one per output."}
+    )
+
+
+class PredictionDocSchema(Schema):
+    """What mediaapp reads of a Replicate prediction (other keys are ignored)."""
+
+    class Meta:
+        unknown = "include"
+
+    id = fields.String(required=True)
+    status = fields.String(
+        required=True,
+        metadata={"description": "starting, processing, succeeded, failed or canceled."},
+    )
+    output = fields.Raw(metadata={"description": "A URL, or a list of URLs: one saved item each."})
+    input = fields.Dict(
+        metadata={
+            "description": "prompt becomes the prompt; width/height the resolution; seed, "
+            "num_inference_steps and the other scalars are kept in the settings."
+        }
+    )
+    model = fields.String(metadata={"description": "owner/name; else version names it."})
+    version = fields.String()
+    metrics = fields.Dict(metadata={"description": "predict_time (s) becomes durationMs."})
+    created_at = fields.String()
+    completed_at = fields.String(metadata={"description": "Becomes the item's createdAt."})
 
 
 IMPORT_STATUSES = ("imported", "duplicate", "rejected")
@@ -591,6 +704,15 @@ ShareList = envelope_schema("ShareList", _list_of(ShareListItemSchema))
 RevokedSharesEnvelope = envelope_schema(
     "RevokedSharesEnvelope", fields.Nested(RevokedSharesSchema, required=True)
 )
+SharedItemEnvelope = envelope_schema(
+    "SharedItemEnvelope", fields.Nested(SharedItemSchema, required=True)
+)
+SharedItemsPage = envelope_schema(
+    "SharedItemsPage",
+    _list_of(SharedItemSchema),
+    pagination=fields.Nested(PaginationSchema, required=True),
+    collection=fields.Nested(SharedCollectionSchema, required=True),
+)
 UnlockedEnvelope = envelope_schema("UnlockedEnvelope", fields.Nested(UnlockedSchema, required=True))
 RevokedEnvelope = envelope_schema("RevokedEnvelope", fields.Nested(RevokedSchema, required=True))
 SharedEnvelope = envelope_schema("SharedEnvelope", fields.Nested(SharedMediaSchema, required=True))
@@ -625,6 +747,16 @@ CreatedApiKeyEnvelope = envelope_schema(
     "CreatedApiKeyEnvelope", fields.Nested(CreatedApiKeySchema, required=True)
 )
 ApiKeyList = envelope_schema("ApiKeyList", _list_of(ApiKeySchema))
+IngestEndpointEnvelope = envelope_schema(
+    "IngestEndpointEnvelope", fields.Nested(IngestEndpointSchema, required=True)
+)
+CreatedIngestEndpointEnvelope = envelope_schema(
+    "CreatedIngestEndpointEnvelope", fields.Nested(CreatedIngestEndpointSchema, required=True)
+)
+IngestEndpointList = envelope_schema("IngestEndpointList", _list_of(IngestEndpointSchema))
+IngestResultEnvelope = envelope_schema(
+    "IngestResultEnvelope", fields.Nested(IngestResultSchema, required=True)
+)
 RemovedEnvelope = envelope_schema("RemovedEnvelope", fields.Nested(RemovedSchema, required=True))
 
 

@@ -117,6 +117,53 @@ def shared_thumbnail(token: str):
 
 def _opened(token: str):
     """The link's row, once this browser may open it (its password given, if it has one)."""
-    link = share_service.get_shared(token)
+    link = share_service.get_shared_media(token)
     require_access(link)
     return link
+
+
+def _opened_item(token: str, media_id: uuid.UUID):
+    """An item of the collection behind a link, once this browser may open the link."""
+    link = share_service.get_shared(token)
+    require_access(link)
+    return share_service.shared_collection_item(link, media_id)
+
+
+@bp.get("/shared/<share_token:token>/items/<uuid:media_id>/file")
+@operation(
+    "Public: the kept copy of an item of a shared collection (its fileUrl).",
+    scope=PUBLIC,
+    responses=FILE_ANSWERS,
+    response_types=MEDIA_TYPES,
+    errors=(
+        PASSWORD_REQUIRED,
+        (
+            404,
+            "Unknown, revoked or expired link, an item not (or no longer) in its collection, "
+            "no copy kept, or a link that allows no downloads (code not_found).",
+        ),
+        503,
+    ),
+)
+def shared_item_file(token: str, media_id: uuid.UUID):
+    return send_stored(archive.shared_file(_opened_item(token, media_id)))
+
+
+@bp.get("/shared/<share_token:token>/items/<uuid:media_id>/thumbnail")
+@operation(
+    "Public: the thumbnail of an item of a shared collection (its storedThumbnailUrl).",
+    scope=PUBLIC,
+    responses=FILE_ANSWERS,
+    response_types=("image/webp",),
+    errors=(
+        PASSWORD_REQUIRED,
+        (
+            404,
+            "Unknown, revoked or expired link, an item not in its collection, or no "
+            "thumbnail (code not_found).",
+        ),
+        503,
+    ),
+)
+def shared_item_thumbnail(token: str, media_id: uuid.UUID):
+    return send_stored(archive.shared_file(_opened_item(token, media_id), thumbnail=True))

@@ -2,7 +2,7 @@
 
 import uuid
 
-from flask import url_for
+from flask import request, url_for
 
 from ..identity import current_owner
 from ..limits import share_password_limit
@@ -10,26 +10,32 @@ from ..public.access import grant_access, require_access
 from ..schemas import (
     CreateShareSchema,
     RevokeSharesSchema,
+    SharedItemsArgsSchema,
     SharePasswordSchema,
     envelope,
     iso_utc,
     json_object,
+    shared_item_to_wire,
     shared_to_wire,
 )
 from ..services import shares
 from . import BODY_ERRORS, MEDIA_ERRORS, NOT_FOUND_OR_TRASHED, api_limit, bp
 from .contract import (
+    COLLECTION_SHARE_LINKS,
     PUBLIC,
     SHARE,
     SHARE_LINKS,
     RevokedEnvelope,
     RevokedSharesEnvelope,
     SharedEnvelope,
+    SharedItemEnvelope,
+    SharedItemsPage,
     ShareEnvelope,
     ShareList,
     UnlockedEnvelope,
     operation,
 )
+from .media import page_envelope
 
 PASSWORD_REQUIRED = (
     401,
@@ -41,7 +47,9 @@ PASSWORD_REQUIRED = (
 def share_to_wire(link) -> dict:
     return {
         "id": str(link.share_id),
-        "mediaId": str(link.media_id),
+        "kind": "media" if link.media_id else "collection",
+        "mediaId": str(link.media_id) if link.media_id else None,
+        "collectionId": str(link.collection_id) if link.collection_id else None,
         "url": url_for("public.shared", token=link.token, _external=True),
         "token": link.token,
         "hidePrompt": link.hide_prompt,
@@ -84,7 +92,12 @@ def create_share(media_id: uuid.UUID):
 def list_shares():
     return envelope(
         [
-            {**share_to_wire(row), "type": row.type, "prompt": row.prompt}
+            {
+                **share_to_wire(row),
+                "type": row.type,
+                "prompt": row.prompt,
+                "collectionName": row.collection_name,
+            }
             for row in shares.list_shares(current_owner())
         ]
     )
@@ -134,10 +147,88 @@ def revoke_shares():
 @api_limit
 def shared(token: str):
     """Public: anyone with the link (and its password, if it has one); no owner information."""
-    item = shares.get_shared(token)
+    item = shares.get_shared_media(token)
     require_access(item)
     shares.count_view(item)
     return envelope(shared_to_wire(item))
+
+
+@bp.post("/collections/<uuid:collection_id>/share")
+@operation(
+    "Create a public share link to a collection (manual or smart), live.",
+    scope=SHARE,
+    description="Items added later appear and trashed ones do not, whenever the link is "
+    "opened. The options are an item link's: it expires 30 days from now unless the body "
+    "says another moment (expiresAt) or never (null); it may ask for a password, hide "
+    "prompts and refuse downloads.",
+    body=CreateShareSchema,
+    body_required=False,
+    responses={201: ("The link.", ShareEnvelope)},
+    errors=(
+        400,
+        403,
+        (404, "No such collection for this owner (code not_found)."),
+        *BODY_ERRORS,
+        *MEDIA_ERRORS,
+    ),
+    links={201: COLLECTION_SHARE_LINKS},
+)
+@api_limit
+def create_collection_share(collection_id: uuid.UUID):
+    options = CreateShareSchema().load(json_object(required=False))
+    link = shares.create_collection_share(current_owner(), collection_id, **options)
+    return envelope(share_to_wire(link), status=201)
+
+
+@bp.get("/shared/<share_token:token>/items")
+@operation(
+    "Public: the live items of a shared collection, newest first, by cursor; counts as a "
+    "view on its first page.",
+    scope=PUBLIC,
+    query=SharedItemsArgsSchema,
+    responses={200: ("A page of items, and the collection's name.", SharedItemsPage)},
+    errors=(
+        400,
+        PASSWORD_REQUIRED,
+        (404, "Unknown, revoked or expired link, or a link to one item (code not_found)."),
+        *MEDIA_ERRORS,
+    ),
+)
+@api_limit
+def shared_items(token: str):
+    args = SharedItemsArgsSchema().load(request.args)
+    link = shares.get_shared(token)
+    require_access(link)
+    page = shares.shared_collection_page(link, limit=args["limit"], cursor=args["cursor"])
+    if not args["cursor"]:
+        shares.count_view(link)
+    return page_envelope(
+        page,
+        to_wire=shared_item_to_wire,
+        collection={
+            "name": link.collection_name,
+            "description": link.collection_description,
+            "smart": link.collection_search is not None,
+        },
+    )
+
+
+@bp.get("/shared/<share_token:token>/items/<uuid:media_id>")
+@operation(
+    "Public: one live item of a shared collection.",
+    scope=PUBLIC,
+    responses={200: ("The item.", SharedItemEnvelope)},
+    errors=(
+        PASSWORD_REQUIRED,
+        (404, "Unknown, revoked or expired link, or an item not in it (code not_found)."),
+        *MEDIA_ERRORS,
+    ),
+)
+@api_limit
+def shared_item(token: str, media_id: uuid.UUID):
+    link = shares.get_shared(token)
+    require_access(link)
+    return envelope(shared_item_to_wire(shares.shared_collection_item(link, media_id)))
 
 
 @bp.post("/shared/<share_token:token>/unlock")

@@ -40,6 +40,7 @@ FIELD_LABELS = {
     "expiresAt": "Expiry",
     "expires_at": "Expiry date and time",
     "password": "Password",
+    "collection": "Collection",
     "part": "Part",
 }
 
@@ -202,6 +203,20 @@ class ShareFormSchema(BaseSchema):
         else:
             options["expiresInDays"] = EXPIRY_DAYS[data["expires"]]
         return CreateShareSchema().load(options)
+
+
+class ShareCollectionFormSchema(ShareFormSchema):
+    """The shares page's form for a collection's link: which collection, and the options."""
+
+    collection = fields.UUID(
+        required=True,
+        error_messages={"required": "Choose a collection.", "invalid_uuid": "Choose a collection."},
+    )
+
+    @post_load
+    def to_options(self, data, **kwargs):
+        collection_id = data.pop("collection")
+        return collection_id, super().to_options(data, **kwargs)
 
 
 def _local_moment(value: str, offset_minutes: int) -> str:

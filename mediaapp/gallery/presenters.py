@@ -130,10 +130,9 @@ STACK_PANEL_MAX = 48
 
 
 def stack_members(owner: Owner, members: GalleryView) -> dict[str, Any]:
-    """A stack's variants under its card: its members within the grid's filters (`members`
-    names the stack in variantOf), newest first, but the newest, which is the card itself."""
-    newest_first = members.filters.replace(sort="newest")
-    page = media_service.list_media(owner, newest_first, limit=STACK_PANEL_MAX + 1)
+    """A stack's variants under its card: its members within the grid's filters and order
+    (`members` names the stack in variantOf), but the first, which is the card itself."""
+    page = media_service.list_media(owner, members.filters, limit=STACK_PANEL_MAX + 1)
     return {
         "stack_key": members.filters.variant,
         "members": page.items[1:],
@@ -323,9 +322,16 @@ def destroyed_notice(media) -> dict[str, Any]:
     return notice(f"Deleted {short_prompt(media.prompt)} forever.")
 
 
+def share_target(link) -> str:
+    """What a link shows, in words: its item's prompt, or its collection's name, quoted."""
+    if link.collection_id:
+        return f"the collection “{link.collection_name}”"
+    return short_prompt(link.prompt)
+
+
 def revoked_notice(link) -> dict[str, Any]:
     """A revoked share link, named by its item, with an Undo that makes it open again."""
-    what = f"the link to {short_prompt(link.prompt)}"
+    what = f"the link to {share_target(link)}"
     undo = {
         "url": url_for("gallery.restore_share", share_id=link.share_id),
         "fields": [],
@@ -341,7 +347,7 @@ def bulk_revoked_notice(count: int) -> dict[str, Any]:
 
 
 def share_restored_notice(link) -> dict[str, Any]:
-    text = f"The link to {short_prompt(link.prompt)} opens again."
+    text = f"The link to {share_target(link)} opens again."
     return notice(text, focus=f"share-{link.share_id}")
 
 
@@ -404,6 +410,8 @@ def share_still(item) -> str:
     """What a link that allows no downloads shows in place of the file: the kept thumbnail
     (through the link), else the record's own thumbnail or poster URL, else nothing."""
     if item.archive_status == "stored" and item.archive_thumb_sha256:
+        if getattr(item, "in_collection", False):
+            return url_for("api.shared_item_thumbnail", token=item.token, media_id=item.id)
         return url_for("api.shared_thumbnail", token=item.token)
     return media_src(item.thumbnail_url)
 
@@ -428,7 +436,9 @@ def share_preview(item) -> dict[str, str]:
         "title": title,
         "description": f"{'A video' if video else 'An image'} made with {item.model}, "
         "shared from mediaapp.",
-        "url": share_url(item),
+        "url": absolute_url(url_for("public.shared_item", token=item.token, media_id=item.id))
+        if getattr(item, "in_collection", False)
+        else share_url(item),
         "type": "video.other" if video else "website",
         "image": absolute(picture),
         "image_alt": title,

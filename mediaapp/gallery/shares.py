@@ -6,16 +6,36 @@ from flask import flash, redirect, render_template, request, url_for
 
 from ..htmx import fragment_or_redirect
 from ..identity import current_owner
+from ..services import collections as collection_service
 from ..services import shares as share_service
 from . import bp
-from .forms import RevokeSharesFormSchema, load_args
+from .forms import RevokeSharesFormSchema, ShareCollectionFormSchema, load_args
 from .presenters import bulk_revoked_notice, revoked_notice, share_restored_notice, share_url
 
 
 @bp.get("/shares")
 def shares():
-    links = share_service.list_shares(current_owner(mint=False))
-    return render_template("gallery/shares.html", links=links, share_url=share_url)
+    owner = current_owner(mint=False)
+    return render_template(
+        "gallery/shares.html",
+        links=share_service.list_shares(owner),
+        collections=collection_service.collection_names(owner),
+        share_url=share_url,
+    )
+
+
+@bp.post("/shares/collection")
+def share_collection():
+    """A link to one of the owner's collections: htmx gets the link to show (and copy); a
+    plain form, a 303 to its row in the list."""
+    collection_id, options = load_args(ShareCollectionFormSchema(), request.form)
+    link = share_service.create_collection_share(current_owner(), collection_id, **options)
+    return fragment_or_redirect(
+        "partials/share_created.html",
+        lambda: {"link": link, "url": share_url(link)},
+        message="Share link created.",
+        to=url_for("gallery.shares", _anchor=f"share-{link.share_id}"),
+    )
 
 
 @bp.post("/shares/<uuid:share_id>/revoke")

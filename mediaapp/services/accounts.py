@@ -26,7 +26,7 @@ from ..models import (
 )
 from ..models import GeneratedMedia as GM
 from ..schemas import COLLECTION_NAME_MAX, collection_name_key
-from . import archive, keys, sessions
+from . import archive, ingest, keys, sessions
 
 # Verified against when the email is unknown, so both failures take as long.
 _DUMMY_HASH = generate_password_hash("not-a-real-password")
@@ -175,10 +175,12 @@ def account_summary(owner: Owner) -> Summary:
 
 def _remove_owned(owner_id: uuid.UUID) -> tuple[int, int, list[str]]:
     """Delete every row the owner has (the caller commits): its media (with their share
-    links), its share tokens, jobs and API keys; (media, links, the blobs they held)."""
+    links), its share tokens, jobs, API keys, collections and ingest endpoints; (media,
+    links, the blobs they held)."""
     links = db.session.execute(
         sa.select(sa.func.count()).select_from(ShareLink).where(ShareLink.owner_id == owner_id)
     ).scalar_one()
+    db.session.execute(sa.delete(ShareLink).where(ShareLink.owner_id == owner_id))
     rows = db.session.execute(
         sa.delete(GM)
         .where(GM.owner_id == owner_id)
@@ -190,6 +192,7 @@ def _remove_owned(owner_id: uuid.UUID) -> tuple[int, int, list[str]]:
     # Memberships went with the media (ON DELETE CASCADE); the collections themselves go here.
     db.session.execute(sa.delete(CollectionItem).where(CollectionItem.owner_id == owner_id))
     db.session.execute(sa.delete(Collection).where(Collection.owner_id == owner_id))
+    ingest.remove_owned(owner_id)  # an account's provider callbacks stop with it
     return len(rows), links, archive.held_digests(rows)
 
 
@@ -300,7 +303,9 @@ def _adopt(user_id: uuid.UUID, guest_digest: str) -> tuple[int, list[str]]:
             sa.select(ShareLink.token).where(ShareLink.owner_id == guest_id)
         ).scalars()
     )
-    db.session.execute(_copy_rows(links, ShareLink.owner_id == guest_id, {"owner_id": owner}))
+    # Links to items now; links to collections once the account holds those collections.
+    item_links = sa.and_(ShareLink.owner_id == guest_id, ShareLink.collection_id.is_(None))
+    db.session.execute(_copy_rows(links, item_links, {"owner_id": owner}))
     if tokens:
         db.session.execute(
             sa.delete(ShareToken).where(
@@ -388,6 +393,10 @@ def _restore_collections(kept: _GuestCollections, guest_id: uuid.UUID, user_id: 
             }
         )
     db.session.execute(sa.insert(Collection), rows)
+    # The guest's links to its collections follow them (before those go, taking theirs).
+    collection_links = sa.and_(ShareLink.owner_id == guest_id, ShareLink.collection_id.is_not(None))
+    owner = sa.literal(user_id, sa.Uuid)
+    db.session.execute(_copy_rows(ShareLink.__table__, collection_links, {"owner_id": owner}))
     members = {
         (item.collection_id, kept.same_media.get(item.media_id, item.media_id)): item.added_at
         for item in kept.items

@@ -293,7 +293,8 @@
       return;
     }
     // A stack's variants arrive after its card (stacks.js): the card stays.
-    if (event.detail.elt instanceof Element && event.detail.elt.matches("[data-stack-toggle]")) {
+    const asker = event.detail.requestConfig && event.detail.requestConfig.elt;
+    if (asker instanceof Element && asker.matches("[data-stack-toggle]")) {
       return;
     }
     const hadFocus = target.contains(document.activeElement);

@@ -38,10 +38,13 @@ class Site:
     user: dict  # a logged-in account with a few items
     broken: dict  # a guest whose only items' files cannot be loaded
     newcomer: dict  # a guest with nothing saved yet
+    stacked: dict  # a guest whose items come in variant stacks (differing only by seed)
     detail_id: str
     share_url: str
     locked_url: str  # a link with a password
     still_url: str  # a link that allows no downloads
+    collection_url: str  # a link to a collection
+    collection_item_url: str  # one item's page through it
 
 
 def post_ok(request, url: str, data: dict | None = None, status: int = 201) -> dict:
@@ -54,7 +57,7 @@ def post_ok(request, url: str, data: dict | None = None, status: int = 201) -> d
 def site(browser, live_server) -> Site:
     states = {}
     found = {}
-    for who in ("guest", "user", "broken", "newcomer"):
+    for who in ("guest", "user", "broken", "newcomer", "stacked"):
         context = browser.new_context(base_url=live_server)
         try:
             api = context.request
@@ -88,6 +91,14 @@ def site(browser, live_server) -> Site:
                 found["still_url"] = post_ok(
                     api, f"{live_server}/api/media/{records[6]['id']}/share", still
                 )["url"]
+                shelf = post_ok(api, f"{live_server}/api/collections", {"name": "Axe shelf"})
+                ids = {"ids": [r["id"] for r in records[2:7]]}
+                post_ok(api, f"{live_server}/api/collections/{shelf['id']}/items", ids, 200)
+                shelf_url = post_ok(api, f"{live_server}/api/collections/{shelf['id']}/share", {})[
+                    "url"
+                ]
+                found["collection_url"] = shelf_url
+                found["collection_item_url"] = f"{shelf_url}/m/{records[3]['id']}"
             elif who == "user":
                 email = f"axe-{uuid.uuid4().hex[:12]}@example.com"
                 post_ok(
@@ -97,6 +108,8 @@ def site(browser, live_server) -> Site:
                 )
                 for n in range(3):
                     post_ok(api, f"{live_server}/api/media/save", image_payload(20 + n))
+                # A provider callback endpoint, listed on the account page.
+                post_ok(api, f"{live_server}/api/ingest-endpoints", {"label": "Replicate flux"})
             elif who == "broken":
                 gone = f"http://127.0.0.1:{closed_port()}"
                 post_ok(
@@ -114,6 +127,12 @@ def site(browser, live_server) -> Site:
                         prompt="A river whose video is gone",
                     ),
                 )
+            elif who == "stacked":
+                prompts = ["A lighthouse in a storm, variants"] * 4 + ["A quiet harbour"] * 2
+                for n, prompt in enumerate([*prompts, "A single meadow"]):
+                    post_ok(
+                        api, f"{live_server}/api/media/save", image_payload(50 + n, prompt=prompt)
+                    )
             states[who] = context.storage_state()
         finally:
             context.close()
@@ -122,6 +141,7 @@ def site(browser, live_server) -> Site:
         user=states["user"],
         broken=states["broken"],
         newcomer=states["newcomer"],
+        stacked=states["stacked"],
         **found,
     )
 
@@ -139,10 +159,27 @@ def register_badly(page) -> None:
     page.wait_for_selector("[aria-invalid=true]")
 
 
+def create_an_endpoint(page) -> None:
+    page.get_by_label("Name", exact=True).fill("Another endpoint")
+    page.get_by_role("button", name="Create endpoint").click()
+    page.wait_for_selector(".ingest-created")
+
+
 def open_the_share_box(page) -> None:
     page.locator(".share-box__summary").click()
     page.get_by_role("button", name="Create link").click()
     page.wait_for_selector(".share-created")
+
+
+def open_the_collection_share_box(page) -> None:
+    page.locator("#share-collection summary").click()
+    page.locator("#share-collection").get_by_role("button", name="Create link").click()
+    page.wait_for_selector("#collection-share-result .share-created")
+
+
+def open_a_stack(page) -> None:
+    page.get_by_role("link", name="Show 3 more variants").click()
+    page.wait_for_selector(".stack-panel .media-card")
 
 
 def rate_with_keys(page) -> None:
@@ -220,6 +257,7 @@ PAGES = {
     "prune": ("guest", "/prune", None),
     "account": ("user", "/account", None),
     "account-key-made": ("user", "/account", make_an_api_key),
+    "account-endpoint-created": ("user", "/account", create_an_endpoint),
     "login": (None, "/login", None),
     "login-refused": (None, "/login", log_in_wrongly),
     "register": (None, "/register", None),
@@ -228,8 +266,13 @@ PAGES = {
     "share-locked": (None, lambda s: s.locked_url, None),
     "share-locked-refused": (None, lambda s: s.locked_url, give_a_wrong_password),
     "share-no-download": (None, lambda s: s.still_url, None),
+    "share-collection": (None, lambda s: s.collection_url, None),
+    "share-collection-item": (None, lambda s: s.collection_item_url, None),
+    "shares-collection-form": ("guest", "/shares", open_the_collection_share_box),
     "404": (None, "/no-such-page", None),
     "broken-media": ("broken", "/", None),
+    "gallery-stacks": ("stacked", "/?stack=variants", None),
+    "gallery-stack-open": ("stacked", "/?stack=variants", open_a_stack),
 }
 
 

@@ -86,3 +86,43 @@ def test_several_links_are_revoked_at_once_from_the_shares_page(page, live_serve
     page.screenshot(path=str(SCREENSHOTS / "share-options-bulk-revoked.png"), full_page=True)
     gone = page.request.get(f"{live_server}/api/shared/{tokens[0]['token']}")
     assert gone.status == 404
+
+
+def test_a_shared_collection_is_live_for_a_visitor(browser, page, live_server):
+    items = seed(page, live_server, [image_payload(80 + n) for n in range(2)])
+    made = page.request.post(f"{live_server}/api/collections", data={"name": "Coast walk"})
+    collection_id = made.json()["data"]["id"]
+    ids = {"ids": [items[0]["id"]]}
+    page.request.post(f"{live_server}/api/collections/{collection_id}/items", data=ids)
+    page.goto("/shares")
+    page.locator("#share-collection summary").click()
+
+    page.get_by_label("Collection", exact=True).select_option(label="Coast walk")
+    page.get_by_label("Password (optional)").fill(PASSWORD)
+    page.locator("#share-collection").get_by_role("button", name="Create link").click()
+
+    expect(page.locator("#collection-share-result .share-created")).to_be_visible()
+    page.screenshot(path=str(SCREENSHOTS / "share-collection-created.png"), full_page=True)
+    url = page.locator("#collection-share-result .copy-field__value").inner_text()
+    visitor = browser.new_context(viewport={"width": 1280, "height": 900})
+    try:
+        public = visitor.new_page()
+        public.goto(url)
+        expect(public.get_by_role("heading", name="This collection is protected")).to_be_visible()
+        public.get_by_label("Password").fill(PASSWORD)
+        public.get_by_role("button", name="Open").click()
+        expect(public.get_by_role("heading", name="Coast walk")).to_be_visible()
+        expect(public.locator(".shared-grid__item")).to_have_count(1)
+
+        more = {"ids": [items[1]["id"]]}
+        page.request.post(f"{live_server}/api/collections/{collection_id}/items", data=more)
+        public.reload()
+
+        expect(public.locator(".shared-grid__item")).to_have_count(2)
+        public.screenshot(path=str(SCREENSHOTS / "share-collection-public.png"), full_page=True)
+        public.locator(".shared-grid__link").first.click()
+        expect(public.locator("#shared-prompt")).to_have_text(items[1]["prompt"])
+        expect(public.get_by_role("link", name="← Back to Coast walk")).to_be_visible()
+        public.screenshot(path=str(SCREENSHOTS / "share-collection-item.png"), full_page=True)
+    finally:
+        visitor.close()
