@@ -32,7 +32,10 @@ JSON_OPERATIONS = [
 def _url(path: str) -> str:
     some_id = str(uuid.uuid4())
     return (
-        path.replace("{media_id}", some_id).replace("{share_id}", some_id).replace("{token}", "t")
+        path.replace("{media_id}", some_id)
+        .replace("{share_id}", some_id)
+        .replace("{collection_id}", some_id)
+        .replace("{token}", "t")
     )
 
 

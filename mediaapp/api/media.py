@@ -171,7 +171,8 @@ def upload_media():
     "`collection` keeps the items of one collection (a smart one: those its saved search "
     "matches); it combines with every other filter and with the cursor. "
     "`stack=variants` answers one entry per variant stack (items sharing prompt, model, type "
-    "and settings but the seed): its newest item matching the other filters, with `stackKey` "
+    "and settings but the seed): its first item in the list's order (the newest, or the "
+    "oldest with sort=oldest) matching the other filters, with `stackKey` "
     "and `stackCount` (how many of its items match; trashed ones never count), paged by the "
     "same cursor. `variantOf=<stackKey or item id>` lists one stack's items.",
 )
