@@ -246,6 +246,9 @@ def tour(app, runner) -> None:
             f"/media/{first['id']}/favorite", data={"star": "1", "place": "detail"}, headers=HTMX
         )
     )
+    ok(guest.post(f"/media/{first['id']}/rating", data={"rating": "3"}, headers=HTMX))
+    ok(guest.post("/media/bulk", data={"action": "rate", "rating": "2", "ids": ids}, headers=HTMX))
+    ok(guest.get("/?minRating=2"))
     ok(guest.post(f"/media/{first['id']}/share", data={"expires": "7"}, headers=HTMX))
     ok(guest.post(f"/media/{ids[0]}/delete", headers=HTMX))
     ok(guest.post(f"/media/{ids[0]}/restore", headers=HTMX))
