@@ -6,6 +6,7 @@ from flask import render_template, request, url_for
 
 from ..htmx import fragment_or_redirect
 from ..identity import current_owner
+from ..services import collections as collections_service
 from ..services import media as media_service
 from ..services import shares as share_service
 from . import bp
@@ -57,6 +58,7 @@ def detail(media_id: uuid.UUID):
         previous_item=previous_item,
         next_item=next_item,
         new_share=share_service.find_share(owner, media_id, shared) if shared else None,
+        holding=collections_service.collections_of(owner, media_id),
         share_url=share_url,
     )
 
