@@ -1,24 +1,26 @@
 """mediaapp: a self-hosted store and gallery for AI-generated media history."""
 
 import os
+import re
 import secrets
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
 import sqlalchemy as sa
-from flask import Flask
+from flask import Flask, request
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 from .assets import register_static_fingerprints
 from .caching import register_cache_policy
 from .compression import register_compression
 from .config import Config
+from .cookies import MediaSessionInterface
 from .dates import register_tolerant_dates
 from .errors import register_error_handlers
-from .extensions import csrf, db, limiter, migrate
+from .extensions import cors, csrf, db, limiter, migrate
 from .filters import register_template_helpers
-from .limits import check_limit_storage, worker_count
+from .limits import check_limit_storage, raise_body_limits, worker_count
 from .observability import configure_logging, register_request_observation
 from .pool_pings import ping_idle_connections
 from .routing import register_converters
@@ -43,7 +45,11 @@ def create_app(overrides: Mapping[str, Any] | None = None) -> Flask:
     check_limit_storage(app.config["ENV_NAME"], app.config["RATELIMIT_STORAGE_URI"], worker_count())
     tune_engine(app)
     if os.environ.get("MEDIAAPP_PROXY_FIX") == "1":
-        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=1, x_proto=1, x_host=1)
+        # x_prefix: mounted under a path of another site (X-Forwarded-Prefix: /media), every
+        # URL, redirect and the cookie's Path carry the prefix (README, the same-site setup).
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=1, x_proto=1, x_host=1, x_prefix=1)
+    check_cookie_settings(app)
+    app.session_interface = MediaSessionInterface()
     init_extensions(app)
     init_storage(app)
     register_converters(app)
@@ -80,6 +86,58 @@ def ensure_secret_key(app: Flask) -> None:
     app.config["SECRET_KEY"] = key_file.read_text().strip()
 
 
+# An exact origin: scheme, host and an optional port, nothing Flask-CORS could read as a
+# pattern (it treats strings with regex characters as regular expressions).
+EXACT_ORIGIN = re.compile(r"https?://[A-Za-z0-9.-]+(:[0-9]{1,5})?")
+
+
+def check_cookie_settings(app: Flask) -> None:
+    """Refuse settings browsers would silently ignore or that would widen CORS."""
+    same_site = app.config["SESSION_COOKIE_SAMESITE"]
+    if same_site not in ("Lax", "Strict", "None"):
+        raise RuntimeError(
+            f"MEDIAAPP_COOKIE_SAMESITE must be Lax, Strict or None, not {same_site!r}."
+        )
+    if same_site == "None" and not app.config["SESSION_COOKIE_SECURE"]:
+        raise RuntimeError(
+            "MEDIAAPP_COOKIE_SAMESITE=None needs MEDIAAPP_SECURE_COOKIES=1: browsers drop a "
+            "SameSite=None cookie that is not Secure."
+        )
+    for origin in app.config["CORS_ORIGINS"]:
+        if not EXACT_ORIGIN.fullmatch(origin):
+            raise RuntimeError(
+                f"MEDIAAPP_CORS_ORIGINS takes exact origins such as https://studio.example, "
+                f"not {origin!r}."
+            )
+
+
+def init_cors(app: Flask) -> None:
+    """CORS for the JSON API, for the configured origins only (none: no CORS headers at all,
+    as before). Credentials are allowed, so a page there may send the cookie; preflights
+    answer the methods and headers the API reads."""
+    if not app.config["CORS_ORIGINS"]:
+        return
+    cors.init_app(
+        app,
+        resources={r"/api/*": {"origins": app.config["CORS_ORIGINS"]}},
+        supports_credentials=True,
+        methods=["GET", "POST", "PATCH", "DELETE"],
+        allow_headers=["Content-Type", "Authorization", "X-Request-ID"],
+        expose_headers=["Retry-After", "X-Request-ID"],
+        max_age=600,
+        vary_header=True,
+    )
+
+    @app.after_request
+    def vary_by_origin(response):
+        # Flask-CORS adds Vary: Origin only when several origins are configured, yet with one
+        # the answer still differs (its Access-Control headers come or not): a shared cache
+        # must never hand one origin's answer to another.
+        if request.path.startswith("/api/"):
+            response.vary.add("Origin")
+        return response
+
+
 def tune_engine(app: Flask) -> None:
     options = dict(app.config["SQLALCHEMY_ENGINE_OPTIONS"])
     if app.config["SQLALCHEMY_DATABASE_URI"].startswith("postgresql"):
@@ -104,8 +162,10 @@ def init_extensions(app: Flask) -> None:
     migrate.init_app(
         app, db, directory=str(Path(app.root_path).parent / "migrations"), render_as_batch=True
     )
+    app.before_request(raise_body_limits)  # before the CSRF check reads a big form
     csrf.init_app(app)
     limiter.init_app(app)
+    init_cors(app)
     with app.app_context():
         ping_idle_connections(db.engine, app.config["DATABASE_PING_IDLE_SECONDS"])
         if db.engine.dialect.name == "sqlite":

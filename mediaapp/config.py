@@ -34,7 +34,10 @@ class Config:
     SETTINGS_MAX_BYTES = 16 * 1024
 
     SESSION_COOKIE_HTTPONLY = True
-    SESSION_COOKIE_SAMESITE = "Lax"
+    # Lax suits mediaapp on its own site or under a path of the generator's (the same-site
+    # deployment README recommends). A frontend on another site calling the API with the
+    # cookie needs "None", which browsers accept only with Secure (MEDIAAPP_SECURE_COOKIES=1).
+    SESSION_COOKIE_SAMESITE = os.environ.get("MEDIAAPP_COOKIE_SAMESITE", "Lax")
     SESSION_COOKIE_SECURE = os.environ.get("MEDIAAPP_SECURE_COOKIES", "") == "1"
     PERMANENT_SESSION_LIFETIME = 60 * 60 * 24 * 365
     # Send Set-Cookie only when the session changed: an answer that re-sent an unchanged
@@ -55,15 +58,25 @@ class Config:
     # The longest one readiness query may run (PostgreSQL statement_timeout), in ms.
     READY_DB_TIMEOUT_MS = _int("MEDIAAPP_READY_DB_TIMEOUT_MS", 1000)
 
-    # Extra origins allowed to call the JSON API with cookies (comma-separated), besides our own.
-    TRUSTED_ORIGINS = [
+    # Origins (exact, comma-separated: https://studio.example) whose pages may call the JSON
+    # API with the cookie, besides our own: CORS answers them (preflight included) and the
+    # cross-site rule lets their writes through; every other origin is refused.
+    # MEDIAAPP_TRUSTED_ORIGINS is the older name, still read when the new one is unset.
+    CORS_ORIGINS = [
         o.strip().rstrip("/")
-        for o in os.environ.get("MEDIAAPP_TRUSTED_ORIGINS", "").split(",")
+        for o in os.environ.get(
+            "MEDIAAPP_CORS_ORIGINS", os.environ.get("MEDIAAPP_TRUSTED_ORIGINS", "")
+        ).split(",")
         if o.strip()
     ]
 
     # Sign-in attempts (API and pages together), per client address and per target email.
     AUTH_RATE_LIMIT = os.environ.get("MEDIAAPP_AUTH_RATE_LIMIT", "10 per minute")
+    # Wrong passwords for one share link from one client address (the page and the API
+    # together); only wrong ones count.
+    SHARE_PASSWORD_RATE_LIMIT = os.environ.get(
+        "MEDIAAPP_SHARE_PASSWORD_RATE_LIMIT", "5 per 15 minutes"
+    )
     # Imports per client address (API and gallery together); '' or 'off' for no limit.
     IMPORT_RATE_LIMIT = _limit_or_off("MEDIAAPP_IMPORT_RATE_LIMIT", "20 per minute")
     # Imports running at once over every worker and host (PostgreSQL advisory locks); the

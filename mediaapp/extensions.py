@@ -2,6 +2,7 @@
 
 import sqlalchemy as sa
 from flask_compress import Compress
+from flask_cors import CORS
 from flask_limiter import Limiter
 from flask_limiter.util import get_remote_address
 from flask_migrate import Migrate
@@ -25,4 +26,5 @@ db = SQLAlchemy(model_class=Base)
 migrate = Migrate()
 csrf = CSRFProtect()
 compress = Compress()
+cors = CORS()
 limiter = Limiter(key_func=get_remote_address)

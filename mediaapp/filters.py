@@ -93,7 +93,10 @@ def media_sources(media: Any, share_token: str | None = None) -> Sources:
     missing = "Source expired" if status == "expired" else "Preview unavailable"
     if status != "stored":
         return Sources(own, own, poster, missing)
-    if share_token:
+    if share_token and field("in_collection"):  # an item of a shared collection
+        file_url = url_for("api.shared_item_file", token=share_token, media_id=field("id"))
+        thumb = url_for("api.shared_item_thumbnail", token=share_token, media_id=field("id"))
+    elif share_token:
         file_url = url_for("api.shared_file", token=share_token)
         thumb = url_for("api.shared_thumbnail", token=share_token)
     else:

@@ -1,4 +1,5 @@
-"""Rate limits that several routes share: sign-in attempts and imports, and the storage rule."""
+"""Rate limits that several routes share: sign-in attempts, share link passwords and imports,
+and the storage rule."""
 
 import hashlib
 import os
@@ -119,6 +120,38 @@ import_limit = _mark_otherwise_limited(
 )
 
 
+# Guessing a share link's password: wrong attempts per link and client address, the public
+# page's form and the API's unlock alike (MEDIAAPP_SHARE_PASSWORD_RATE_LIMIT). A right
+# password costs nothing, so a visitor who mistyped once is not held up.
+SHARE_PASSWORD_SCOPE = "share-password"
+
+
+def _share_password_limit() -> str:
+    return current_app.config["SHARE_PASSWORD_RATE_LIMIT"]
+
+
+def share_attempt_key() -> str:
+    """The link (its token hashed: no token is kept in the limit store) and the address."""
+    token = str((request.view_args or {}).get("token", ""))
+    digest = hashlib.sha256(token.encode()).hexdigest()[:32]
+    return f"share:{digest}:{get_remote_address()}"
+
+
+def _wrong_password(response) -> bool:
+    return response.status_code == 401
+
+
+share_password_limit = _mark_otherwise_limited(
+    limiter.shared_limit(
+        _share_password_limit,
+        SHARE_PASSWORD_SCOPE,
+        key_func=share_attempt_key,
+        methods=["POST"],
+        deduct_when=_wrong_password,
+    )
+)
+
+
 # Any other route-level limit goes through here, so no_limit_applies() knows of it.
 def route_limit(*args, **kwargs) -> Callable:
     """limiter.limit(...) for a route, known to no_limit_applies()."""
@@ -149,3 +182,17 @@ def check_limit_storage(env_name: str, storage_uri: str, workers: int) -> None:
             "keep its own count. Set it to shared storage such as redis://127.0.0.1:6379 when "
             "MEDIAAPP_ENV=production runs more than one worker."
         )
+
+
+# Gallery routes whose form bodies may pass MAX_CONTENT_LENGTH: endpoint -> the config key of
+# their own limit. (API routes raise their limit in the view; a gallery form is read by the
+# CSRF check before its view runs.)
+LARGE_FORM_BODIES = {"gallery.import_file": "ZIP_IMPORT_MAX_BYTES"}
+
+
+def raise_body_limits() -> None:
+    """Give a route that takes big uploads its own body limit before anything reads the body
+    (registered ahead of the CSRF check)."""
+    key = LARGE_FORM_BODIES.get(request.endpoint or "")
+    if key:
+        request.max_content_length = current_app.config[key]

@@ -182,6 +182,7 @@ class GeneratedMedia(db.Model):
         sa.CheckConstraint(
             "user_id IS NULL OR user_id = owner_id", name="ck_generated_media_user_is_owner"
         ),
+        sa.CheckConstraint("rating BETWEEN 0 AND 5", name="ck_generated_media_rating"),
         # Idempotent save: one requestId per owner.
         _owned_index("request", "request_id", where="request_id IS NOT NULL", unique=True),
         # The history views are each one ordered range of one of these (keyset paging); they
@@ -189,6 +190,8 @@ class GeneratedMedia(db.Model):
         _owned_index("recent", *NEWEST, where="deleted_at IS NULL"),
         _owned_index("type_recent", "type", *NEWEST, where="deleted_at IS NULL"),
         _owned_index("favorite_recent", *NEWEST, where="deleted_at IS NULL AND favorite"),
+        # minRating views: the rated live rows in history order (rating checked on each).
+        _owned_index("rated_recent", *NEWEST, where="deleted_at IS NULL AND rating > 0"),
         _owned_index("model", "model", where="deleted_at IS NULL"),
         _owned_index(
             "trash", sa.text("deleted_at DESC"), sa.text("id DESC"), where="deleted_at IS NOT NULL"
@@ -247,6 +250,9 @@ class GeneratedMedia(db.Model):
     thumbnail_url: Mapped[str | None] = mapped_column(sa.Text)
     created_at: Mapped[datetime] = _created_at()
     favorite: Mapped[bool] = mapped_column(sa.Boolean, default=False, server_default=sa.false())
+    # 1-5 stars from culling; 0 is unrated (schemas.RATING_MAX). The database's default
+    # only, so inserts that do not name it (as at older revisions) leave it out.
+    rating: Mapped[int] = mapped_column(sa.SmallInteger, server_default="0")
     # The stack of variants it belongs to (variants.py); every save, import and upload sets it,
     # and the default covers any other INSERT that names type, prompt, model and settings.
     variant_key: Mapped[str] = mapped_column(sa.String(KEY_LENGTH), default=_variant_default)
@@ -278,7 +284,8 @@ class GeneratedMedia(db.Model):
 
 
 class ShareLink(db.Model):
-    """A public, unguessable link to one media item, optionally expiring or hiding the prompt."""
+    """A public, unguessable link to one media item or one collection: optionally expiring,
+    hiding the prompt, asking for a password or refusing downloads; it counts its views."""
 
     __tablename__ = "share_links"
     __table_args__ = (
@@ -289,18 +296,36 @@ class ShareLink(db.Model):
             name="fk_share_links_media",
             ondelete="CASCADE",
         ),
+        sa.ForeignKeyConstraint(
+            ["owner_id", "collection_id"],
+            ["collections.owner_id", "collections.id"],
+            name="fk_share_links_collection",
+            ondelete="CASCADE",
+        ),
+        sa.CheckConstraint(
+            "(media_id IS NULL) <> (collection_id IS NULL)", name="ck_share_links_one_target"
+        ),
         sa.UniqueConstraint("owner_id", "token", name="uq_share_links_owner_token"),
         sa.Index("ix_share_links_media", "owner_id", "media_id"),
+        sa.Index("ix_share_links_collection", "owner_id", "collection_id"),
     )
 
     owner_id: Mapped[uuid.UUID] = mapped_column(sa.Uuid)
     id: Mapped[uuid.UUID] = mapped_column(sa.Uuid, default=uuid.uuid4)
-    media_id: Mapped[uuid.UUID] = mapped_column(sa.Uuid)
+    # A link names one item or one collection (live: what it holds when opened).
+    media_id: Mapped[uuid.UUID | None] = mapped_column(sa.Uuid)
+    collection_id: Mapped[uuid.UUID | None] = mapped_column(sa.Uuid)
     token: Mapped[str] = mapped_column(sa.String(64))
     hide_prompt: Mapped[bool] = mapped_column(sa.Boolean, default=False, server_default=sa.false())
     expires_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     revoked_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     created_at: Mapped[datetime] = _created_at()
+    # NULL: open to anyone with the link; else the visitor gives this password first.
+    password_hash: Mapped[str | None] = mapped_column(sa.String(256))
+    # False: the original file is neither offered nor served through the link.
+    allow_download: Mapped[bool] = mapped_column(sa.Boolean, default=True, server_default=sa.true())
+    view_count: Mapped[int] = mapped_column(sa.Integer, default=0, server_default="0")
+    last_viewed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
 
 class ShareToken(db.Model):
@@ -448,11 +473,42 @@ class CollectionItem(db.Model):
     added_at: Mapped[datetime] = _created_at()
 
 
+class ApiKey(db.Model):
+    """A named API key of an account: its scopes, and the SHA-256 digest of its secret only.
+
+    The key a person copies names its account (the owner_id) and carries a random secret, so
+    finding it is one lookup by (owner_id, digest) and no secret is ever compared in Python.
+    A revoked key keeps its row (the list shows it was revoked) and never works again.
+    """
+
+    __tablename__ = "api_keys"
+    __table_args__ = (
+        sa.PrimaryKeyConstraint("owner_id", "id", name="pk_api_keys"),
+        sa.UniqueConstraint("owner_id", "digest", name="uq_api_keys_owner_digest"),
+    )
+
+    owner_id: Mapped[uuid.UUID] = mapped_column(
+        sa.Uuid, sa.ForeignKey("users.id", ondelete="CASCADE")
+    )
+    id: Mapped[uuid.UUID] = mapped_column(sa.Uuid, default=uuid.uuid4)
+    name: Mapped[str] = mapped_column(sa.String(100))
+    # Space-separated: "read write", or "all".
+    scopes: Mapped[str] = mapped_column(sa.String(64))
+    digest: Mapped[str] = mapped_column(sa.String(64))
+    # Requests this key may make, as Flask-Limiter writes it ("60 per minute"); None: unlimited.
+    rate_limit: Mapped[str | None] = mapped_column(sa.String(64))
+    created_at: Mapped[datetime] = _created_at()
+    expires_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    last_used_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    revoked_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+
 # The tables whose every statement must name an owner (tests/test_owner_scoping.py checks it).
 OWNER_SCOPED_TABLES = (
     GeneratedMedia.__tablename__,
     ShareLink.__tablename__,
     Session.__tablename__,
+    ApiKey.__tablename__,
     StatsByDay.__tablename__,
     StatsByModel.__tablename__,
     Collection.__tablename__,

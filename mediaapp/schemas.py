@@ -9,7 +9,7 @@ import unicodedata
 import uuid
 from collections.abc import Callable
 from dataclasses import asdict, dataclass
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
 from typing import Any
 from urllib.parse import urlsplit
@@ -31,6 +31,8 @@ from .dates import BOUNDS_TEXT, EARLIEST, EARLIEST_DAY, LATEST, LATEST_DAY
 from .errors import UnsupportedMediaType, ValidationFailed
 
 SETTINGS_MAX_BYTES = 16 * 1024
+# Ratings are 0 (unrated) to RATING_MAX stars.
+RATING_MAX = 5
 # The most one generation may cost (USD) or take in credits, and the longest it may run: far
 # past any real generation, and small enough that sums stay exact (models.ExactAmount).
 AMOUNT_MAX = 1_000_000
@@ -340,6 +342,20 @@ class SaveMediaSchema(BaseSchema):
                 raise ValidationError({"settings": errors})
 
 
+def rating_field(**kwargs) -> "StrictInteger":
+    """A JSON rating: a whole number of stars, 0 (unrated) to RATING_MAX."""
+    return StrictInteger(
+        validate=validate.Range(
+            min=0, max=RATING_MAX, error=f"Must be a whole number from 0 to {RATING_MAX}."
+        ),
+        **{"metadata": {"description": f"Stars, 0 (unrated) to {RATING_MAX}."}, **kwargs},
+    )
+
+
+def _stars_chip(n: int) -> str:
+    return f"Rated {n}+" if n < RATING_MAX else f"Rated {RATING_MAX}"
+
+
 def _readable_day(day: date) -> str:
     return f"{day.day} {day:%b %Y}"
 
@@ -390,6 +406,18 @@ class MediaFiltersSchema(BaseSchema):
         BoundedDate(data_key="to", load_default=None),
         "To date",
         lambda day: f"Until {_readable_day(day)}",
+    )
+    min_rating = _filter(
+        fields.Integer(
+            data_key="minRating",
+            load_default=None,
+            validate=validate.Range(
+                min=1, max=RATING_MAX, error=f"Use a whole number from 1 to {RATING_MAX}."
+            ),
+            metadata={"description": f"Only items rated this many stars or more (1-{RATING_MAX})."},
+        ),
+        "Rating",
+        _stars_chip,
     )
     sort = _filter(
         fields.String(load_default="newest", validate=validate.OneOf(("newest", "oldest"))),
@@ -504,6 +532,7 @@ class MediaFilters:
     favorite: bool | None = None
     date_from: date | None = None
     date_to: date | None = None
+    min_rating: int | None = None
     sort: str = "newest"
     # "missing": only records whose file mediaapp could not keep (failed or expired).
     archive: str | None = None
@@ -592,20 +621,36 @@ class DeleteArgsSchema(BaseSchema):
     permanent = fields.Boolean(load_default=False)
 
 
-class FavoriteSchema(BaseSchema):
-    """PATCH /api/media/<id>: the fields that may change."""
+class UpdateMediaSchema(BaseSchema):
+    """PATCH /api/media/<id>: the fields that may change; send at least one."""
 
-    favorite = StrictBoolean(required=True)
+    favorite = StrictBoolean()
+    rating = rating_field()
+
+    @validates_schema
+    def something_to_change(self, data: dict, **kwargs) -> None:
+        if not data:
+            raise ValidationError(
+                "Send favorite (true or false) or rating (0 to 5), or both.", "_schema"
+            )
 
 
-BULK_ACTION_NAMES = ("delete", "restore", "favorite", "unfavorite", "purge")
+BULK_ACTION_NAMES = ("delete", "restore", "favorite", "unfavorite", "rate", "purge")
 
 
 class BulkActionSchema(BaseSchema):
-    """One action on up to 500 records."""
+    """One action on up to 500 records; "rate" also takes the rating to give them."""
 
     action = fields.String(required=True, validate=validate.OneOf(BULK_ACTION_NAMES))
     ids = fields.List(fields.UUID(), required=True, validate=validate.Length(min=1, max=500))
+    rating = rating_field(
+        metadata={"description": f"With action rate (required there): 0 (unrated) to {RATING_MAX}."}
+    )
+
+    @validates_schema
+    def rating_with_rate(self, data: dict, **kwargs) -> None:
+        if data.get("action") == "rate" and "rating" not in data:
+            raise ValidationError({"rating": ["Give the rating (0 to 5) to set."]})
 
 
 class ZipSelectionSchema(BaseSchema):
@@ -636,16 +681,87 @@ class PruneSchema(MediaFiltersSchema):
     )
 
 
+SHARE_MAX_DAYS = 3650
+_ABSENT = object()
+SHARE_PASSWORD_LENGTH = (4, 128)
+
+
 class CreateShareSchema(BaseSchema):
-    """Options of a new share link."""
+    """Options of a new share link. The expiry is a moment (`expiresAt`, to the minute) or a
+    number of days (`expiresInDays`, kept for older clients), not both; null in either means
+    never; neither given means 30 days from now."""
 
     expires_in_days = fields.Integer(
         data_key="expiresInDays",
-        load_default=None,
         allow_none=True,
-        validate=validate.Range(min=1, max=3650),
+        validate=validate.Range(min=1, max=SHARE_MAX_DAYS),
+        metadata={"description": "Days from now; null for never. Prefer expiresAt."},
+    )
+    expires_at = UtcDateTime(
+        data_key="expiresAt",
+        allow_none=True,
+        metadata={
+            "description": "When the link stops working (ISO 8601; UTC when it names no zone; "
+            "seconds are dropped: to the minute), in the future and within 10 years; null "
+            "for never. Neither this nor expiresInDays: 30 days from now."
+        },
     )
     hide_prompt = StrictBoolean(data_key="hidePrompt", load_default=False)
+    password = CleanString(
+        load_default=None,
+        allow_none=True,
+        validate=validate.Length(*SHARE_PASSWORD_LENGTH),
+        metadata={"description": "Visitors must give it first; stored only as a hash."},
+    )
+    allow_download = StrictBoolean(
+        data_key="allowDownload",
+        load_default=True,
+        metadata={"description": "false: the original file is not offered nor served."},
+    )
+
+    @post_load
+    def resolve_expiry(self, data, **kwargs):
+        if "expires_at" in data and "expires_in_days" in data:
+            raise ValidationError(
+                "Give expiresAt or expiresInDays, not both.", field_name="expiresAt"
+            )
+        now = datetime.now(UTC)
+        # Neither given: no expires_at, so the service's default (30 days) applies.
+        days = data.pop("expires_in_days", _ABSENT)
+        moment = data.pop("expires_at", _ABSENT)
+        if moment is None or days is None:
+            data["expires_at"] = None
+        elif moment is not _ABSENT:
+            moment = moment.replace(second=0, microsecond=0)
+            if moment <= now:
+                raise ValidationError("Must be a moment in the future.", field_name="expiresAt")
+            if moment > now + timedelta(days=SHARE_MAX_DAYS):
+                raise ValidationError(
+                    f"Must be within {SHARE_MAX_DAYS} days from now.", field_name="expiresAt"
+                )
+            data["expires_at"] = moment
+        elif days is not _ABSENT:
+            data["expires_at"] = now + timedelta(days=days)
+        return data
+
+
+class SharePasswordSchema(BaseSchema):
+    """The password a visitor gives to open a protected share link."""
+
+    password = CleanString(required=True, validate=validate.Length(min=1, max=1024))
+
+
+class SharedItemsArgsSchema(BaseSchema):
+    """Paging a shared collection's items: limit and the opaque keyset cursor."""
+
+    limit = fields.Integer(load_default=50, validate=validate.Range(min=1, max=100))
+    cursor = CleanString(load_default=None, validate=validate.Length(min=1, max=512))
+
+
+class RevokeSharesSchema(BaseSchema):
+    """Up to 500 of the owner's links to revoke at once."""
+
+    ids = fields.List(fields.UUID(), required=True, validate=validate.Length(min=1, max=500))
 
 
 # Collections (services/collections.py): their names, descriptions and selections.
@@ -743,6 +859,47 @@ class CollectionItemsSchema(BaseSchema):
     )
 
 
+API_KEY_SCOPES = ("read", "write", "delete", "share", "all")
+
+
+def validate_rate_limit(value: str) -> None:
+    """A limit as Flask-Limiter reads it: "60 per minute", "1000/hour", "10 per second"."""
+    from limits import parse_many
+
+    try:
+        parsed = parse_many(value)
+    except ValueError:
+        parsed = []
+    if len(parsed) != 1:
+        raise ValidationError('Write a rate such as "60 per minute" or "1000 per hour".')
+
+
+class CreateApiKeySchema(BaseSchema):
+    """A new API key: its name, scopes, and optionally an expiry and a rate limit."""
+
+    name = CleanString(required=True, validate=validate.Length(min=1, max=100))
+    scopes = fields.List(
+        fields.String(validate=validate.OneOf(API_KEY_SCOPES)),
+        required=True,
+        validate=validate.Length(min=1, max=len(API_KEY_SCOPES)),
+        metadata={"description": "What the key may do; `all` is every scope."},
+    )
+    expires_in_days = fields.Integer(
+        data_key="expiresInDays",
+        load_default=None,
+        allow_none=True,
+        validate=validate.Range(min=1, max=3650),
+        metadata={"description": "Days until it stops working; null or absent: never."},
+    )
+    rate_limit = CleanString(
+        data_key="rateLimit",
+        load_default=None,
+        allow_none=True,
+        validate=[validate.Length(min=1, max=64), validate_rate_limit],
+        metadata={"description": 'Requests it may make, e.g. "60 per minute"; null: no limit.'},
+    )
+
+
 class UploadMetadataSchema(SaveMediaSchema):
     """The save fields that come with an uploaded file; `url` (where it came from) is optional
     there, since the file itself is what is kept."""
@@ -759,6 +916,7 @@ class ImportItemSchema(SaveMediaSchema):
 
     created_at = UtcDateTime(data_key="createdAt", load_default=None)
     favorite = StrictBoolean(load_default=False)
+    rating = rating_field(load_default=0)
 
 
 class ImportSchema(BaseSchema):
@@ -949,6 +1107,11 @@ class MediaSchema(Schema):
     created_at = IsoUtc(required=True, data_key="createdAt")
     user_id = fields.UUID(required=True, data_key="userId", allow_none=True)
     favorite = fields.Boolean(required=True)
+    # Added after v1: always sent by mediaapp, optional for documents and older servers.
+    rating = fields.Integer(
+        validate=validate.Range(min=0, max=RATING_MAX),
+        metadata={"description": f"Stars, 0 (unrated) to {RATING_MAX}."},
+    )
     deleted_at = IsoUtc(
         required=True,
         data_key="deletedAt",
@@ -1010,6 +1173,7 @@ def media_to_wire(m: Any) -> dict:
         "createdAt": iso_utc(m.created_at),
         "userId": str(m.user_id) if m.user_id else None,
         "favorite": bool(m.favorite),
+        "rating": m.rating,
         "deletedAt": iso_utc(m.deleted_at) if m.deleted_at else None,
         "archive": archive_to_wire(m),
         "provider": m.provider,
@@ -1052,27 +1216,40 @@ def archive_to_wire(m: Any) -> dict:
 
 
 def shared_to_wire(row: Any) -> dict:
-    """A shared item for the public: no id, no owner; prompt and settings unless hidden."""
+    """A shared item for the public: no id, no owner; prompt and settings unless hidden; the
+    original (its URL and the kept copy) only when the link allows downloads."""
+    download = bool(row.allow_download)
     return {
         "type": row.type,
-        "url": row.url,
+        "url": row.url if download else None,
         "thumbnailUrl": row.thumbnail_url,
         "model": row.model,
         "createdAt": iso_utc(row.created_at),
         "prompt": None if row.hide_prompt else row.prompt,
         "settings": None if row.hide_prompt else row.settings,
         "promptHidden": bool(row.hide_prompt),
+        "downloadAllowed": download,
         **shared_file_urls(row),
     }
 
 
+def shared_item_to_wire(row: Any) -> dict:
+    """An item of a shared collection: shared_to_wire plus the id that names it in the link."""
+    return {"id": str(row.id), **shared_to_wire(row)}
+
+
 def shared_file_urls(row: Any) -> dict[str, str | None]:
-    """The kept copy of a shared item, through its link (never the owner's /files URLs)."""
+    """The kept copy of a shared item, through its link (never the owner's /files URLs);
+    no file URL when the link does not allow downloads. An item of a shared collection has
+    its files under the link's /items/<id>."""
     if row.archive_status != "stored":
         return {"fileUrl": None, "storedThumbnailUrl": None}
     base = f"{request.script_root if has_request_context() else ''}/api/shared/{row.token}"
+    if getattr(row, "in_collection", False):
+        base = f"{base}/items/{row.id}"
     thumbnail = f"{base}/thumbnail" if row.archive_thumb_sha256 else None
-    return {"fileUrl": f"{base}/file", "storedThumbnailUrl": thumbnail}
+    file_url = f"{base}/file" if row.allow_download else None
+    return {"fileUrl": file_url, "storedThumbnailUrl": thumbnail}
 
 
 # --- request and response helpers --------------------------------------------------------

@@ -23,6 +23,7 @@ BASE_CONFIG = {
     "WTF_CSRF_ENABLED": False,
     "PASSWORD_HASH_METHOD": "pbkdf2:sha256:1000",  # the real default (scrypt) is slow on purpose
     "AUTH_RATE_LIMIT": "100000 per minute",
+    "SHARE_PASSWORD_RATE_LIMIT": "100000 per minute",
     "API_RATE_LIMIT": None,
     "IMPORT_RATE_LIMIT": None,
     # Tests run jobs themselves (jobs.run_due); a worker thread would take them from under
@@ -134,6 +135,7 @@ TABLES = (
     "generated_media",
     "guests",
     "sessions",
+    "api_keys",
     "users",
     "stats_by_day",
     "stats_by_model",

@@ -86,7 +86,7 @@ def test_same_origin_and_non_browser_clients_may_write(client, headers):
 
 
 def test_a_trusted_origin_may_write(make_app):
-    app = make_app(TRUSTED_ORIGINS=["https://studio.example"])
+    app = make_app(CORS_ORIGINS=["https://studio.example"])
 
     response = save(
         app.test_client(),

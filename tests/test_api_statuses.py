@@ -8,6 +8,7 @@ import json
 import tempfile
 import uuid
 from pathlib import Path
+from types import SimpleNamespace
 
 import pytest
 from PIL import Image
@@ -16,6 +17,7 @@ from mediaapp import create_app
 from mediaapp.api import transfer
 from mediaapp.api.openapi import build_spec
 from mediaapp.extensions import limiter
+from mediaapp.services import shares as share_service
 from tests.conftest import BASE_CONFIG, image_payload
 from tests.helpers import delete_account_meanwhile
 from tests.test_outage import _set_connections, outage_app  # noqa: F401  (fixture)
@@ -48,6 +50,7 @@ def _url(path: str) -> str:
     return (
         path.replace("{media_id}", some_id)
         .replace("{share_id}", some_id)
+        .replace("{key_id}", some_id)
         .replace("{collection_id}", some_id)
         .replace("{token}", "t")
     )
@@ -84,7 +87,14 @@ VALID = {
     ("get", "/api/media/stats"): {},
     ("get", "/api/shares"): {},
     ("delete", "/api/shares/{share_id}"): {},
+    ("post", "/api/shares/revoke"): {"json": {"ids": [str(uuid.uuid4())]}},
     ("get", "/api/shared/{token}"): {},
+    ("post", "/api/shared/{token}/unlock"): {"json": {"password": "not it"}},
+    ("post", "/api/collections/{collection_id}/share"): {},
+    ("get", "/api/shared/{token}/items"): {},
+    ("get", "/api/shared/{token}/items/{media_id}"): {},
+    ("get", "/api/shared/{token}/items/{media_id}/file"): {},
+    ("get", "/api/shared/{token}/items/{media_id}/thumbnail"): {},
     ("post", "/api/auth/register"): {"json": CREDS},
     ("post", "/api/auth/login"): {"json": {**CREDS, "email": "nobody@example.com"}},
     ("get", "/api/auth/me"): {},
@@ -97,6 +107,9 @@ VALID = {
     ("delete", "/api/auth/account"): {"json": {"password": CREDS["password"]}},
     ("post", "/api/auth/start-over"): {},
     ("get", "/api/openapi.json"): {},
+    ("post", "/api/keys"): {"json": {"name": "worker", "scopes": ["read"]}},
+    ("get", "/api/keys"): {},
+    ("delete", "/api/keys/{key_id}"): {},
     ("get", "/api/collections"): {},
     ("post", "/api/collections"): {"json": {"name": "Statuses"}},
     ("get", "/api/collections/{collection_id}"): {},
@@ -121,6 +134,10 @@ INVALID = {
     ("patch", "/api/media/{media_id}"): {"json": {"favorite": "yes"}},
     ("delete", "/api/media/{media_id}"): {"query_string": {"permanent": "maybe"}},
     ("post", "/api/media/{media_id}/share"): {"json": {"expiresInDays": 0}},
+    ("post", "/api/shares/revoke"): {"json": {"ids": []}},
+    ("post", "/api/shared/{token}/unlock"): {"json": {}},
+    ("post", "/api/collections/{collection_id}/share"): {"json": {"expiresInDays": 0}},
+    ("get", "/api/shared/{token}/items"): {"query_string": {"limit": 0}},
     ("get", "/api/media/trash"): {"query_string": {"limit": 101}},
     ("post", "/api/media/bulk"): {"json": {"action": "explode", "ids": []}},
     ("post", "/api/media/prune"): {"json": {"confirm": False}},
@@ -132,6 +149,7 @@ INVALID = {
     ("post", "/api/auth/email"): {"json": {"email": "not-an-email", "password": "x"}},
     ("post", "/api/auth/password"): {"json": {"currentPassword": "x", "newPassword": "12345678"}},
     ("delete", "/api/auth/account"): {"json": {}},
+    ("post", "/api/keys"): {"json": {"name": "", "scopes": ["everything"]}},
     ("post", "/api/collections"): {"json": {"name": "   "}},
     ("patch", "/api/collections/{collection_id}"): {"json": {}},
     ("post", "/api/collections/{collection_id}/items"): {"json": {"ids": []}},
@@ -139,6 +157,28 @@ INVALID = {
         "json": {"ids": [str(uuid.uuid4())] * 501}
     },
 }
+# Operations an API key may call (x-scope one of the key scopes), and those that refuse keys.
+KEYED = {
+    (method, path)
+    for path, item in DOCUMENT["paths"].items()
+    for method, operation in item.items()
+    if operation["x-scope"] in ("read", "write", "delete", "share")
+}
+SESSION_ONLY = {
+    (method, path)
+    for path, item in DOCUMENT["paths"].items()
+    for method, operation in item.items()
+    if operation["x-scope"] == "session"
+}
+# Keyed operations whose only rate limit is the key's own (the cookie's requests to them are
+# never limited): tests/test_api_keys.py proves their 429 with a limited key.
+LIMITED_BY_KEY_ONLY = {
+    ("get", "/api/auth/me"),
+    ("get", "/api/media/{media_id}/file"),
+    ("get", "/api/media/{media_id}/thumbnail"),
+}
+# Operations that act on the signed-in account itself: a visitor gets 401 before anything else.
+ACCOUNT_KEYS = {("post", "/api/keys"), ("get", "/api/keys"), ("delete", "/api/keys/{key_id}")}
 
 
 def _send(client, method: str, path: str, **kwargs):
@@ -157,8 +197,9 @@ def test_the_request_tables_name_every_operation():
 def test_a_cross_site_request_is_refused_exactly_where_documented(client, method, path):
     response = _send(client, method, path, headers={"Origin": "https://evil.example"})
 
-    assert (response.status_code == 403) is (403 in OPERATIONS[method, path])
-    assert (method in UNSAFE) is (403 in OPERATIONS[method, path])
+    # 403 is documented elsewhere too: a key without the scope (tests/test_api_keys.py).
+    assert (response.status_code == 403) is (method in UNSAFE)
+    assert method not in UNSAFE or 403 in OPERATIONS[method, path]
     if response.status_code == 403:
         assert response.get_json()["code"] == "cross_site_refused"
 
@@ -191,7 +232,8 @@ def test_rate_limits_apply_exactly_where_documented(make_app, method, path):
     response = _send(client, method, path, **VALID[method, path])
 
     limiter.reset()
-    assert (response.status_code == 429) is (429 in OPERATIONS[method, path])
+    limited = 429 in OPERATIONS[method, path] and (method, path) not in LIMITED_BY_KEY_ONLY
+    assert (response.status_code == 429) is limited
     if response.status_code == 429:
         assert int(response.headers["Retry-After"]) > 0
 
@@ -206,6 +248,9 @@ def test_invalid_input_answers_400_where_documented(client, method, path):
 
 @pytest.mark.parametrize(("method", "path"), sorted(OPERATIONS))
 def test_an_unknown_id_answers_404_exactly_where_documented(client, method, path):
+    if (method, path) in ACCOUNT_KEYS:
+        _signed_in(None, client, None)
+
     response = _send(client, method, path, **VALID[method, path])
 
     assert (response.status_code == 404) is (404 in OPERATIONS[method, path])
@@ -253,8 +298,8 @@ _ACCOUNT_ROUTES = {
 }
 NEEDS_NO_DATABASE = {
     "account": set(),
-    "guest": _ACCOUNT_ROUTES,
-    "anonymous": _ACCOUNT_ROUTES | {("post", "/api/auth/start-over")},
+    "guest": _ACCOUNT_ROUTES | ACCOUNT_KEYS,
+    "anonymous": _ACCOUNT_ROUTES | ACCOUNT_KEYS | {("post", "/api/auth/start-over")},
 }
 
 
@@ -281,6 +326,21 @@ def _request_id_in_the_trash(app, client, monkeypatch) -> None:
 
 def _email_taken(app, client, monkeypatch) -> None:
     app.test_client().post("/api/auth/register", json=CREDS)
+
+
+def _signed_in_with_no_room_for_keys(app, client, monkeypatch) -> None:
+    from mediaapp.services import keys
+
+    _signed_in(app, client, monkeypatch)
+    monkeypatch.setattr(keys, "MAX_KEYS", 0)
+
+
+def _protected_link_t(app, client, monkeypatch) -> None:
+    """A link with a password whose token is "t" (what _url puts in {token})."""
+    monkeypatch.setattr(share_service, "secrets", SimpleNamespace(token_urlsafe=lambda n: "t"))
+    saved = client.post("/api/media/save", json=image_payload())
+    media_id = saved.get_json()["data"]["id"]
+    client.post(f"/api/media/{media_id}/share", json={"password": "the password"})
 
 
 def _upload_request(request_id: str | None = None) -> dict:
@@ -347,6 +407,27 @@ STATEFUL_ERRORS = {
         "email_taken",
     ),
     (("post", "/api/auth/start-over"), 409): (_signed_in, VALID, "signed_in"),
+    (("post", "/api/keys"), 401): (None, VALID, "not_signed_in"),
+    (("get", "/api/keys"), 401): (None, VALID, "not_signed_in"),
+    (("delete", "/api/keys/{key_id}"), 401): (None, VALID, "not_signed_in"),
+    (("post", "/api/keys"), 409): (_signed_in_with_no_room_for_keys, VALID, "too_many_keys"),
+    (("get", "/api/shared/{token}"), 401): (_protected_link_t, VALID, "password_required"),
+    (("get", "/api/shared/{token}/file"), 401): (_protected_link_t, VALID, "password_required"),
+    (("get", "/api/shared/{token}/thumbnail"), 401): (
+        _protected_link_t,
+        VALID,
+        "password_required",
+    ),
+    (("post", "/api/shared/{token}/unlock"), 401): (_protected_link_t, VALID, "wrong_password"),
+    (("get", "/api/shared/{token}/items"), 401): (_protected_link_t, VALID, "password_required"),
+    **{
+        (("get", f"/api/shared/{{token}}/items/{{media_id}}{suffix}"), 401): (
+            _protected_link_t,
+            VALID,
+            "password_required",
+        )
+        for suffix in ("", "/file", "/thumbnail")
+    },
     (("post", "/api/collections"), 409): (
         _collections_made,
         {("post", "/api/collections"): {"json": {"name": "TAKEN"}}},
@@ -370,8 +451,10 @@ def test_the_stateful_table_names_every_documented_401_and_409():
     documented = {
         (key, status) for key, statuses in OPERATIONS.items() for status in statuses & {401, 409}
     }
+    # Every keyed operation answers 401 to a bad key (tests/test_api_keys.py proves it).
+    by_key = {(key, 401) for key in KEYED}
 
-    assert set(STATEFUL_ERRORS) == documented
+    assert set(STATEFUL_ERRORS) | by_key == documented
 
 
 @pytest.mark.parametrize(

@@ -1,6 +1,8 @@
 """The shipped nginx configuration in front of gunicorn: 50 clients dribbling their headers
 a byte at a time take no worker, and normal requests are served while they stay open."""
 
+import http.cookiejar
+import json
 import os
 import re
 import shutil
@@ -8,11 +10,14 @@ import socket
 import subprocess
 import threading
 import time
+import urllib.error
+import urllib.parse
 import urllib.request
 
 import pytest
 
 from tests import servers
+from tests.conftest import image_payload
 
 NGINX_CONF = servers.ROOT / "deploy" / "nginx.conf"
 SLOW_CLIENTS = 50
@@ -139,3 +144,69 @@ def _is_open(sock: socket.socket) -> bool:
 )
 def test_the_shipped_config_bounds_slow_and_large_clients(directive):
     assert directive in NGINX_CONF.read_text()
+
+
+class _KeepRedirects(urllib.request.HTTPRedirectHandler):
+    def redirect_request(self, *args, **kwargs):
+        return None  # answer the 303 itself, so its Location can be read
+
+
+def test_mediaapp_under_a_path_prefix_serves_pages_static_htmx_redirects_cookies_and_api(
+    tmp_path,
+):
+    """The same-site deployment: the shipped /media/ location with MEDIAAPP_PROXY_FIX=1."""
+    nginx = nginx_binary()
+    app_port, port = servers.free_port(), servers.free_port()
+    env = servers.app_env(tmp_path, servers.migrated_sqlite(tmp_path), MEDIAAPP_PROXY_FIX="1")
+    config = tmp_path / "nginx.conf"
+    config.write_text(derived_config(tmp_path, port, app_port))
+    gunicorn = servers.start_gunicorn(app_port, env, "-w", "1")
+    front = subprocess.Popen(
+        [nginx, "-c", str(config), "-p", str(tmp_path), "-e", str(tmp_path / "error.log")]
+        + ["-g", "daemon off;"],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.STDOUT,
+        start_new_session=True,
+    )
+    base = f"http://127.0.0.1:{port}/media"
+    jar = http.cookiejar.CookieJar()
+    browser = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(jar), _KeepRedirects())
+
+    def fetch(path: str, data: bytes | None = None, headers: dict | None = None):
+        request = urllib.request.Request(base + path, data=data, headers=headers or {})
+        try:
+            with browser.open(request, timeout=15) as response:
+                return response.status, response.headers, response.read().decode()
+        except urllib.error.HTTPError as error:  # the 303 (and any refusal) land here
+            return error.code, error.headers, error.read().decode()
+
+    with servers.running(gunicorn, app_port), servers.running(front, port):
+        status, _, page = fetch("/register")
+        token = re.search(r'name="csrf_token"[^>]*value="([^"]+)"', page).group(1)
+        stylesheet = re.search(r'href="(/media/static/[^"]+\.css)"', page).group(1)
+        form = urllib.parse.urlencode(
+            {"csrf_token": token, "email": "prefix@example.com", "password": "a long passphrase"}
+        ).encode()
+        registered = fetch("/register", data=form)
+        gallery = fetch("/")
+        fragment = fetch("/?type=image", headers={"HX-Request": "true"})
+        saved = fetch(
+            "/api/media/save",
+            data=json.dumps(image_payload()).encode(),
+            headers={"Content-Type": "application/json"},
+        )
+        listed = json.loads(fetch("/api/media/list")[2])
+        with urllib.request.urlopen(f"http://127.0.0.1:{port}{stylesheet}", timeout=15) as css:
+            css_status = css.status
+
+    assert status == 200
+    assert 'data-api-base="/media/api"' in page
+    assert 'action="/media/register"' in page
+    assert registered[0] == 303
+    assert registered[1]["Location"] in ("/media/", f"{base}/")
+    assert "Path=/media/" in registered[1]["Set-Cookie"]
+    assert gallery[0] == 200 and "prefix@example.com" in gallery[2]
+    assert fragment[0] == 200 and "<html" not in fragment[2]
+    assert saved[0] == 201
+    assert [item["prompt"] for item in listed["data"]] == [image_payload()["prompt"]]
+    assert css_status == 200

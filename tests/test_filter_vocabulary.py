@@ -15,6 +15,7 @@ EVERY_FILTER = MediaFilters(
     favorite=False,
     date_from=date(2026, 1, 2),
     date_to=date(2026, 3, 4),
+    min_rating=3,
     sort="oldest",
     archive="missing",
 )
@@ -36,6 +37,7 @@ def test_url_arguments_load_back_into_the_same_filters():
         "favorite": "false",
         "from": "2026-01-02",
         "to": "2026-03-04",
+        "minRating": "3",
         "sort": "oldest",
         "archive": "missing",
     }
@@ -55,6 +57,7 @@ def test_chips_word_each_active_filter_and_link_to_the_view_without_it():
         "Not favorites",
         "From 2 Jan 2026",
         "Until 4 Mar 2026",
+        "Rated 3+",
         "Files not kept",
     ]
     assert "q" not in chips[0]["remove"] and chips[0]["remove"]["model"] == "veo-3"

@@ -160,14 +160,29 @@ def test_with_csrf_on_a_star_without_the_token_is_refused(make_app, app):
     assert client.get(f"/api/media/{media_id}").get_json()["data"]["favorite"] is False
 
 
-def test_deleting_from_the_detail_view_returns_to_the_filtered_gallery(client, history):
-    html = client.get(f"/media/{history[2]}?type=image&q=fox").get_data(as_text=True)
-    form = re.search(r'<form method="post" action="/media/[^"]+/delete">.*?</form>', html, re.S)
+def _delete_form_fields(client, url: str) -> dict[str, str]:
+    html = client.get(url).get_data(as_text=True)
+    form = re.search(r'<form id="delete-form" method="post" action="[^"]+">.*?</form>', html, re.S)
     fields = dict(re.findall(r'<input type="hidden" name="(\w+)" value="([^"]*)">', form.group(0)))
     fields.pop("csrf_token", None)
+    return fields
 
-    response = client.post(f"/media/{history[2]}/delete", data=fields)
 
-    assert fields == {"type": "image", "q": "fox"}
+def test_deleting_from_the_detail_view_moves_on_to_the_next_item_in_the_filters(client, history):
+    fields = _delete_form_fields(client, f"/media/{history[4]}?type=image&q=fox")
+
+    response = client.post(f"/media/{history[4]}/delete", data=fields)
+
+    assert fields == {"type": "image", "q": "fox", "then": history[2]}
     assert response.status_code == 303
-    assert response.headers["Location"].startswith("/?type=image&q=fox")
+    assert response.headers["Location"] == f"/media/{history[2]}?type=image&q=fox"
+
+
+def test_deleting_the_only_item_of_the_filters_returns_to_the_filtered_gallery(client, history):
+    fields = _delete_form_fields(client, f"/media/{history[0]}?q=lighthouse")
+
+    response = client.post(f"/media/{history[0]}/delete", data=fields)
+
+    assert fields == {"q": "lighthouse"}
+    assert response.status_code == 303
+    assert response.headers["Location"].startswith("/?q=lighthouse")

@@ -29,7 +29,7 @@ def test_the_detail_view_offers_a_share_form(client):
     form = re.search(r'<form class="share-form".*?</form>', html, re.S).group(0)
     assert f'action="/media/{media_id}/share"' in form
     assert 'hx-target="#share-result"' in form
-    assert re.findall(r'<option value="(\w+)"', form) == ["never", "1", "7", "30"]
+    assert re.findall(r'<option value="(\w+)"', form) == ["30", "1", "7", "90", "never", "at"]
     assert 'type="checkbox" name="hide_prompt"' in form
     assert 'name="csrf_token"' in form
 

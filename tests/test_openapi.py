@@ -95,6 +95,7 @@ def test_a_link_to_an_operation_that_cannot_take_it_makes_the_document_fail(
         "save",
         operation(
             "Save.",
+            scope="write",
             responses={201: ("Saved.", None)},
             links={201: {"Next": link(target, "Next.", **parameters)}},
         )(lambda: "{}"),
@@ -103,7 +104,7 @@ def test_a_link_to_an_operation_that_cannot_take_it_makes_the_document_fail(
     bp.add_url_rule(
         "/things/<uuid:media_id>",
         "get_media",
-        operation("Get.", responses={200: ("It.", None)})(lambda media_id: "{}"),
+        operation("Get.", scope="read", responses={200: ("It.", None)})(lambda media_id: "{}"),
     )
     linked.register_blueprint(bp)
 

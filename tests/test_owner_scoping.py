@@ -174,15 +174,40 @@ def tour(app, runner) -> None:
     collection_tour(app, guest, [first["id"], *[m["data"]["id"] for m in more]])
     ok(guest.get(f"/api/media/{first['id']}"))
     ok(guest.patch(f"/api/media/{first['id']}", json={"favorite": True}))
+    ok(guest.patch(f"/api/media/{first['id']}", json={"rating": 4}))
+    ok(guest.get("/api/media/list?minRating=3&type=image&limit=1"))
     ok(guest.delete(f"/api/media/{video['id']}"))
     ok(guest.get("/api/media/trash"))
     ok(guest.post(f"/api/media/{video['id']}/restore"))
     ids = [m["data"]["id"] for m in more]
     for action in ("favorite", "unfavorite", "delete", "restore"):
         ok(guest.post("/api/media/bulk", json={"action": action, "ids": ids}))
+    ok(guest.post("/api/media/bulk", json={"action": "rate", "rating": 2, "ids": ids}))
     link = ok(guest.post(f"/api/media/{first['id']}/share", json={}), 201).get_json()["data"]
     ok(guest.get("/api/shares"))
     ok(app.test_client().get(f"/api/shared/{link['token']}"))
+    locked = guest.post(f"/api/media/{first['id']}/share", json={"password": "open sesame"})
+    locked = ok(locked, 201).get_json()["data"]
+    visitor = app.test_client()
+    unlock = f"/api/shared/{locked['token']}/unlock"
+    ok(visitor.post(unlock, json={"password": "wrong"}), 401)
+    ok(visitor.post(unlock, json={"password": "open sesame"}))
+    ok(visitor.get(f"/api/shared/{locked['token']}"))
+    ok(visitor.post(f"/s/{locked['token']}", data={"password": "open sesame"}), 303)
+    ok(visitor.get(f"/s/{locked['token']}"))
+    ok(guest.post("/api/shares/revoke", json={"ids": [locked["id"]]}))
+    shelf = ok(guest.post("/api/collections", json={"name": "Shared shelf"}), 201)
+    shelf = shelf.get_json()["data"]["id"]
+    ok(guest.post(f"/api/collections/{shelf}/items", json={"ids": [first["id"]]}))
+    shelf_link = ok(guest.post(f"/api/collections/{shelf}/share", json={}), 201).get_json()
+    shelf_token = shelf_link["data"]["token"]
+    ok(visitor.get(f"/api/shared/{shelf_token}/items"))
+    ok(visitor.get(f"/api/shared/{shelf_token}/items/{first['id']}"))
+    ok(visitor.get(f"/s/{shelf_token}"))
+    ok(visitor.get(f"/s/{shelf_token}/m/{first['id']}"))
+    ok(guest.post("/shares/collection", data={"collection": shelf}, headers=HTMX))
+    ok(guest.get("/api/shares"))
+    ok(guest.get("/shares"))
     ok(app.test_client().get(f"/s/{link['token']}"))
     exported = ok(guest.get("/api/media/export")).get_json()["data"]
     ok(guest.get("/api/media/stats"))
@@ -208,6 +233,8 @@ def tour(app, runner) -> None:
     ok(guest.post(f"/shares/{link['id']}/revoke", headers=HTMX))
     ok(guest.post(f"/shares/{link['id']}/restore", headers=HTMX))
     ok(guest.post(f"/shares/{link['id']}/revoke"), 303)
+    ok(guest.post(f"/shares/{link['id']}/restore", headers=HTMX))
+    ok(guest.post("/shares/revoke", data={"ids": [link["id"]]}), 303)
     ok(guest.get("/stats"))
     ok(guest.get("/prune?type=video"))
     ok(guest.post("/prune", data={"type": "video", "confirm": "true"}), 303)
@@ -252,6 +279,17 @@ def tour(app, runner) -> None:
     ok(other.post("/api/auth/password", json=change))
     password_form = {"password-current_password": NEW_PASSWORD, "password-new_password": PASSWORD}
     ok(other.post("/account/password", data=password_form), 303)
+    # API keys: made, listed and revoked by the session; used by a backend with no cookie.
+    made = ok(other.post("/api/keys", json={"name": "tour", "scopes": ["all"]}), 201)
+    made = made.get_json()["data"]
+    ok(other.get("/api/keys"))
+    machine, key = app.test_client(), {"Authorization": f"Bearer {made['key']}"}
+    by_key = ok(machine.post("/api/media/save", json=image_payload(), headers=key), 201)
+    ok(machine.get("/api/media/list", headers=key))
+    ok(machine.get(f"/api/media/{by_key.get_json()['data']['id']}", headers=key))
+    ok(machine.get("/api/auth/me", headers=key))
+    ok(other.delete(f"/api/keys/{made['id']}"))
+    ok(machine.get("/api/media/list", headers=key), 401)
     elsewhere = app.test_client()
     ok(elsewhere.post("/api/auth/login", json={"email": "a@example.com", "password": PASSWORD}))
     ok(elsewhere.post("/account/logout-everywhere"), 303)
@@ -275,6 +313,7 @@ def tour(app, runner) -> None:
         ok(doomed.post("/api/auth/register", json=creds), 201)
         item = ok(doomed.post("/api/media/save", json=image_payload()), 201).get_json()["data"]
         ok(doomed.post(f"/api/media/{item['id']}/share", json={}), 201)
+        ok(doomed.post("/api/keys", json={"name": "doomed", "scopes": ["read"]}), 201)
         if how == "api":
             ok(doomed.delete("/api/auth/account", json={"password": PASSWORD}))
         else:

@@ -301,3 +301,34 @@ def test_a_file_past_4_gib_is_announced_with_its_true_length_and_a_zip64_header(
     name_length, extra_length = struct.unpack("<HH", header[26:30])
     extra = header[30 + name_length : 30 + name_length + extra_length]
     assert extra[:2] == b"\x01\x00"  # the ZIP64 extended information field
+
+
+def _collection(app, client, ids, name="Winter foxes"):
+    from mediaapp.services import collections
+    from tests.conftest import guest_owner
+
+    owner = guest_owner(app, client)
+    with app.app_context():
+        made = collections.create_collection(owner, name)
+        collections.add_items(owner, made.id, [uuid.UUID(i) for i in ids])
+        return str(made.id)
+
+
+def test_a_collection_downloads_as_a_zip_of_its_items_named_after_it(app, client):
+    fox = upload(client, png_bytes(), prompt="fox in snow")
+    upload(client, png_bytes((9, 9, 9)), prompt="owl at night")
+    collection = _collection(app, client, [fox["id"]])
+
+    response = client.get(f"/api/media/zip?collection={collection}")
+
+    assert [item["prompt"] for item in manifest_of(response)["items"]] == ["fox in snow"]
+    assert "mediaapp-winter-foxes-" in response.headers["Content-Disposition"]
+
+
+def test_another_owners_collection_answers_404(app, client):
+    stranger = app.test_client()
+    theirs = _collection(app, stranger, [upload(stranger, png_bytes())["id"]])
+
+    response = client.get(f"/api/media/zip?collection={theirs}")
+
+    assert response.status_code == 404

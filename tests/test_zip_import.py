@@ -11,6 +11,7 @@ import sqlalchemy as sa
 from mediaapp.extensions import db
 from mediaapp.models import Blob
 from tests.conftest import count_rows, image_payload, save
+from tests.helpers import csrf_token
 from tests.zip_helpers import (
     STORES,
     file_bytes,
@@ -200,3 +201,21 @@ def test_a_file_whose_bytes_are_not_its_type_imports_the_record_without_the_file
     summary = response.get_json()["data"]
     assert (summary["imported"], summary["files"]) == (1, 0)
     assert listed(client)[0]["archive"]["status"] == "pending"
+
+
+def test_the_gallery_takes_a_zip_bigger_than_an_ordinary_form_body(make_app, app, client):
+    body = png_bytes(noise=True, size=(400, 400))  # ~480 KB, past MAX_CONTENT_LENGTH
+    record = upload(client, body)
+    zipped = client.post("/api/media/zip", json={"ids": [record["id"]]}).data
+    other = make_app(WTF_CSRF_ENABLED=True).test_client()  # the CSRF check reads the form first
+    token = csrf_token(other.get("/stats").get_data(as_text=True))
+
+    page = other.post(
+        "/import",
+        data={"file": (io.BytesIO(zipped), "big.zip"), "csrf_token": token},
+        content_type="multipart/form-data",
+    )
+
+    assert len(zipped) > app.config["MAX_CONTENT_LENGTH"]
+    assert page.status_code == 200 and 'id="import-files">1<' in page.get_data(as_text=True)
+    assert file_bytes(other, listed(other)[0]["archive"]["fileUrl"]) == body

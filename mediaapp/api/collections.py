@@ -19,6 +19,9 @@ from ..services import collections
 from ..services import media as media_service
 from . import BODY_ERRORS, MEDIA_ERRORS, NOT_FOUND_OR_TRASHED, api_limit, bp
 from .contract import (
+    DELETE,
+    READ,
+    WRITE,
     CollectionChangeEnvelope,
     CollectionEnvelope,
     CollectionList,
@@ -72,6 +75,7 @@ def _ref(c) -> dict:
 @bp.get("/collections")
 @operation(
     "The owner's collections, manual and smart, by name, with live counts and covers.",
+    scope=READ,
     responses={200: ("Collections.", CollectionList)},
     errors=MEDIA_ERRORS,
 )
@@ -84,6 +88,7 @@ def list_collections():
 @bp.post("/collections")
 @operation(
     "Create a collection; with `search`, a smart one that holds what the search finds.",
+    scope=WRITE,
     body=CreateCollectionSchema,
     responses={201: ("The new collection.", CollectionEnvelope)},
     errors=(400, 403, NAME_TAKEN, *BODY_ERRORS, *MEDIA_ERRORS),
@@ -105,6 +110,7 @@ def create_collection():
 @bp.get("/collections/<uuid:collection_id>")
 @operation(
     "One collection, with its live count and cover.",
+    scope=READ,
     responses={200: ("The collection.", CollectionEnvelope)},
     errors=((404, NO_COLLECTION), *MEDIA_ERRORS),
     links={200: COLLECTION_LINKS},
@@ -119,6 +125,7 @@ def get_collection(collection_id: uuid.UUID):
 @bp.patch("/collections/<uuid:collection_id>")
 @operation(
     "Rename, describe, choose the cover of, or (smart) change the search of a collection.",
+    scope=WRITE,
     body=UpdateCollectionSchema,
     responses={200: ("The collection.", CollectionEnvelope)},
     errors=(
@@ -146,6 +153,7 @@ def update_collection(collection_id: uuid.UUID):
 @bp.delete("/collections/<uuid:collection_id>")
 @operation(
     "Delete a collection; its items stay in the history.",
+    scope=DELETE,
     responses={200: ("The deleted collection.", CollectionRefEnvelope)},
     errors=(403, (404, NO_COLLECTION), *MEDIA_ERRORS),
 )
@@ -167,6 +175,7 @@ def _change_to_wire(owner, collection_id: uuid.UUID, change: collections.Change)
 @bp.post("/collections/<uuid:collection_id>/items")
 @operation(
     "Add one item or a selection (up to 500) to a manual collection.",
+    scope=WRITE,
     body=CollectionItemsSchema,
     responses={200: ("What was added, and what was in it already.", CollectionChangeEnvelope)},
     errors=(400, 403, (404, NO_COLLECTION), SMART_REFUSED, *BODY_ERRORS, *MEDIA_ERRORS),
@@ -185,6 +194,7 @@ def add_collection_items(collection_id: uuid.UUID):
 @bp.post("/collections/<uuid:collection_id>/items/remove")
 @operation(
     "Take one item or a selection (up to 500) out of a manual collection.",
+    scope=WRITE,
     body=CollectionItemsSchema,
     responses={200: ("What was removed, and what was not in it.", CollectionChangeEnvelope)},
     errors=(400, 403, (404, NO_COLLECTION), SMART_REFUSED, *BODY_ERRORS, *MEDIA_ERRORS),
@@ -201,6 +211,7 @@ def remove_collection_items(collection_id: uuid.UUID):
 @bp.get("/media/<uuid:media_id>/collections")
 @operation(
     "The collections a live item is in: manual ones it was added to, smart ones that find it.",
+    scope=READ,
     responses={200: ("Collections, by name.", CollectionRefList)},
     errors=((404, NOT_FOUND_OR_TRASHED), *MEDIA_ERRORS),
 )

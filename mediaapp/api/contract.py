@@ -43,7 +43,40 @@ PATH_PARAMETERS = {
     "share_id": {"type": "string", "format": "uuid"},
     "collection_id": {"type": "string", "format": "uuid"},
     "token": {"type": "string", "pattern": f"^{SHARE_TOKEN_PATTERN}$"},
+    "key_id": {"type": "string", "format": "uuid"},
 }
+
+
+# What an API key needs to call an operation (services/keys.py SCOPES), or how else it is
+# reached: SESSION operations act on the signed-in account itself (its password, its keys)
+# and refuse keys; PUBLIC ones need no identity and ignore any key.
+READ, WRITE, DELETE, SHARE = "read", "write", "delete", "share"
+SESSION, PUBLIC = "session", "public"
+KEY_SCOPES = (READ, WRITE, DELETE, SHARE)
+ACCESS = (*KEY_SCOPES, SESSION, PUBLIC)
+
+# The statuses an API key adds to every operation that takes one.
+KEY_ERRORS = {
+    401: "The API key is unknown (code invalid_api_key), revoked (code api_key_revoked) or "
+    "expired (code api_key_expired).",
+    403: "The API key lacks this operation's scope (code insufficient_scope).",
+    429: "The API key's own rate limit is used up (code rate_limited); `Retry-After` says "
+    "when to try again.",
+}
+SESSION_ONLY = (
+    403,
+    "Sent with an API key: this operation needs a signed-in session (code session_required).",
+)
+
+
+def _with_key_errors(errors: dict[int, str], access: str) -> dict[int, str]:
+    extra = dict(KEY_ERRORS) if access in KEY_SCOPES else {}
+    if access == SESSION:
+        extra = dict([SESSION_ONLY])
+    merged = dict(errors)
+    for status, text in extra.items():
+        merged[status] = f"{merged[status]} Or: {text}" if status in merged else text
+    return merged
 
 
 @dataclass(frozen=True)
@@ -51,6 +84,8 @@ class Operation:
     """What one view accepts and answers."""
 
     summary: str
+    # One of ACCESS: the scope an API key needs, or SESSION / PUBLIC.
+    scope: str
     responses: Mapping[int, tuple[str, SchemaLike]]
     errors: Mapping[int, str]
     body: SchemaLike | None = None
@@ -70,6 +105,7 @@ class Operation:
 def operation(
     summary: str,
     *,
+    scope: str,
     responses: Mapping[int, tuple[str, SchemaLike]],
     errors: Iterable[int | tuple[int, str]] = (),
     body: SchemaLike | None = None,
@@ -83,7 +119,10 @@ def operation(
 ) -> Callable:
     """Attach the view's contract: its answers by status, the error statuses it can give
     (a status alone takes its ERROR_DESCRIPTIONS sentence, a (status, sentence) pair says
-    more), its JSON body and its query-string schemas."""
+    more), its JSON body and its query-string schemas; and its scope (one of ACCESS), which
+    every operation must name, so no new route can forget what a key needs to call it."""
+    if scope not in ACCESS:
+        raise ValueError(f"scope must be one of {ACCESS}, not {scope!r}.")
     described = {}
     for error in errors:
         status, text = error if isinstance(error, tuple) else (error, None)
@@ -93,8 +132,9 @@ def operation(
         described[status] = text
     declared = Operation(
         summary=summary,
+        scope=scope,
         responses=dict(responses),
-        errors=described,
+        errors=_with_key_errors(described, scope),
         body=body,
         body_required=body_required,
         query=query if isinstance(query, tuple) else (query,),
@@ -139,6 +179,12 @@ SHARE_LINKS = {
     "SharedFile": link("shared_file", "The kept copy through the link.", token=SHARE_TOKEN),
     "SharedThumbnail": link(
         "shared_thumbnail", "The thumbnail through the link.", token=SHARE_TOKEN
+    ),
+    "RevokeShare": link("revoke_share", "Revoke the link.", share_id=RECORD_ID),
+}
+COLLECTION_SHARE_LINKS = {
+    "OpenSharedItems": link(
+        "shared_items", "Its items, as the public sees them.", token=SHARE_TOKEN
     ),
     "RevokeShare": link("revoke_share", "Revoke the link.", share_id=RECORD_ID),
 }
@@ -257,22 +303,88 @@ class RevokedSchema(Schema):
 
 class ShareSchema(Schema):
     id = fields.UUID(required=True)
-    media_id = fields.UUID(required=True, data_key="mediaId")
+    kind = fields.String(
+        required=True,
+        validate=validate.OneOf(("media", "collection")),
+        metadata={"description": "What the link shows: one item, or a collection (live)."},
+    )
+    media_id = fields.UUID(
+        required=True, data_key="mediaId", allow_none=True, metadata={"description": "Or null."}
+    )
+    collection_id = fields.UUID(
+        required=True,
+        data_key="collectionId",
+        allow_none=True,
+        metadata={"description": "The collection a collection's link shows; else null."},
+    )
     url = fields.String(required=True, metadata={"format": "uri", "description": "Public link."})
     token = fields.String(required=True)
     hide_prompt = fields.Boolean(required=True, data_key="hidePrompt")
-    expires_at = fields.DateTime(required=True, data_key="expiresAt", allow_none=True)
+    expires_at = fields.DateTime(
+        required=True,
+        data_key="expiresAt",
+        allow_none=True,
+        metadata={"description": "null: never."},
+    )
     created_at = fields.DateTime(required=True, data_key="createdAt")
+    has_password = fields.Boolean(
+        required=True, data_key="hasPassword", metadata={"description": "Visitors give a password."}
+    )
+    allow_download = fields.Boolean(required=True, data_key="allowDownload")
+    views = fields.Integer(
+        required=True,
+        validate=validate.Range(min=0),
+        metadata={"description": "Public views so far (the page and the JSON, not the files)."},
+    )
+    last_viewed_at = fields.DateTime(
+        required=True,
+        data_key="lastViewedAt",
+        allow_none=True,
+        metadata={"description": "The last view; null before the first."},
+    )
 
 
 class ShareListItemSchema(ShareSchema):
-    type = fields.String(required=True, validate=validate.OneOf(MEDIA_TYPES))
-    prompt = fields.String(required=True)
+    type = fields.String(
+        required=True,
+        allow_none=True,
+        validate=validate.OneOf(MEDIA_TYPES),
+        metadata={"description": "The item's; null for a collection's link."},
+    )
+    prompt = fields.String(required=True, allow_none=True)
+    collection_name = fields.String(
+        required=True,
+        data_key="collectionName",
+        allow_none=True,
+        metadata={"description": "Or null."},
+    )
+
+
+class RevokedSharesSchema(Schema):
+    revoked = fields.List(
+        fields.UUID(), required=True, metadata={"description": "The links now revoked."}
+    )
+    not_found = fields.List(
+        fields.UUID(),
+        required=True,
+        data_key="notFound",
+        metadata={"description": "Ids that name no active link of this owner; nothing changed."},
+    )
+
+
+class UnlockedSchema(Schema):
+    unlocked = fields.Boolean(
+        required=True, metadata={"description": "This session may now open the link."}
+    )
 
 
 class SharedMediaSchema(Schema):
     type = fields.String(required=True, validate=validate.OneOf(MEDIA_TYPES))
-    url = fields.String(required=True)
+    url = fields.String(
+        required=True,
+        allow_none=True,
+        metadata={"description": "Where it came from; null when the link allows no downloads."},
+    )
     thumbnail_url = fields.String(required=True, data_key="thumbnailUrl", allow_none=True)
     model = fields.String(required=True)
     created_at = fields.DateTime(required=True, data_key="createdAt")
@@ -283,11 +395,15 @@ class SharedMediaSchema(Schema):
         required=True, allow_none=True, metadata={"description": "null when hidden."}
     )
     prompt_hidden = fields.Boolean(required=True, data_key="promptHidden")
+    download_allowed = fields.Boolean(required=True, data_key="downloadAllowed")
     file_url = fields.String(
         required=True,
         data_key="fileUrl",
         allow_none=True,
-        metadata={"description": "The copy mediaapp keeps, through this link; null until kept."},
+        metadata={
+            "description": "The copy mediaapp keeps, through this link; null until kept, and "
+            "when the link allows no downloads."
+        },
     )
     stored_thumbnail_url = fields.String(
         required=True,
@@ -354,6 +470,18 @@ class CollectionChangeSchema(Schema):
         metadata={"description": "Ids already in it (or, for a removal, not in it)."},
     )
     count = _count("Live items in it afterwards.")
+
+
+class SharedItemSchema(SharedMediaSchema):
+    id = fields.UUID(
+        required=True, metadata={"description": "Its id within the link's /items/{media_id}."}
+    )
+
+
+class SharedCollectionSchema(Schema):
+    name = fields.String(required=True)
+    description = fields.String(required=True)
+    smart = fields.Boolean(required=True, metadata={"description": "A saved search, kept live."})
 
 
 IMPORT_STATUSES = ("imported", "duplicate", "rejected")
@@ -457,6 +585,32 @@ class StatsSchema(Schema):
     )
 
 
+class ApiKeySchema(Schema):
+    id = fields.UUID(required=True)
+    name = fields.String(required=True)
+    scopes = fields.List(fields.String(), required=True)
+    rate_limit = fields.String(required=True, allow_none=True, data_key="rateLimit")
+    created_at = fields.DateTime(required=True, data_key="createdAt")
+    expires_at = fields.DateTime(required=True, allow_none=True, data_key="expiresAt")
+    last_used_at = fields.DateTime(
+        required=True,
+        allow_none=True,
+        data_key="lastUsedAt",
+        metadata={"description": "Kept to the minute; null until first used."},
+    )
+    revoked_at = fields.DateTime(required=True, allow_none=True, data_key="revokedAt")
+
+
+class CreatedApiKeySchema(ApiKeySchema):
+    key = fields.String(
+        required=True,
+        metadata={
+            "description": "The key itself (mak_...). Shown this once: mediaapp keeps only "
+            "its digest."
+        },
+    )
+
+
 def _list_of(schema: type[Schema]) -> fields.List:
     return fields.List(fields.Nested(schema), required=True)
 
@@ -476,6 +630,19 @@ TrashEmptiedEnvelope = envelope_schema(
 PrunedEnvelope = envelope_schema("PrunedEnvelope", fields.Nested(PrunedSchema, required=True))
 ShareEnvelope = envelope_schema("ShareEnvelope", fields.Nested(ShareSchema, required=True))
 ShareList = envelope_schema("ShareList", _list_of(ShareListItemSchema))
+RevokedSharesEnvelope = envelope_schema(
+    "RevokedSharesEnvelope", fields.Nested(RevokedSharesSchema, required=True)
+)
+SharedItemEnvelope = envelope_schema(
+    "SharedItemEnvelope", fields.Nested(SharedItemSchema, required=True)
+)
+SharedItemsPage = envelope_schema(
+    "SharedItemsPage",
+    _list_of(SharedItemSchema),
+    pagination=fields.Nested(PaginationSchema, required=True),
+    collection=fields.Nested(SharedCollectionSchema, required=True),
+)
+UnlockedEnvelope = envelope_schema("UnlockedEnvelope", fields.Nested(UnlockedSchema, required=True))
 RevokedEnvelope = envelope_schema("RevokedEnvelope", fields.Nested(RevokedSchema, required=True))
 SharedEnvelope = envelope_schema("SharedEnvelope", fields.Nested(SharedMediaSchema, required=True))
 ImportEnvelope = envelope_schema(
@@ -504,6 +671,11 @@ PasswordChangedEnvelope = envelope_schema(
 SignedOutEverywhereEnvelope = envelope_schema(
     "SignedOutEverywhereEnvelope", fields.Nested(SignedOutEverywhereSchema, required=True)
 )
+ApiKeyEnvelope = envelope_schema("ApiKeyEnvelope", fields.Nested(ApiKeySchema, required=True))
+CreatedApiKeyEnvelope = envelope_schema(
+    "CreatedApiKeyEnvelope", fields.Nested(CreatedApiKeySchema, required=True)
+)
+ApiKeyList = envelope_schema("ApiKeyList", _list_of(ApiKeySchema))
 RemovedEnvelope = envelope_schema("RemovedEnvelope", fields.Nested(RemovedSchema, required=True))
 
 

@@ -10,10 +10,12 @@ import uuid
 from flask import Response, current_app, redirect, send_file
 
 from ..identity import current_owner
+from ..public.access import require_access
 from ..services import archive
 from ..services import shares as share_service
 from . import bp
-from .contract import BINARY, operation
+from .contract import BINARY, PUBLIC, READ, operation
+from .shares import PASSWORD_REQUIRED
 
 # A stored SVG runs nothing on our origin: no script, no plugins, no navigation from it.
 SANDBOX = "sandbox; default-src 'none'; img-src 'self' data:; style-src 'unsafe-inline'"
@@ -55,6 +57,7 @@ def send_stored(stored: archive.StoredFile) -> Response:
 @bp.get("/media/<uuid:media_id>/file")
 @operation(
     "The copy mediaapp keeps of one of the owner's records (its archive.fileUrl).",
+    scope=READ,
     responses=FILE_ANSWERS,
     response_types=MEDIA_TYPES,
     errors=((404, "No such record for this owner, or no copy kept yet (code not_found)."), 503),
@@ -66,6 +69,7 @@ def media_file(media_id: uuid.UUID):
 @bp.get("/media/<uuid:media_id>/thumbnail")
 @operation(
     "The WebP thumbnail (≤ 512 px) of a kept copy (its archive.thumbnailUrl).",
+    scope=READ,
     responses=FILE_ANSWERS,
     response_types=("image/webp",),
     errors=((404, "No such record for this owner, or no thumbnail (code not_found)."), 503),
@@ -78,20 +82,88 @@ def media_thumbnail(media_id: uuid.UUID):
 @bp.get("/shared/<share_token:token>/file")
 @operation(
     "Public: the kept copy behind a share link (its fileUrl).",
+    scope=PUBLIC,
     responses=FILE_ANSWERS,
     response_types=MEDIA_TYPES,
-    errors=((404, "Unknown, revoked or expired link, or no copy kept (code not_found)."), 503),
+    errors=(
+        PASSWORD_REQUIRED,
+        (
+            404,
+            "Unknown, revoked or expired link, no copy kept, or a link that allows no "
+            "downloads (code not_found).",
+        ),
+        503,
+    ),
 )
 def shared_file(token: str):
-    return send_stored(archive.shared_file(share_service.get_shared(token)))
+    return send_stored(archive.shared_file(_opened(token)))
 
 
 @bp.get("/shared/<share_token:token>/thumbnail")
 @operation(
     "Public: the thumbnail of the kept copy behind a share link (its storedThumbnailUrl).",
+    scope=PUBLIC,
     responses=FILE_ANSWERS,
     response_types=("image/webp",),
-    errors=((404, "Unknown, revoked or expired link, or no thumbnail (code not_found)."), 503),
+    errors=(
+        PASSWORD_REQUIRED,
+        (404, "Unknown, revoked or expired link, or no thumbnail (code not_found)."),
+        503,
+    ),
 )
 def shared_thumbnail(token: str):
-    return send_stored(archive.shared_file(share_service.get_shared(token), thumbnail=True))
+    return send_stored(archive.shared_file(_opened(token), thumbnail=True))
+
+
+def _opened(token: str):
+    """The link's row, once this browser may open it (its password given, if it has one)."""
+    link = share_service.get_shared_media(token)
+    require_access(link)
+    return link
+
+
+def _opened_item(token: str, media_id: uuid.UUID):
+    """An item of the collection behind a link, once this browser may open the link."""
+    link = share_service.get_shared(token)
+    require_access(link)
+    return share_service.shared_collection_item(link, media_id)
+
+
+@bp.get("/shared/<share_token:token>/items/<uuid:media_id>/file")
+@operation(
+    "Public: the kept copy of an item of a shared collection (its fileUrl).",
+    scope=PUBLIC,
+    responses=FILE_ANSWERS,
+    response_types=MEDIA_TYPES,
+    errors=(
+        PASSWORD_REQUIRED,
+        (
+            404,
+            "Unknown, revoked or expired link, an item not (or no longer) in its collection, "
+            "no copy kept, or a link that allows no downloads (code not_found).",
+        ),
+        503,
+    ),
+)
+def shared_item_file(token: str, media_id: uuid.UUID):
+    return send_stored(archive.shared_file(_opened_item(token, media_id)))
+
+
+@bp.get("/shared/<share_token:token>/items/<uuid:media_id>/thumbnail")
+@operation(
+    "Public: the thumbnail of an item of a shared collection (its storedThumbnailUrl).",
+    scope=PUBLIC,
+    responses=FILE_ANSWERS,
+    response_types=("image/webp",),
+    errors=(
+        PASSWORD_REQUIRED,
+        (
+            404,
+            "Unknown, revoked or expired link, an item not in its collection, or no "
+            "thumbnail (code not_found).",
+        ),
+        503,
+    ),
+)
+def shared_item_thumbnail(token: str, media_id: uuid.UUID):
+    return send_stored(archive.shared_file(_opened_item(token, media_id), thumbnail=True))

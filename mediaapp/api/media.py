@@ -9,12 +9,12 @@ from ..identity import current_owner
 from ..schemas import (
     BulkActionSchema,
     DeleteArgsSchema,
-    FavoriteSchema,
     ListMediaArgsSchema,
     MediaIdSchema,
     PageArgsSchema,
     PruneSchema,
     SaveMediaSchema,
+    UpdateMediaSchema,
     UploadMetadataSchema,
     envelope,
     json_object,
@@ -27,8 +27,11 @@ from ..services import media as media_service
 from ..services.media import MediaFilters
 from . import BODY_ERRORS, MEDIA_ERRORS, NOT_FOUND_OR_TRASHED, api_limit, bp
 from .contract import (
+    DELETE,
+    READ,
     RECORD_LINKS,
     TRASHED_LINKS,
+    WRITE,
     BulkResultEnvelope,
     DeleteByIdSchema,
     MediaEnvelope,
@@ -69,6 +72,7 @@ REQUEST_ID_IN_TRASH = (
 @bp.post("/media/save")
 @operation(
     "Save a generated image or video (idempotent on requestId).",
+    scope=WRITE,
     body=SaveMediaSchema,
     responses={
         201: ("Created.", MediaEnvelope),
@@ -107,6 +111,7 @@ UPLOAD_BODY = {
 @bp.post("/media/upload")
 @operation(
     "Upload a generated file with its save fields; it is stored before the answer.",
+    scope=WRITE,
     body=UPLOAD_BODY,
     body_type="multipart/form-data",
     responses={
@@ -155,6 +160,7 @@ def upload_media():
 @bp.get("/media/list")
 @operation(
     "The owner's media, newest first, filtered and paged by offset or cursor.",
+    scope=READ,
     query=ListMediaArgsSchema,
     responses={200: ("A page.", MediaPage)},
     errors=(
@@ -181,6 +187,7 @@ def list_media():
 @bp.get("/media/models")
 @operation(
     "The owner's models with counts, most used first, for a filter menu.",
+    scope=READ,
     responses={200: ("Models.", ModelList)},
     errors=MEDIA_ERRORS,
 )
@@ -192,6 +199,7 @@ def list_models():
 @bp.delete("/media/delete")
 @operation(
     "Move a record to the trash by id; ?permanent=true destroys it.",
+    scope=DELETE,
     description="`id` and `permanent` come in the JSON body or the query string; `id` is "
     "required in one of them.",
     query=DeleteByIdSchema(partial=True),
@@ -213,6 +221,7 @@ def delete_media_by_body():
 @bp.get("/media/<uuid:media_id>")
 @operation(
     "One live record.",
+    scope=READ,
     responses={200: ("The record.", MediaEnvelope)},
     errors=((404, NOT_FOUND_OR_TRASHED), *MEDIA_ERRORS),
     links={200: RECORD_LINKS},
@@ -224,21 +233,26 @@ def get_media(media_id: uuid.UUID):
 
 @bp.patch("/media/<uuid:media_id>")
 @operation(
-    "Mark or unmark a live record as a favorite.",
-    body=FavoriteSchema,
+    "Star or unstar a live record, or rate it (0-5 stars, 0 clears); send either or both.",
+    description="`rating` is a whole number from 0 (unrated) to 5; anything else (6, -1, "
+    '"3", 2.5, null) is refused with 400 and nothing changes. A body with neither field is '
+    "refused too.",
+    scope=WRITE,
+    body=UpdateMediaSchema,
     responses={200: ("The record.", MediaEnvelope)},
     errors=(400, 403, (404, NOT_FOUND_OR_TRASHED), *BODY_ERRORS, *MEDIA_ERRORS),
 )
 @api_limit
 def update_media(media_id: uuid.UUID):
-    changes = FavoriteSchema().load(json_object())
-    row = media_service.set_favorite(current_owner(), media_id, changes["favorite"])
+    changes = UpdateMediaSchema().load(json_object())
+    row = media_service.update_media(current_owner(), media_id, changes)
     return envelope(media_to_wire(row))
 
 
 @bp.delete("/media/<uuid:media_id>")
 @operation(
     "Move one record to the trash; ?permanent=true destroys it (trashed or not).",
+    scope=DELETE,
     query=DeleteArgsSchema,
     responses={200: ("The record as it was deleted.", MediaEnvelope)},
     errors=(400, 403, (404, NOT_FOUND_TO_DELETE), *MEDIA_ERRORS),
@@ -254,6 +268,7 @@ def delete_media(media_id: uuid.UUID):
 @bp.post("/media/<uuid:media_id>/restore")
 @operation(
     "Bring a record back from the trash.",
+    scope=WRITE,
     responses={200: ("The restored record.", MediaEnvelope)},
     errors=(403, (404, "No such record in this owner's trash (code not_found)."), *MEDIA_ERRORS),
     links={200: RECORD_LINKS},
@@ -266,6 +281,7 @@ def restore_media(media_id: uuid.UUID):
 @bp.get("/media/trash")
 @operation(
     "Trashed items, most recently trashed first.",
+    scope=READ,
     query=PageArgsSchema,
     responses={200: ("A page.", MediaPage)},
     errors=(400, *MEDIA_ERRORS),
@@ -280,6 +296,7 @@ def list_trash():
 @bp.post("/media/trash/empty")
 @operation(
     "Destroy everything in the trash.",
+    scope=DELETE,
     responses={200: ("How many were destroyed.", TrashEmptiedEnvelope)},
     errors=(403, *MEDIA_ERRORS),
 )
@@ -290,7 +307,9 @@ def empty_trash():
 
 @bp.post("/media/bulk")
 @operation(
-    "Delete, restore, favorite, unfavorite or purge up to 500 items.",
+    "Delete, restore, favorite, unfavorite, rate or purge up to 500 items.",
+    description="`rate` sets `rating` (0-5, required with it) on every live item listed.",
+    scope=DELETE,
     body=BulkActionSchema,
     responses={200: ("What changed, and the ids that were not found.", BulkResultEnvelope)},
     errors=(400, 403, *BODY_ERRORS, *MEDIA_ERRORS),
@@ -298,7 +317,9 @@ def empty_trash():
 @api_limit
 def bulk_action():
     args = BulkActionSchema().load(json_object())
-    changed, missing = media_service.bulk_action(current_owner(), args["action"], args["ids"])
+    changed, missing = media_service.bulk_action(
+        current_owner(), args["action"], args["ids"], rating=args.get("rating")
+    )
     return envelope(
         {
             "action": args["action"],
@@ -311,6 +332,7 @@ def bulk_action():
 @bp.post("/media/prune")
 @operation(
     "Move everything except favorites to the trash (optionally one type or a date range).",
+    scope=DELETE,
     body=PruneSchema,
     responses={200: ("How many were trashed.", PrunedEnvelope)},
     errors=(400, 403, *BODY_ERRORS, *MEDIA_ERRORS),

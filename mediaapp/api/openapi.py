@@ -9,10 +9,43 @@ from werkzeug.routing import Rule
 
 from ..schemas import IsoUtc, StrictBoolean, StrictNumber
 from . import bp
-from .contract import PATH_PARAMETERS, RETRY_AFTER, ErrorSchema, Operation, declaration, operation
+from .contract import (
+    KEY_SCOPES,
+    PATH_PARAMETERS,
+    PUBLIC,
+    RETRY_AFTER,
+    SESSION,
+    ErrorSchema,
+    Operation,
+    declaration,
+    operation,
+)
 
 IGNORED_METHODS = frozenset({"HEAD", "OPTIONS"})
 INTERNAL_ERROR = "An unexpected failure on our side (code internal_error); no details."
+SECURITY_SCHEMES = {
+    "apiKey": {
+        "type": "http",
+        "scheme": "bearer",
+        "bearerFormat": "mak_<account>_<secret>",
+        "description": "An API key made on the account page or with POST /api/keys. It acts "
+        "for its account within its scopes (read, write, delete, share, or all); each "
+        "operation names the scope it needs in `x-scope`. Not ambient: it passes the "
+        "cross-site rule, and never sets or reads a cookie.",
+    },
+    "session": {
+        "type": "apiKey",
+        "in": "cookie",
+        "name": "session",
+        "description": "The browser's signed session cookie: a signed-in account or a guest "
+        "(minted on the first request that needs one).",
+    },
+}
+# Who may call an operation, by its access (contract.ACCESS): a key-scoped one takes a key or
+# the cookie (or neither: a guest is minted); a SESSION one only the cookie; a PUBLIC one
+# needs nothing.
+SECURITY = {SESSION: [{"session": []}], PUBLIC: []}
+KEYED_SECURITY = [{"apiKey": []}, {"session": []}, {}]
 RETRY_AFTER_HEADER = {
     "description": "Seconds to wait before trying again.",
     "schema": {"type": "integer", "minimum": 0},
@@ -86,9 +119,14 @@ def _operation_dict(rule: Rule, method: str, declared: Operation) -> dict:
         "tags": [current_app.view_functions[rule.endpoint].__module__.rpartition(".")[2]],
         "summary": declared.summary,
         "responses": responses,
+        "security": KEYED_SECURITY if declared.scope in KEY_SCOPES else SECURITY[declared.scope],
+        "x-scope": declared.scope,
     }
-    if declared.description:
-        result["description"] = declared.description
+    access = {
+        SESSION: "Needs a signed-in session; API keys are refused.",
+        PUBLIC: "Public: no identity needed.",
+    }.get(declared.scope, f"API key scope: `{declared.scope}`.")
+    result["description"] = f"{access} {declared.description or ''}".strip()
     if parameters:
         result["parameters"] = parameters
     if declared.body is not None:
@@ -127,6 +165,8 @@ def build_spec(blueprint: str = "api") -> dict:
     plugin.converter.add_attribute_function(documented_as)
     plugin.converter.add_attribute_function(strict_nullable_refs)
     spec.components.schema("Error", schema=ErrorSchema)
+    for name, scheme in SECURITY_SCHEMES.items():
+        spec.components.security_scheme(name, scheme)
     for rule in api_rules(blueprint):
         declared = declaration(current_app.view_functions[rule.endpoint])
         if declared is None:
@@ -167,6 +207,7 @@ def check_links(document: dict) -> None:
 @bp.get("/openapi.json")
 @operation(
     "This document.",
+    scope=PUBLIC,
     responses={200: ("The OpenAPI 3 document.", {"type": "object"})},
 )
 def openapi_document():

@@ -18,7 +18,7 @@ from ..schemas import (
 )
 from ..services import stats, transfer, zips
 from . import BODY_ERRORS, MEDIA_ERRORS, api_limit, bp
-from .contract import BINARY, ImportEnvelope, MediaList, StatsEnvelope, operation
+from .contract import BINARY, READ, WRITE, ImportEnvelope, MediaList, StatsEnvelope, operation
 
 IMPORT_MAX_BYTES = transfer.IMPORT_MAX_BYTES
 
@@ -26,6 +26,7 @@ IMPORT_MAX_BYTES = transfer.IMPORT_MAX_BYTES
 @bp.get("/media/export")
 @operation(
     "The whole live history, newest first, as one streamed JSON envelope.",
+    scope=READ,
     description="Streamed: a database unreachable before the first byte answers 503; a "
     "failure after it ends the body early instead.",
     responses={200: ("Every live record.", MediaList)},
@@ -78,6 +79,7 @@ ZIP_UPLOAD_BODY = {
 @bp.get("/media/zip")
 @operation(
     "The live history (with the list filters) as a zip of its files and a manifest.",
+    scope=READ,
     description=ZIP_DESCRIPTION + " At most 1,000 items per zip (what one import takes): "
     "`part=2` is the next 1,000, and so on; the manifest's `hasMore` says whether one follows.",
     query=ZipArgsSchema,
@@ -94,6 +96,7 @@ def zip_history():
 @bp.post("/media/zip")
 @operation(
     "A selection of up to 500 records as a zip of their files and a manifest.",
+    scope=READ,
     description=ZIP_DESCRIPTION + " Ids that are not the caller's are left out like unknown "
     "ones (the manifest lists them as `missing`).",
     body=ZipSelectionSchema,
@@ -115,7 +118,8 @@ def zip_selection():
 
 @bp.post("/media/import")
 @operation(
-    "Import up to 1,000 items (save format + createdAt, favorite), or a zip; idempotent.",
+    "Import up to 1,000 items (save format + createdAt, favorite, rating), or a zip; idempotent.",
+    scope=WRITE,
     description="Each item is validated on its own: an invalid one is answered as rejected "
     "in `results`, a known one as duplicate. The JSON body may be up to 32 MiB. A zip from "
     "/api/media/zip comes as multipart/form-data (a part named `file`, up to "
@@ -160,6 +164,7 @@ def import_media():
 @bp.get("/media/stats")
 @operation(
     "Counts by type, model and day, favorites and trash.",
+    scope=READ,
     responses={200: ("Stats.", StatsEnvelope)},
     errors=MEDIA_ERRORS,
 )

@@ -3,11 +3,20 @@
 from flask_wtf import FlaskForm
 from marshmallow import ValidationError as SchemaError
 from marshmallow import validate
-from wtforms import BooleanField, EmailField, PasswordField
-from wtforms.validators import DataRequired, InputRequired, Length, ValidationError
+from wtforms import (
+    BooleanField,
+    EmailField,
+    PasswordField,
+    SelectChoice,
+    SelectField,
+    SelectMultipleField,
+    StringField,
+    widgets,
+)
+from wtforms.validators import DataRequired, InputRequired, Length, Optional, ValidationError
 
 from ..credentials import normalize_email, password_problem
-from ..schemas import EMAIL_MAX, PASSWORD_MAX, PASSWORD_MIN, text_problem
+from ..schemas import EMAIL_MAX, PASSWORD_MAX, PASSWORD_MIN, text_problem, validate_rate_limit
 
 _is_email = validate.Email()
 
@@ -137,3 +146,64 @@ class StartOverForm(FlaskForm):
         "Yes, delete everything this browser saved as a guest",
         validators=[DataRequired("Tick the box to confirm.")],
     )
+
+
+def rate_limit(form, field) -> None:
+    """A limit as Flask-Limiter reads it ("60 per minute"), the API's own rule."""
+    if not field.data:
+        return
+    try:
+        validate_rate_limit(field.data)
+    except SchemaError as exc:
+        raise ValidationError(exc.messages[0]) from exc
+
+
+class CheckboxesField(SelectMultipleField):
+    """A group of checkboxes, one per choice."""
+
+    widget = widgets.ListWidget(prefix_label=False)
+    option_widget = widgets.CheckboxInput()
+
+
+KEY_SCOPE_CHOICES = [
+    SelectChoice("read", "Read: list, search, fetch and export"),
+    SelectChoice("write", "Write: save, upload, import, favorite, restore"),
+    SelectChoice("delete", "Delete: trash, prune and destroy"),
+    SelectChoice("share", "Share: make, list and revoke public links"),
+    SelectChoice("all", "All of these, and any added later"),
+]
+KEY_EXPIRY_CHOICES = [
+    SelectChoice("", "Never"),
+    SelectChoice("30", "After 30 days"),
+    SelectChoice("90", "After 90 days"),
+    SelectChoice("365", "After a year"),
+]
+
+
+class CreateApiKeyForm(FlaskForm):
+    name = StringField(
+        "Name",
+        description="Say what will use it, e.g. “render worker”.",
+        filters=[_strip],
+        validators=[
+            InputRequired("Name the key."),
+            Length(max=100, message="Use at most 100 characters."),
+            storable,
+        ],
+    )
+    scopes = CheckboxesField(
+        "What it may do",
+        choices=KEY_SCOPE_CHOICES,
+        validators=[DataRequired("Choose at least one.")],
+    )
+    expires = SelectField("Expires", choices=KEY_EXPIRY_CHOICES, default="")
+    rate_limit = StringField(
+        "Rate limit (optional)",
+        description="Requests it may make, e.g. “60 per minute”; empty for no limit.",
+        filters=[_strip],
+        validators=[Optional(), Length(max=64, message="Use at most 64 characters."), rate_limit],
+    )
+
+
+class RevokeApiKeyForm(FlaskForm):
+    """Nothing to fill in: the CSRF token is the whole form."""

@@ -1,19 +1,23 @@
 """Account pages: register, log in, log out, and the account page (HTML forms over the
 accounts service); every form works without JavaScript and answers a 303 when it succeeds."""
 
+import uuid
+
 from flask import flash, redirect, render_template, url_for
 
 from .. import identity
 from ..errors import Conflict, Unauthorized
 from ..limits import auth_limit
-from ..services import accounts, sessions
+from ..services import accounts, keys, sessions
 from . import bp
 from .forms import (
     ChangeEmailForm,
     ChangePasswordForm,
+    CreateApiKeyForm,
     DeleteAccountForm,
     LoginForm,
     RegisterForm,
+    RevokeApiKeyForm,
     SignOutEverywhereForm,
     StartOverForm,
 )
@@ -83,11 +87,17 @@ def _signed_out_redirect(endpoint: str):
     return response
 
 
-def _account_page(status: int = 200, **forms):
-    """The account page: a signed-in account's forms, or a guest's start over."""
+def _account_page(status: int = 200, new_key: tuple | None = None, **forms):
+    """The account page: a signed-in account's forms and API keys (new_key: a key just made,
+    (row, key), shown this once), or a guest's start over."""
     account = identity.signed_in()
     owner = identity.current_owner(mint=False)
+    extra = {}
     if account:
+        forms.setdefault("key_form", CreateApiKeyForm(prefix="key", formdata=None))
+        forms.setdefault("revoke_key_form", RevokeApiKeyForm(prefix="revoke"))
+        extra["api_keys"] = keys.list_keys(account.user_id)
+        extra["new_key"] = new_key
         forms.setdefault("email_form", ChangeEmailForm(prefix="email", formdata=None))
         forms.setdefault(
             "password_form",
@@ -99,7 +109,9 @@ def _account_page(status: int = 200, **forms):
     else:
         forms.setdefault("start_over_form", StartOverForm(prefix="start", formdata=None))
         summary = accounts.account_summary(owner)
-    return render_template("auth/account.html", account=account, summary=summary, **forms), status
+    page = render_template("auth/account.html", account=account, summary=summary, **extra, **forms)
+    headers = {"Cache-Control": "no-store"} if new_key else {}
+    return page, status, headers
 
 
 def _require_account():
@@ -162,6 +174,43 @@ def change_password():
             flash(f"Your password is changed. {others} signed out; this one goes on.", "success")
             return redirect(url_for("auth.account"), 303)
     return _account_page(422, password_form=form)
+
+
+@bp.post("/account/keys")
+def create_api_key():
+    """Make a key and show it on the account page, this once (never through a redirect: the
+    key would have to wait in the cookie)."""
+    account = _require_account()
+    if account is None:
+        return redirect(url_for("auth.login"), 303)
+    form = CreateApiKeyForm(prefix="key")
+    if not form.validate_on_submit():
+        return _account_page(422, key_form=form)
+    try:
+        row, key = keys.create_key(
+            account.user_id,
+            name=form.name.data,
+            scopes=form.scopes.data,
+            expires_in_days=int(form.expires.data) if form.expires.data else None,
+            rate_limit=form.rate_limit.data or None,
+        )
+    except Conflict as exc:  # too many keys
+        form.name.errors.append(exc.message)
+        return _account_page(422, key_form=form)
+    return _account_page(201, new_key=(row, key))
+
+
+@bp.post("/account/keys/<uuid:key_id>/revoke")
+def revoke_api_key(key_id: uuid.UUID):
+    account = _require_account()
+    if account is None:
+        return redirect(url_for("auth.login"), 303)
+    form = RevokeApiKeyForm(prefix="revoke")
+    if not form.validate_on_submit():
+        return _account_page(422, revoke_key_form=form)
+    row = keys.revoke_key(account.user_id, key_id)
+    flash(f"The key “{row.name}” is revoked: it stops working at once.", "info")
+    return redirect(url_for("auth.account", _anchor="keys-title"), 303)
 
 
 @bp.post("/account/logout-everywhere")

@@ -1,6 +1,7 @@
 """What the gallery's pages and forms accept: their schemas, and one way to load them."""
 
 from collections.abc import Mapping
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from marshmallow import Schema, ValidationError, fields, post_load, pre_load, validate
@@ -8,9 +9,11 @@ from marshmallow import Schema, ValidationError, fields, post_load, pre_load, va
 from ..errors import ValidationFailed
 from ..schemas import (
     COLLECTION_SELECTION_MAX,
+    RATING_MAX,
     BaseSchema,
     BulkActionSchema,
     CleanString,
+    CreateShareSchema,
     MediaFiltersSchema,
     ZipArgsSchema,
     collection_name_field,
@@ -21,9 +24,10 @@ from ..schemas import (
 # left out when it continues the same group.
 GROUP_KEY = r"^(today|yesterday|week|\d{4}-\d{2})$"
 # The gallery offers these; "purge" (destroy for good) belongs to the trash.
-GALLERY_BULK_ACTIONS = ("delete", "restore", "favorite", "unfavorite")
+GALLERY_BULK_ACTIONS = ("delete", "restore", "favorite", "unfavorite", "rate")
 BULK_MAX = 500
-EXPIRY_DAYS = {"never": None, "1": 1, "7": 7, "30": 30}
+# The share form's expiry menu: days from now, never, or the moment in its date-time field.
+EXPIRY_DAYS = {"30": 30, "1": 1, "7": 7, "90": 90, "never": None, "at": None}
 # How people read the arguments that are not filters (the filters label themselves).
 FIELD_LABELS = {
     **field_labels(MediaFiltersSchema()),
@@ -33,6 +37,12 @@ FIELD_LABELS = {
     "ids": "Selection",
     "confirm": "Confirmation",
     "select": "Selection",
+    "rating": "Rating",
+    "then": "Next item",
+    "expiresAt": "Expiry",
+    "expires_at": "Expiry date and time",
+    "password": "Password",
+    "collection": "Collection",
     "part": "Part",
 }
 
@@ -94,6 +104,36 @@ class FavoriteFormSchema(GalleryFiltersSchema):
     place = fields.String(load_default="card", validate=validate.OneOf(("card", "detail")))
 
 
+def stars() -> fields.Integer:
+    """A rating as a form sends it ("0" to "5"; 0 clears)."""
+    return fields.Integer(
+        required=True,
+        validate=validate.Range(
+            min=0, max=RATING_MAX, error=f"Choose a rating from 0 to {RATING_MAX} stars."
+        ),
+        error_messages={"required": "Choose a rating.", "invalid": "Choose a rating."},
+    )
+
+
+class RateFormSchema(GalleryFiltersSchema):
+    """The detail view's rating buttons: the stars pressed and the view to come back to."""
+
+    rating = stars()
+
+
+class DeleteFormSchema(GalleryFiltersSchema):
+    """A delete button: the view to come back to, and, from the detail view, the item to show
+    next (culling moves on to it, the Undo notice in the flash)."""
+
+    then = fields.UUID(load_default=None)
+
+
+class RestoreFormSchema(GalleryFiltersSchema):
+    """An Undo: the view to come back to; place=detail goes back to the item itself."""
+
+    place = fields.String(load_default="card", validate=validate.OneOf(("card", "detail")))
+
+
 class GalleryBulkSchema(BulkActionSchema):
     """The bulk toolbar's form: the button pressed and every ticked card."""
 
@@ -111,6 +151,13 @@ class GalleryBulkSchema(BulkActionSchema):
         ],
     )
 
+    rating = fields.Integer(
+        validate=validate.Range(
+            min=0, max=RATING_MAX, error=f"Choose a rating from 0 to {RATING_MAX} stars."
+        ),
+        error_messages={"invalid": "Choose a rating."},
+    )
+
     @pre_load
     def every_ticked_box(self, data, **kwargs):
         # A form repeats `ids` once per ticked card; a plain mapping would keep only one.
@@ -118,18 +165,95 @@ class GalleryBulkSchema(BulkActionSchema):
         loaded = {"ids": ids or []}
         if data.get("action"):
             loaded["action"] = data["action"]
+        # The toolbar's stars menu comes along with every button; only Rate reads it.
+        if data.get("action") == "rate" and data.get("rating") not in (None, ""):
+            loaded["rating"] = data["rating"]
         return loaded
 
 
 class ShareFormSchema(BaseSchema):
-    """The detail view's share form: an expiry from a menu and an unchecked-or-on checkbox."""
+    """The share form: an expiry from a menu (or a date and time, read in the browser's zone
+    when its script says which, else UTC), a password, and two checkboxes. It is turned into
+    the API's options and checked by CreateShareSchema, so both take the same rules."""
 
-    expires = fields.String(load_default="never", validate=validate.OneOf(tuple(EXPIRY_DAYS)))
+    expires = fields.String(load_default="30", validate=validate.OneOf(tuple(EXPIRY_DAYS)))
+    expires_at = fields.String(load_default="")
+    # Minutes to add to the local time to get UTC (JavaScript's getTimezoneOffset()).
+    tz_offset = fields.Integer(load_default=0, validate=validate.Range(min=-900, max=900))
+    password = fields.String(load_default="")
     hide_prompt = fields.Boolean(load_default=False)
+    no_download = fields.Boolean(load_default=False)
+
+    @pre_load
+    def blank_offset_is_utc(self, data, **kwargs):
+        if hasattr(data, "to_dict"):
+            data = data.to_dict()
+        if not str(data.get("tz_offset", "")).strip():
+            data = {**data, "tz_offset": "0"}
+        return data
 
     @post_load
     def to_options(self, data, **kwargs):
-        return {"expires_in_days": EXPIRY_DAYS[data["expires"]], "hide_prompt": data["hide_prompt"]}
+        options: dict[str, Any] = {
+            "hidePrompt": data["hide_prompt"],
+            "allowDownload": not data["no_download"],
+        }
+        if data["password"]:
+            options["password"] = data["password"]
+        if data["expires"] == "at":
+            options["expiresAt"] = _local_moment(data["expires_at"], data["tz_offset"])
+        else:
+            options["expiresInDays"] = EXPIRY_DAYS[data["expires"]]
+        return CreateShareSchema().load(options)
+
+
+class ShareCollectionFormSchema(ShareFormSchema):
+    """The shares page's form for a collection's link: which collection, and the options."""
+
+    collection = fields.UUID(
+        required=True,
+        error_messages={"required": "Choose a collection.", "invalid_uuid": "Choose a collection."},
+    )
+
+    @post_load
+    def to_options(self, data, **kwargs):
+        collection_id = data.pop("collection")
+        return collection_id, super().to_options(data, **kwargs)
+
+
+def _local_moment(value: str, offset_minutes: int) -> str:
+    """A datetime-local value ("2027-01-31T18:30") as an ISO moment in UTC."""
+    try:
+        local = datetime.fromisoformat(value.strip())
+    except ValueError:
+        raise ValidationError(
+            "Choose a date and time for the link to expire.", field_name="expires_at"
+        ) from None
+    if local.tzinfo is not None:
+        raise ValidationError("Give a local date and time.", field_name="expires_at")
+    try:
+        moment = local.replace(tzinfo=UTC) + timedelta(minutes=offset_minutes)
+    except OverflowError:
+        raise ValidationError("Choose an earlier date.", field_name="expires_at") from None
+    return moment.isoformat()
+
+
+class RevokeSharesFormSchema(BaseSchema):
+    """The shares page's checkboxes: the links to revoke at once."""
+
+    ids = fields.List(
+        fields.UUID(),
+        load_default=list,
+        validate=[
+            validate.Length(min=1, error="Tick at least one link first."),
+            validate.Length(max=BULK_MAX, error=f"Tick at most {BULK_MAX} links at a time."),
+        ],
+    )
+
+    @pre_load
+    def every_ticked_box(self, data, **kwargs):
+        ids = data.getlist("ids") if hasattr(data, "getlist") else data.get("ids")
+        return {"ids": ids or []}
 
 
 class CollectionFormSchema(GalleryFiltersSchema):

@@ -74,7 +74,8 @@ def bulk_action():
     view = GalleryView(load_args(GalleryFiltersSchema(), request.form))
     owner = current_owner()
     action = args["action"]
-    changed, missing = media_service.bulk_action(owner, action, args["ids"])
+    rating = args.get("rating")
+    changed, missing = media_service.bulk_action(owner, action, args["ids"], rating=rating)
     # The notice names what changed (the first two prompts) when it can be undone.
     prompts = media_service.prompts_of(owner, changed) if action in ("delete", "restore") else []
     if action == "restore":
@@ -98,14 +99,19 @@ def bulk_action():
         lambda: {
             "view": view,
             "tab": view.tab,
-            "notice": bulk_notice(action, changed, missing, view, prompts=prompts, for_flash=False),
+            "notice": bulk_notice(
+                action, changed, missing, view, prompts=prompts, for_flash=False, rating=rating
+            ),
             "removed": changed if deleted else [],
-            "starred": []
-            if deleted
-            else [{"id": i, "favorite": action == "favorite"} for i in changed],
+            "starred": [{"id": i, "favorite": action == "favorite"} for i in changed]
+            if action in ("favorite", "unfavorite")
+            else [],
+            "rated": [{"id": i, "rating": rating} for i in changed] if action == "rate" else [],
             **summary(owner, view),
         },
-        message=bulk_notice(action, changed, missing, view, prompts=prompts, for_flash=True),
+        message=bulk_notice(
+            action, changed, missing, view, prompts=prompts, for_flash=True, rating=rating
+        ),
         to=gallery_url(view),
     )
 

@@ -1,19 +1,22 @@
-"""One item: its detail view, its star, moving it to the trash and back, sharing it."""
+"""One item: its detail view, its star and rating, moving it to the trash and back, sharing it."""
 
 import uuid
 
-from flask import render_template, request, url_for
+from flask import flash, make_response, redirect, render_template, request, url_for
 
-from ..htmx import fragment_or_redirect
+from ..htmx import fragment_or_redirect, is_partial_request
 from ..identity import current_owner
 from ..services import collections as collections_service
 from ..services import media as media_service
 from ..services import shares as share_service
 from . import bp
 from .forms import (
+    DeleteFormSchema,
     DetailArgsSchema,
     FavoriteFormSchema,
     GalleryFiltersSchema,
+    RateFormSchema,
+    RestoreFormSchema,
     ShareFormSchema,
     load_args,
 )
@@ -23,6 +26,7 @@ from .presenters import (
     gallery_url,
     neighbour_links,
     ordered_settings,
+    rated_notice,
     references,
     restored_notice,
     settings_json,
@@ -45,6 +49,8 @@ def detail(media_id: uuid.UUID):
     media = media_service.get_media(owner, media_id)
     newer, older = media_service.neighbours(owner, media, view.filters)
     previous_item, next_item = neighbour_links(newer, older, view.filters)
+    # After a delete, culling moves on: to the next item, or the previous one at the end.
+    after_delete = next_item["id"] or previous_item["id"]
     settings = ordered_settings(media.settings or {})
     shared = args["shared"]
     return render_template(
@@ -57,6 +63,7 @@ def detail(media_id: uuid.UUID):
         nav=view.params,
         previous_item=previous_item,
         next_item=next_item,
+        after_delete=after_delete,
         new_share=share_service.find_share(owner, media_id, shared) if shared else None,
         holding=collections_service.collections_of(owner, media_id),
         share_url=share_url,
@@ -83,14 +90,42 @@ def favorite_card(media_id: uuid.UUID):
     )
 
 
+@bp.post("/media/<uuid:media_id>/rating")
+def rate_media(media_id: uuid.UUID):
+    """Rate from the detail view (0 clears): htmx gets the rating buttons back in their new
+    state; a plain form, a 303 back to the item in the same filters."""
+    form = load_args(RateFormSchema(), request.form)
+    view = GalleryView(form["filters"])
+    media = media_service.set_rating(current_owner(), media_id, form["rating"])
+    return fragment_or_redirect(
+        "partials/detail_rating.html",
+        lambda: {
+            "media": media,
+            "view": view,
+            "announce": True,
+            "rated_text": rated_notice(media.rating),
+        },
+        message=rated_notice(media.rating),
+        to=detail_url(media_id, view),
+    )
+
+
 @bp.post("/media/<uuid:media_id>/delete")
 def delete_card(media_id: uuid.UUID):
     """Move a card to the trash: htmx empties the card's place and shows Undo; a plain form,
-    a 303 whose flash carries the Undo form."""
-    view = GalleryView(load_args(GalleryFiltersSchema(), request.form))
+    a 303 whose flash carries the Undo form. From the detail view (`then`), the 303 goes on
+    to the next item instead, and the Undo comes back to this one."""
+    form = load_args(DeleteFormSchema(), request.form)
+    view = GalleryView(form["filters"])
     owner = current_owner()
     media = media_service.delete_media(owner, media_id)
     prompts = [media.prompt]
+    if form["then"]:
+        flash(
+            trash_notice([media_id], [], view, prompts=prompts, for_flash=True, to_item=True),
+            "success",
+        )
+        return redirect(detail_url(form["then"], view), 303)
     return fragment_or_redirect(
         "partials/cards_changed.html",
         lambda: {
@@ -106,11 +141,21 @@ def delete_card(media_id: uuid.UUID):
 
 @bp.post("/media/<uuid:media_id>/restore")
 def restore_card(media_id: uuid.UUID):
-    """Undo a delete: bring the item back from the trash."""
-    view = GalleryView(load_args(GalleryFiltersSchema(), request.form))
+    """Undo a delete: bring the item back from the trash (place=detail: back to the item's
+    own page, for htmx too, which is told to go there)."""
+    form = load_args(RestoreFormSchema(), request.form)
+    view = GalleryView(form["filters"])
     owner = current_owner()
     media = media_service.restore_media(owner, media_id)
     done = restored_notice([media_id], [], [media.prompt])
+    if form["place"] == "detail":
+        flash(done, "success")
+        to = detail_url(media_id, view)
+        if is_partial_request():
+            response = make_response("", 200)
+            response.headers["HX-Redirect"] = to
+            return response
+        return redirect(to, 303)
     return fragment_or_redirect(
         "partials/restored.html",
         lambda: {

@@ -12,7 +12,7 @@ from urllib.parse import urljoin
 
 from flask import current_app, request, url_for
 
-from ..filters import current_viewer, media_sources
+from ..filters import current_viewer, media_sources, media_src
 from ..identity import Owner
 from ..schemas import MediaFilters
 from ..services import collections as collections_service
@@ -33,6 +33,7 @@ PROMPT_IN_NOTICE = 40
 BULK_DONE = {
     "favorite": "Added {n} to favorites.",
     "unfavorite": "Removed {n} from favorites.",
+    "rate": "Rated {n} {stars}.",
 }
 
 
@@ -307,8 +308,10 @@ def trash_notice(
     *,
     prompts: list[str],
     for_flash: bool,
+    to_item: bool = False,
 ) -> dict[str, Any]:
-    """A "Deleted “A red fox…”" notice whose Undo restores exactly these items, back to view."""
+    """A "Deleted “A red fox…”" notice whose Undo restores exactly these items, back to view
+    (to_item: back to the one item's own page, where culling deleted it)."""
     what = named(len(ids), prompts)
     text = f"Deleted {what}." + not_found(missing) if ids else not_found(missing).strip()
     back = list(view.params.items())
@@ -318,7 +321,7 @@ def trash_notice(
         return notice(text, link=trash_link())
     if len(ids) == 1:
         url = url_for("gallery.restore_card", media_id=ids[0])
-        fields_ = back
+        fields_ = [*back, ("place", "detail")] if to_item else back
     else:
         url = url_for("gallery.bulk_action")
         fields_ = [("action", "restore"), *(("ids", str(i)) for i in ids), *back]
@@ -334,11 +337,24 @@ def bulk_notice(
     *,
     prompts: list[str],
     for_flash: bool,
+    rating: int | None = None,
 ) -> dict[str, Any]:
     """What a toolbar action did, in words; a delete's notice offers Undo."""
     if action == "delete":
         return trash_notice(changed, missing, view, prompts=prompts, for_flash=for_flash)
-    return notice(BULK_DONE[action].format(n=items_phrase(len(changed))) + not_found(missing))
+    if action == "rate" and rating == 0:
+        return notice(f"Cleared the rating of {items_phrase(len(changed))}." + not_found(missing))
+    text = BULK_DONE[action].format(n=items_phrase(len(changed)), stars=stars_phrase(rating or 0))
+    return notice(text + not_found(missing))
+
+
+def stars_phrase(rating: int) -> str:
+    return "1 star" if rating == 1 else f"{rating} stars"
+
+
+def rated_notice(rating: int) -> str:
+    """What rating one item did, in words (the flash without JavaScript, the live region)."""
+    return f"Rated {stars_phrase(rating)}." if rating else "Rating cleared."
 
 
 def restored_notice(changed: list, missing: list, prompts: list[str]) -> dict[str, Any]:
@@ -358,9 +374,16 @@ def destroyed_notice(media) -> dict[str, Any]:
     return notice(f"Deleted {short_prompt(media.prompt)} forever.")
 
 
+def share_target(link) -> str:
+    """What a link shows, in words: its item's prompt, or its collection's name, quoted."""
+    if link.collection_id:
+        return f"the collection “{link.collection_name}”"
+    return short_prompt(link.prompt)
+
+
 def revoked_notice(link) -> dict[str, Any]:
     """A revoked share link, named by its item, with an Undo that makes it open again."""
-    what = f"the link to {short_prompt(link.prompt)}"
+    what = f"the link to {share_target(link)}"
     undo = {
         "url": url_for("gallery.restore_share", share_id=link.share_id),
         "fields": [],
@@ -369,8 +392,14 @@ def revoked_notice(link) -> dict[str, Any]:
     return notice(f"Revoked {what}: it no longer opens.", undo=undo)
 
 
+def bulk_revoked_notice(count: int) -> dict[str, Any]:
+    if count == 0:
+        return notice("None of those links was still active; nothing changed.")
+    return notice(f"Revoked {count} link{'s' if count != 1 else ''}: they no longer open.")
+
+
 def share_restored_notice(link) -> dict[str, Any]:
-    text = f"The link to {short_prompt(link.prompt)} opens again."
+    text = f"The link to {share_target(link)} opens again."
     return notice(text, focus=f"share-{link.share_id}")
 
 
@@ -425,6 +454,20 @@ def share_url(link) -> str:
     return url_for("public.shared", token=link.token, _external=True)
 
 
+def absolute_url(url: str) -> str:
+    return urljoin(request.host_url, url) if url else ""
+
+
+def share_still(item) -> str:
+    """What a link that allows no downloads shows in place of the file: the kept thumbnail
+    (through the link), else the record's own thumbnail or poster URL, else nothing."""
+    if item.archive_status == "stored" and item.archive_thumb_sha256:
+        if getattr(item, "in_collection", False):
+            return url_for("api.shared_item_thumbnail", token=item.token, media_id=item.id)
+        return url_for("api.shared_thumbnail", token=item.token)
+    return media_src(item.thumbnail_url)
+
+
 def share_preview(item) -> dict[str, str]:
     """What a chat app's link preview shows of a share page (Open Graph and Twitter tags):
     the prompt as the title unless the link hides it, the kind and model, and absolute URLs
@@ -434,21 +477,24 @@ def share_preview(item) -> dict[str, str]:
     kind = "video" if video else "image"
     sources = media_sources(item, share_token=item.token)
     picture = sources.poster if video else sources.preview
+    if not item.allow_download:  # never the file itself: only a thumbnail or poster
+        picture, video_url = share_still(item), ""
+    else:
+        video_url = absolute_url(sources.original) if video else ""
     title = f"A shared {kind}" if item.hide_prompt else short_prompt(item.prompt, 90)[1:-1]
-    base = request.host_url
-
-    def absolute(url: str) -> str:
-        return urljoin(base, url) if url else ""
+    absolute = absolute_url
 
     return {
         "title": title,
         "description": f"{'A video' if video else 'An image'} made with {item.model}, "
         "shared from mediaapp.",
-        "url": share_url(item),
+        "url": absolute_url(url_for("public.shared_item", token=item.token, media_id=item.id))
+        if getattr(item, "in_collection", False)
+        else share_url(item),
         "type": "video.other" if video else "website",
         "image": absolute(picture),
         "image_alt": title,
-        "video": absolute(sources.original) if video else "",
+        "video": video_url,
         "card": "summary_large_image" if picture else "summary",
     }
 

@@ -1,20 +1,41 @@
-"""The owner's share links: the list, revoking one, and undoing that."""
+"""The owner's share links: the list, revoking one or several, and undoing a revoke."""
 
 import uuid
 
-from flask import render_template, url_for
+from flask import flash, redirect, render_template, request, url_for
 
 from ..htmx import fragment_or_redirect
 from ..identity import current_owner
+from ..services import collections as collection_service
 from ..services import shares as share_service
 from . import bp
-from .presenters import revoked_notice, share_restored_notice, share_url
+from .forms import RevokeSharesFormSchema, ShareCollectionFormSchema, load_args
+from .presenters import bulk_revoked_notice, revoked_notice, share_restored_notice, share_url
 
 
 @bp.get("/shares")
 def shares():
-    links = share_service.list_shares(current_owner(mint=False))
-    return render_template("gallery/shares.html", links=links, share_url=share_url)
+    owner = current_owner(mint=False)
+    return render_template(
+        "gallery/shares.html",
+        links=share_service.list_shares(owner),
+        collections=collection_service.collection_names(owner),
+        share_url=share_url,
+    )
+
+
+@bp.post("/shares/collection")
+def share_collection():
+    """A link to one of the owner's collections: htmx gets the link to show (and copy); a
+    plain form, a 303 to its row in the list."""
+    collection_id, options = load_args(ShareCollectionFormSchema(), request.form)
+    link = share_service.create_collection_share(current_owner(), collection_id, **options)
+    return fragment_or_redirect(
+        "partials/share_created.html",
+        lambda: {"link": link, "url": share_url(link)},
+        message="Share link created.",
+        to=url_for("gallery.shares", _anchor=f"share-{link.share_id}"),
+    )
 
 
 @bp.post("/shares/<uuid:share_id>/revoke")
@@ -43,3 +64,13 @@ def restore_share(share_id: uuid.UUID):
         message=done,
         to=url_for("gallery.shares", _anchor=f"share-{share_id}"),
     )
+
+
+@bp.post("/shares/revoke")
+def revoke_shares():
+    """The ticked links (a plain form, no JavaScript needed): a 303 back to the list with a
+    notice of how many stopped working."""
+    ids = load_args(RevokeSharesFormSchema(), request.form)["ids"]
+    revoked, _ = share_service.revoke_shares(current_owner(), ids)
+    flash(bulk_revoked_notice(len(revoked)), "success")
+    return redirect(url_for("gallery.shares"), 303)

@@ -26,7 +26,7 @@ from ..models import (
 )
 from ..models import GeneratedMedia as GM
 from ..schemas import COLLECTION_NAME_MAX, collection_name_key
-from . import archive, sessions
+from . import archive, keys, sessions
 
 # Verified against when the email is unknown, so both failures take as long.
 _DUMMY_HASH = generate_password_hash("not-a-real-password")
@@ -53,7 +53,8 @@ def get_or_create_user(email: str, password: str) -> tuple[User, bool]:
     return register(email, password, guest_digest=None), True
 
 
-def _hash(password: str) -> str:
+def hash_password(password: str) -> str:
+    """The KDF every stored password goes through (accounts' and share links')."""
     return generate_password_hash(
         password, current_app.config.get("PASSWORD_HASH_METHOD", "scrypt")
     )
@@ -74,7 +75,7 @@ def register(email: str, password: str, *, guest_digest: str | None) -> User:
     key = email_key(email)
     if _taken(email, key):
         raise Conflict(TAKEN, code="email_taken")
-    user = User(id=uuid.uuid4(), email=email, email_key=key, password_hash=_hash(password))
+    user = User(id=uuid.uuid4(), email=email, email_key=key, password_hash=hash_password(password))
     db.session.add(user)
     try:
         db.session.flush()
@@ -132,7 +133,7 @@ def change_password(user_id: uuid.UUID, current: str, new: str, *, keep_session:
     Unauthorized (wrong_password) on a wrong current password.
     """
     user = _verified(user_id, current)
-    user.password_hash = _hash(new)
+    user.password_hash = hash_password(new)
     return sessions.end_sessions(user.id, keep=keep_session)  # commits the new hash with it
 
 
@@ -174,10 +175,11 @@ def account_summary(owner: Owner) -> Summary:
 
 def _remove_owned(owner_id: uuid.UUID) -> tuple[int, int, list[str]]:
     """Delete every row the owner has (the caller commits): its media (with their share
-    links), its share tokens and jobs; (media, links, the blobs they held)."""
+    links), its share tokens, jobs and API keys; (media, links, the blobs they held)."""
     links = db.session.execute(
         sa.select(sa.func.count()).select_from(ShareLink).where(ShareLink.owner_id == owner_id)
     ).scalar_one()
+    db.session.execute(sa.delete(ShareLink).where(ShareLink.owner_id == owner_id))
     rows = db.session.execute(
         sa.delete(GM)
         .where(GM.owner_id == owner_id)
@@ -185,6 +187,7 @@ def _remove_owned(owner_id: uuid.UUID) -> tuple[int, int, list[str]]:
     ).all()
     db.session.execute(sa.delete(ShareToken).where(ShareToken.owner_id == owner_id))
     db.session.execute(sa.delete(Job).where(Job.owner_id == owner_id))
+    keys.remove_keys(owner_id)  # an account's; a guest never has any
     # Memberships went with the media (ON DELETE CASCADE); the collections themselves go here.
     db.session.execute(sa.delete(CollectionItem).where(CollectionItem.owner_id == owner_id))
     db.session.execute(sa.delete(Collection).where(Collection.owner_id == owner_id))
@@ -298,7 +301,9 @@ def _adopt(user_id: uuid.UUID, guest_digest: str) -> tuple[int, list[str]]:
             sa.select(ShareLink.token).where(ShareLink.owner_id == guest_id)
         ).scalars()
     )
-    db.session.execute(_copy_rows(links, ShareLink.owner_id == guest_id, {"owner_id": owner}))
+    # Links to items now; links to collections once the account holds those collections.
+    item_links = sa.and_(ShareLink.owner_id == guest_id, ShareLink.collection_id.is_(None))
+    db.session.execute(_copy_rows(links, item_links, {"owner_id": owner}))
     if tokens:
         db.session.execute(
             sa.delete(ShareToken).where(
@@ -386,6 +391,10 @@ def _restore_collections(kept: _GuestCollections, guest_id: uuid.UUID, user_id: 
             }
         )
     db.session.execute(sa.insert(Collection), rows)
+    # The guest's links to its collections follow them (before those go, taking theirs).
+    collection_links = sa.and_(ShareLink.owner_id == guest_id, ShareLink.collection_id.is_not(None))
+    owner = sa.literal(user_id, sa.Uuid)
+    db.session.execute(_copy_rows(ShareLink.__table__, collection_links, {"owner_id": owner}))
     members = {
         (item.collection_id, kept.same_media.get(item.media_id, item.media_id)): item.added_at
         for item in kept.items

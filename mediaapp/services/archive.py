@@ -403,6 +403,8 @@ def stored_file(owner: Owner, media_id: uuid.UUID, *, thumbnail: bool = False) -
 def shared_file(row, *, thumbnail: bool = False) -> StoredFile:
     """The stored copy behind a share link's row (from shares.get_shared); a hidden prompt
     stays out of the file name too."""
+    if not thumbnail and not row.allow_download:
+        raise NotFound("This link does not allow downloading the file.")
     return _stored(row, thumbnail=thumbnail, prompt="shared" if row.hide_prompt else None)
 
 

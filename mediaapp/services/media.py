@@ -39,6 +39,7 @@ COLUMNS = (
     GM.created_at,
     GM.user_id,
     GM.favorite,
+    GM.rating,
     GM.deleted_at,
     *archive.ARCHIVE_COLUMNS,
     GM.provider,
@@ -136,6 +137,10 @@ def filtered(stmt, filters: MediaFilters, owner: Owner, *, depth: int = 0):
         stmt = stmt.where(
             GM.favorite == sa.true() if filters.favorite else GM.favorite == sa.false()
         )
+    if filters.min_rating:
+        # `rating > 0` spells out the rated-rows index's condition, so the planner uses it
+        # for any N (also when it cannot prove `rating >= N` implies it).
+        stmt = stmt.where(GM.rating >= filters.min_rating, GM.rating > 0)
     if filters.q:
         stmt = stmt.where(GM.prompt.ilike(_like_pattern(filters.q), escape="\\"))
     if filters.date_from:
@@ -544,25 +549,42 @@ def set_favorite(owner: Owner, media_id: uuid.UUID, favorite: bool) -> Row:
     return _change_one(owner, media_id, LIVE, favorite=favorite)
 
 
+def update_media(owner: Owner, media_id: uuid.UUID, changes: dict[str, Any]) -> Row:
+    """Change the favorite flag and/or the rating (0-5, validated by the caller's schema) of
+    one of the owner's live records in one statement, and commit; NotFound otherwise."""
+    values = {key: changes[key] for key in ("favorite", "rating") if key in changes}
+    return _change_one(owner, media_id, LIVE, **values)
+
+
+def set_rating(owner: Owner, media_id: uuid.UUID, rating: int) -> Row:
+    """Rate one of the owner's live records (0 clears), and commit; NotFound otherwise."""
+    return _change_one(owner, media_id, LIVE, rating=rating)
+
+
 BULK_ACTIONS = {
     # action: (the rows it applies to, the values it sets); "purge" destroys instead.
     "delete": (LIVE, lambda: {"deleted_at": utcnow()}),
     "restore": (TRASHED, lambda: {"deleted_at": None}),
     "favorite": (LIVE, lambda: {"favorite": True}),
     "unfavorite": (LIVE, lambda: {"favorite": False}),
+    "rate": (LIVE, lambda rating: {"rating": rating}),
     "purge": (sa.true(), None),
 }
 
 
-def bulk_action(owner: Owner, action: str, ids: list[uuid.UUID]) -> tuple[list, list]:
-    """Apply action to many of the owner's records in one statement, and commit.
+def bulk_action(
+    owner: Owner, action: str, ids: list[uuid.UUID], *, rating: int | None = None
+) -> tuple[list, list]:
+    """Apply action to many of the owner's records in one statement, and commit. "rate"
+    gives every one `rating` (0-5, validated by the caller's schema).
 
     Returns (changed ids, not-found ids); ids of other owners, and ids the action does not
     apply to (restoring a live item, say), are reported as not found.
     """
     state, values = BULK_ACTIONS[action]
     wanted = list(dict.fromkeys(ids))
-    stmt = owner.scope(sa.delete(GM) if values is None else sa.update(GM).values(**values()))
+    changes = values and (values(rating) if action == "rate" else values())
+    stmt = owner.scope(sa.delete(GM) if values is None else sa.update(GM).values(**changes))
     rows = db.session.execute(
         stmt.where(GM.id.in_(wanted), state).returning(
             GM.id, GM.archive_sha256, GM.archive_thumb_sha256

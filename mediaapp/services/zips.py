@@ -21,13 +21,12 @@ import tempfile
 import unicodedata
 import uuid
 import zipfile
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any, BinaryIO
 
-import zipstream
 from flask import current_app
 
 from .. import jobs
@@ -37,7 +36,7 @@ from ..models import GeneratedMedia as GM
 from ..processing import ACCEPTED, sniff
 from ..schemas import JsonProblem, MediaFilters, decode_json, iso_utc
 from ..storage import BlobStore
-from . import archive, transfer
+from . import archive, collections, transfer
 from .media import _records as records_of
 from .media import fetch_rows, list_media
 
@@ -104,7 +103,7 @@ def _utc(moment: datetime) -> datetime:
 class ZipDownload:
     """A zip ready to stream: iterate `stream` for its bytes; `size` is their exact count."""
 
-    stream: zipstream.ZipStream
+    stream: Iterable[bytes]  # a zipstream.ZipStream
     size: int
     filename: str
     items: int
@@ -125,6 +124,7 @@ def manifest_item(row: Any, name: str | None) -> dict[str, Any]:
         "thumbnailUrl": row.thumbnail_url,
         "createdAt": iso_utc(_utc(row.created_at)),
         "favorite": bool(row.favorite),
+        "rating": getattr(row, "rating", 0),
         "file": name,
         "archive": {
             "status": row.archive_status,
@@ -155,6 +155,10 @@ def _blob_chunks(store: BlobStore, sha256: str) -> Iterator[bytes]:
 
 def build_zip(rows: Sequence[Any], *, filename: str, extra: dict[str, Any] | None = None):
     """The ZipDownload of rows: their stored files, then manifest.json."""
+    # Imported here, not at the top: a worktree whose environment predates the dependency
+    # still starts and serves everything but zips (pip install -e . brings it).
+    import zipstream
+
     store = archive.blob_store()
     stream = zipstream.ZipStream(compress_type=zipstream.ZIP_STORED, sized=True)
     taken: set[str] = {MANIFEST}
@@ -197,9 +201,10 @@ def zip_selection(owner: Owner, ids: Sequence[uuid.UUID]) -> ZipDownload:
 
 
 def zip_history(owner: Owner, filters: MediaFilters, *, part: int = 1) -> ZipDownload:
-    """A zip of the owner's live records matching filters, in their order: part 1 holds the
-    first ZIP_MAX_ITEMS, part 2 the next, and so on (the manifest says how many parts there
-    are at least, via `hasMore`). NotFound when the part is empty. Reads only."""
+    """A zip of the owner's live records matching filters (a `collection` among them: the
+    collection's items), in their order: part 1 holds the first ZIP_MAX_ITEMS, part 2 the
+    next, and so on (the manifest's `hasMore` says whether another follows). NotFound when the
+    part is empty or the collection is not the owner's. Reads only."""
     page = list_media(owner, filters, limit=ZIP_MAX_ITEMS, offset=(part - 1) * ZIP_MAX_ITEMS)
     if not page.items:
         raise NotFound(
@@ -207,9 +212,12 @@ def zip_history(owner: Owner, filters: MediaFilters, *, part: int = 1) -> ZipDow
         )
     stamp = f"{datetime.now(UTC):%Y%m%d-%H%M}"
     suffix = f"-part{part}" if part > 1 or page.has_more else ""
+    label = "history"
+    if filters.collection:  # named after the collection (list_media checked it is theirs)
+        label = _slug(collections.get_collection(owner, filters.collection).name, 40)
     return build_zip(
         page.items,
-        filename=f"mediaapp-history-{stamp}{suffix}.zip",
+        filename=f"mediaapp-{label}-{stamp}{suffix}.zip",
         extra={"part": part, "hasMore": page.has_more, "filters": filters.params},
     )
 

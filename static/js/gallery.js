@@ -293,7 +293,8 @@
       return;
     }
     // A stack's variants arrive after its card (stacks.js): the card stays.
-    if (event.detail.elt instanceof Element && event.detail.elt.matches("[data-stack-toggle]")) {
+    const asker = event.detail.requestConfig && event.detail.requestConfig.elt;
+    if (asker instanceof Element && asker.matches("[data-stack-toggle]")) {
       return;
     }
     const hadFocus = target.contains(document.activeElement);
@@ -536,6 +537,44 @@
       target.querySelectorAll("[data-share-created]").forEach(copyNewLink);
     }
   });
+
+  /**
+   * A share form's date and time is the browser's local time: tell the server the UTC
+   * offset of that moment (daylight saving included) and name the zone in the hint. Without
+   * this script the server reads it as UTC, as the hint then says.
+   * @param {HTMLFormElement} form
+   */
+  function fillTimezone(form) {
+    const offset = form.querySelector("[data-timezone-offset]");
+    const input = form.querySelector("input[type=datetime-local]");
+    if (!offset || !input) {
+      return;
+    }
+    const moment = input.value ? new Date(input.value) : new Date();
+    offset.value = String(Number.isNaN(moment.getTime()) ? 0 : moment.getTimezoneOffset());
+    const label = form.querySelector("[data-timezone-label]");
+    if (label) {
+      let zone = "";
+      try {
+        zone = Intl.DateTimeFormat().resolvedOptions().timeZone || "";
+      } catch (error) {
+        zone = "";
+      }
+      label.textContent = zone ? `in your time zone (${zone})` : "in your time zone";
+    }
+  }
+
+  document.querySelectorAll("form.share-form").forEach(fillTimezone);
+  document.addEventListener(
+    "input",
+    (event) => {
+      const form = event.target instanceof Element ? event.target.closest("form.share-form") : null;
+      if (form) {
+        fillTimezone(form);
+      }
+    },
+    true,
+  );
 
   scrollCalendarsToToday(document);
 })();

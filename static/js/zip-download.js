@@ -134,7 +134,9 @@
     }
     const total = Number(response.headers.get("Content-Length")) || 0;
     const name = fileNameOf(response, "mediaapp.zip");
-    if (!response.body || !total || total > IN_PAGE_LIMIT) {
+    // <body data-zip-in-page-limit="bytes"> may lower (or raise) the limit.
+    const limit = Number(document.body.dataset.zipInPageLimit) || IN_PAGE_LIMIT;
+    if (!response.body || !total || total > limit) {
       controller.abort();
       native();
       show(

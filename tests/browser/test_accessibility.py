@@ -38,8 +38,13 @@ class Site:
     user: dict  # a logged-in account with a few items
     broken: dict  # a guest whose only items' files cannot be loaded
     newcomer: dict  # a guest with nothing saved yet
+    stacked: dict  # a guest whose items come in variant stacks (differing only by seed)
     detail_id: str
     share_url: str
+    locked_url: str  # a link with a password
+    still_url: str  # a link that allows no downloads
+    collection_url: str  # a link to a collection
+    collection_item_url: str  # one item's page through it
 
 
 def post_ok(request, url: str, data: dict | None = None, status: int = 201) -> dict:
@@ -52,7 +57,7 @@ def post_ok(request, url: str, data: dict | None = None, status: int = 201) -> d
 def site(browser, live_server) -> Site:
     states = {}
     found = {}
-    for who in ("guest", "user", "broken", "newcomer"):
+    for who in ("guest", "user", "broken", "newcomer", "stacked"):
         context = browser.new_context(base_url=live_server)
         try:
             api = context.request
@@ -71,12 +76,29 @@ def site(browser, live_server) -> Site:
                     for n in range(2)
                 ]
                 api.patch(f"{live_server}/api/media/{records[2]['id']}", data={"favorite": True})
+                api.patch(f"{live_server}/api/media/{records[3]['id']}", data={"rating": 4})
                 for record in records[:2]:
                     api.delete(f"{live_server}/api/media/{record['id']}")
                 found["detail_id"] = records[3]["id"]
                 share = post_ok(api, f"{live_server}/api/media/{records[4]['id']}/share", {})
                 post_ok(api, f"{live_server}/api/media/{records[5]['id']}/share", {})
                 found["share_url"] = share["url"]
+                locked = {"password": "axe password"}
+                found["locked_url"] = post_ok(
+                    api, f"{live_server}/api/media/{records[4]['id']}/share", locked
+                )["url"]
+                still = {"allowDownload": False}
+                found["still_url"] = post_ok(
+                    api, f"{live_server}/api/media/{records[6]['id']}/share", still
+                )["url"]
+                shelf = post_ok(api, f"{live_server}/api/collections", {"name": "Axe shelf"})
+                ids = {"ids": [r["id"] for r in records[2:7]]}
+                post_ok(api, f"{live_server}/api/collections/{shelf['id']}/items", ids, 200)
+                shelf_url = post_ok(api, f"{live_server}/api/collections/{shelf['id']}/share", {})[
+                    "url"
+                ]
+                found["collection_url"] = shelf_url
+                found["collection_item_url"] = f"{shelf_url}/m/{records[3]['id']}"
             elif who == "user":
                 email = f"axe-{uuid.uuid4().hex[:12]}@example.com"
                 post_ok(
@@ -103,6 +125,12 @@ def site(browser, live_server) -> Site:
                         prompt="A river whose video is gone",
                     ),
                 )
+            elif who == "stacked":
+                prompts = ["A lighthouse in a storm, variants"] * 4 + ["A quiet harbour"] * 2
+                for n, prompt in enumerate([*prompts, "A single meadow"]):
+                    post_ok(
+                        api, f"{live_server}/api/media/save", image_payload(50 + n, prompt=prompt)
+                    )
             states[who] = context.storage_state()
         finally:
             context.close()
@@ -111,6 +139,7 @@ def site(browser, live_server) -> Site:
         user=states["user"],
         broken=states["broken"],
         newcomer=states["newcomer"],
+        stacked=states["stacked"],
         **found,
     )
 
@@ -134,14 +163,59 @@ def open_the_share_box(page) -> None:
     page.wait_for_selector(".share-created")
 
 
+def open_the_collection_share_box(page) -> None:
+    page.locator("#share-collection summary").click()
+    page.locator("#share-collection").get_by_role("button", name="Create link").click()
+    page.wait_for_selector("#collection-share-result .share-created")
+
+
+def open_a_stack(page) -> None:
+    page.get_by_role("link", name="Show 3 more variants").click()
+    page.wait_for_selector(".stack-panel .media-card")
+
+
+def rate_with_keys(page) -> None:
+    page.keyboard.press("2")
+    page.wait_for_selector("#rating-button-2[aria-pressed=true]")
+    page.keyboard.press("4")  # back to the rating the other scans show
+    page.wait_for_selector("#rating-button-4[aria-pressed=true]")
+
+
+def make_an_api_key(page) -> None:
+    page.get_by_label("Name", exact=True).fill("scan worker")
+    page.get_by_label("Read: list, search, fetch and export").check()
+    page.get_by_role("button", name="Create key").click()
+    page.wait_for_selector("#new-api-key")
+
+
+def give_a_wrong_password(page) -> None:
+    page.get_by_label("Password").fill("not the password")
+    page.get_by_role("button", name="Open").click()
+    page.wait_for_selector(".form__alert")
+
+
+def tick_two_links(page) -> None:
+    for box in page.locator(".share-row input[name=ids]").all()[:2]:
+        box.check()
+
+
 def tick_two_cards(page) -> None:
     for box in page.locator(".media-card__checkbox").all()[:2]:
         box.check()
 
 
+def download_a_zip(page) -> None:
+    tick_two_cards(page)
+    with page.expect_download():
+        page.get_by_role("button", name="Download zip").click()
+    page.wait_for_selector("#zip-progress.is-done")
+
+
 def import_a_file(page) -> None:
     items = [image_payload(40), {"type": "image", "prompt": "no url"}]
-    page.get_by_label("Import a file (a mediaapp export, JSON)").set_input_files(
+    page.get_by_label(
+        "Import a file (a mediaapp export: JSON, or a zip with the files)"
+    ).set_input_files(
         files=[
             {
                 "name": "history.json",
@@ -160,23 +234,36 @@ PAGES = {
     "gallery-user": ("user", "/", None),
     "gallery-empty": ("newcomer", "/", None),
     "gallery-selection": ("guest", "/", tick_two_cards),
+    "gallery-zip-downloaded": ("guest", "/", download_a_zip),
     "detail": ("guest", lambda s: f"/media/{s.detail_id}", None),
     "detail-sharing": ("guest", lambda s: f"/media/{s.detail_id}", open_the_share_box),
+    "detail-culling": ("guest", lambda s: f"/media/{s.detail_id}", rate_with_keys),
+    "rated-filter": ("guest", "/?minRating=3", None),
     "search": ("guest", "/?q=lighthouse&type=image", None),
     "search-nothing": ("guest", "/?q=no+such+prompt+anywhere", None),
     "trash": ("guest", "/trash", None),
     "shares": ("guest", "/shares", None),
+    "shares-ticked": ("guest", "/shares", tick_two_links),
     "stats": ("guest", "/stats", None),
     "import-result": ("user", "/stats", import_a_file),
     "prune": ("guest", "/prune", None),
     "account": ("user", "/account", None),
+    "account-key-made": ("user", "/account", make_an_api_key),
     "login": (None, "/login", None),
     "login-refused": (None, "/login", log_in_wrongly),
     "register": (None, "/register", None),
     "register-refused": (None, "/register", register_badly),
     "share-page": (None, lambda s: s.share_url, None),
+    "share-locked": (None, lambda s: s.locked_url, None),
+    "share-locked-refused": (None, lambda s: s.locked_url, give_a_wrong_password),
+    "share-no-download": (None, lambda s: s.still_url, None),
+    "share-collection": (None, lambda s: s.collection_url, None),
+    "share-collection-item": (None, lambda s: s.collection_item_url, None),
+    "shares-collection-form": ("guest", "/shares", open_the_collection_share_box),
     "404": (None, "/no-such-page", None),
     "broken-media": ("broken", "/", None),
+    "gallery-stacks": ("stacked", "/?stack=variants", None),
+    "gallery-stack-open": ("stacked", "/?stack=variants", open_a_stack),
 }
 
 

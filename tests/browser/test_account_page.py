@@ -1,6 +1,7 @@
 """The account page in a real browser, at desktop and phone widths: reached from the header,
 each form working, a copied session ended by signing out everywhere; a guest starting over."""
 
+import re
 import uuid
 
 import pytest
@@ -118,3 +119,51 @@ def test_a_guest_starts_over_from_the_account_page(sized, live_server):
     expect(page).to_have_url(f"{live_server}/")
     expect(page.locator(".flash")).to_contain_text("starting over")
     assert page.request.get("/api/media/list").json()["data"] == []
+
+
+def test_an_api_key_is_made_copied_used_and_revoked_on_the_account_page(
+    browser, live_server, sized
+):
+    page, width = sized
+    page.context.grant_permissions(["clipboard-read", "clipboard-write"], origin=live_server)
+    register(page, f"keys-{uuid.uuid4().hex[:8]}@example.com")
+    page.goto("/account")
+
+    page.get_by_label("Name", exact=True).fill("render worker")
+    page.get_by_label("Read: list, search, fetch and export").check()
+    page.get_by_label("Write: save, upload, import, favorite, restore").check()
+    page.get_by_label("Expires").select_option("90")
+    page.get_by_role("button", name="Create key").click()
+
+    shown = page.locator("#new-api-key")
+    expect(shown).to_have_text(re.compile(r"^mak_[0-9a-f]{32}_"))
+    key = shown.inner_text()
+    expect(page.locator(".key-row")).to_contain_text("read, write")
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(SCREENSHOTS / f"account-key-made-{width}.png"), full_page=True)
+    no_sideways_scroll(page, width)
+    page.get_by_role("button", name="Copy key").click()
+    expect(page.locator(".copy-button.is-copied")).to_be_visible()
+    assert page.evaluate("() => navigator.clipboard.readText()") == key
+
+    backend = browser.new_context()  # no cookie: a generator's backend
+    try:
+        headers = {"Authorization": f"Bearer {key}"}
+        saved = backend.request.post(
+            f"{live_server}/api/media/save", data=image_payload(), headers=headers
+        )
+        assert saved.status == 201
+
+        page.goto("/account")
+        expect(page.locator("#new-api-key")).to_have_count(0)
+        expect(page.locator(".key-row")).to_contain_text("Last used")
+        expect(page.locator(".key-row time")).to_have_count(3)  # created, last used, expires
+        page.get_by_role("button", name="Revoke the key render worker").click()
+
+        expect(page.locator(".flash")).to_contain_text("is revoked")
+        expect(page.locator(".key-row__state")).to_have_text("Revoked")
+        page.screenshot(path=str(SCREENSHOTS / f"account-key-revoked-{width}.png"), full_page=True)
+        refused = backend.request.get(f"{live_server}/api/media/list", headers=headers)
+        assert refused.status == 401
+    finally:
+        backend.close()

@@ -22,7 +22,9 @@ def test_a_person_downloads_the_history_and_imports_a_file_with_a_readable_summa
         json.dumps({"data": [*exported["data"], {"type": "video", "prompt": "no url"}]})
     )
 
-    page.get_by_label("Import a file (a mediaapp export, JSON)").set_input_files(history)
+    page.get_by_label(
+        "Import a file (a mediaapp export: JSON, or a zip with the files)"
+    ).set_input_files(history)
     page.get_by_role("button", name="Import", exact=True).click()
 
     expect(page.locator("#import-title")).to_have_text("Imported history.json")
