@@ -149,7 +149,7 @@ def test_the_grid_documents_its_keyboard(client):
     help_text = re.search(r'<p class="grid-keys needs-js" id="grid-keys">(.*?)</p>', html)[1]
     assert "Arrow keys move between cards" in help_text
     assert "Home and End" in help_text and "Enter opens" in help_text
-    assert "Tab reaches the card’s Select, Favorite and Delete" in help_text
+    assert "Tab reaches the card’s Select, Favorite, Add to collection and Delete" in help_text
 
 
 def test_a_history_that_fits_on_one_page_ends_with_thats_everything(small_pages):
