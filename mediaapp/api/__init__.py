@@ -134,6 +134,7 @@ from . import (  # noqa: E402,F401  (routes register on bp)
     auth,
     collections,
     files,
+    ingest,
     keys,
     media,
     openapi,
