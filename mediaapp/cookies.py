@@ -20,9 +20,16 @@ def bearer_key(request: Request) -> str | None:
 def _public(app: Flask, request: Request) -> bool:
     """Whether the route is a PUBLIC operation, which ignores a key (a share link's unlock
     keeps its cookie whatever else the request carries)."""
+    from werkzeug.exceptions import HTTPException
+
     from .api.contract import PUBLIC, declaration
 
-    view = app.view_functions.get(request.endpoint or "")
+    # Flask opens the session before it matches the URL: match it here (key requests only).
+    try:
+        endpoint, _ = app.create_url_adapter(request).match()
+    except HTTPException:  # no such route (404, 405): nothing public
+        return False
+    view = app.view_functions.get(endpoint)
     declared = declaration(view) if view is not None else None
     return declared is not None and declared.scope == PUBLIC
 

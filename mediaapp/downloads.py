@@ -14,6 +14,8 @@ def zip_response(download: ZipDownload) -> Response:
     response.headers["Content-Disposition"] = content_disposition(
         download.filename, attachment=True
     )
+    # A front server must pass it on as it comes, not spool gigabytes to its temp files.
+    response.headers["X-Accel-Buffering"] = "no"
     response.headers["X-Zip-Items"] = str(download.items)
     response.headers["X-Zip-Files"] = str(download.files)
     return response

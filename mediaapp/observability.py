@@ -6,7 +6,8 @@ stderr (gunicorn and systemd collect it there), as JSON objects from python-json
 during a request carries that request's id. The request line itself (logger
 `mediaapp.request`) holds the method, the path with share tokens blanked and no query
 string, the status, the duration in ms, the endpoint, the request id and whether a guest, an
-account or nobody asked; never a cookie, a token or a body.
+account or nobody asked (and the id of the API key, if one did); never a cookie, a token, a
+key or a body.
 """
 
 import logging
@@ -165,5 +166,8 @@ def _record_request(_app: Flask, response: Response, **_extra) -> None:
             "duration_ms": round(seconds * 1000, 2),
             "endpoint": request.endpoint,
             "owner_kind": owner_kind(),
+            # Which API key asked (its id, never the key), so an operator can tell a
+            # backend's traffic apart and revoke the right key.
+            "api_key_id": str(g.api_key.key_id) if g.get("api_key") else None,
         },
     )

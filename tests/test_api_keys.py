@@ -397,3 +397,51 @@ def test_the_document_names_the_bearer_scheme_and_each_operations_scope(client):
     assert save["x-scope"] == "write"
     assert {"apiKey": []} in save["security"]
     assert document["paths"]["/api/keys"]["post"]["security"] == [{"session": []}]
+
+
+def test_a_public_operation_ignores_the_key_and_keeps_its_session(app, account, machine):
+    key = create_key(account, ["read"])["key"]
+    saved = account.post("/api/media/save", json=image_payload()).get_json()["data"]
+    link = account.post(
+        f"/api/media/{saved['id']}/share", json={"password": "open sesame"}
+    ).get_json()["data"]
+
+    unlocked = machine.post(
+        f"/api/shared/{link['token']}/unlock", json={"password": "open sesame"}, headers=bearer(key)
+    )
+    opened = machine.get(f"/api/shared/{link['token']}")
+
+    assert unlocked.status_code == 200
+    assert "Set-Cookie" in unlocked.headers
+    assert opened.status_code == 200
+
+
+def test_an_unexpected_failure_under_a_key_does_not_log_the_key(
+    account, machine, monkeypatch, caplog
+):
+    from mediaapp.services import media
+
+    key = create_key(account, ["read"])["key"]
+
+    def broken(*args, **kwargs):
+        raise RuntimeError("the list broke")
+
+    monkeypatch.setattr(media, "list_media", broken)
+    caplog.set_level(logging.DEBUG)
+
+    response = machine.get("/api/media/list", headers=bearer(key))
+
+    assert response.status_code == 500
+    assert "the list broke" in caplog.text  # the traceback was logged ...
+    assert key not in caplog.text  # ... without the key
+    assert key[4:] not in caplog.text
+
+
+def test_the_request_line_names_the_key_by_its_id(account, machine, caplog):
+    created = create_key(account, ["read"])
+    caplog.clear()
+
+    machine.get("/api/media/list", headers=bearer(created["key"]))
+
+    lines = [r for r in caplog.records if r.name == "mediaapp.request"]
+    assert [(r.owner_kind, r.api_key_id) for r in lines] == [("user", created["id"])]

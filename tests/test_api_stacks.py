@@ -134,6 +134,31 @@ def test_imported_items_that_differ_by_seed_join_the_saved_ones_stack(app, clien
     assert _stacks(client)["data"][0]["stackCount"] == 3
 
 
+def test_an_upload_joins_the_stack_of_its_saved_variants(client):
+    from tests.test_upload import png_bytes, upload
+
+    _save(client, seed=1)
+    metadata = _item(seed=2)
+    metadata.pop("url")
+
+    response = upload(client, png_bytes(), metadata)
+
+    assert response.status_code == 201
+    assert [e["stackCount"] for e in _stacks(client)["data"]] == [2]
+
+
+def test_a_guests_stack_stays_one_stack_after_registering(client):
+    _save(client, seed=1)
+    _save(client, seed=2)
+
+    client.post(
+        "/api/auth/register",
+        json={"email": f"s-{uuid.uuid4().hex[:8]}@example.com", "password": "a long passphrase 9"},
+    )
+
+    assert [e["stackCount"] for e in _stacks(client)["data"]] == [2]
+
+
 def test_an_insert_that_names_no_key_gets_it_from_the_model(app, client):
     _save(client, seed=1)
     owner = guest_owner(app, client)
@@ -200,10 +225,17 @@ def test_grouped_pages_by_offset_agree_with_the_cursor_walk(client, interleaved)
     assert by_offset == [e["prompt"] for e in walked]
 
 
-def test_grouped_pages_oldest_first_order_stacks_by_their_newest_item(client, interleaved):
+def test_grouped_pages_oldest_first_show_each_stack_by_its_oldest_item(client, interleaved):
     entries, _ = _walk(client, "&sort=oldest", limit=2)
 
-    assert [e["prompt"] for e in entries] == ["s1", "s0", "s2", "s4", "s3"]
+    assert [(e["prompt"], e["stackCount"]) for e in entries] == [
+        ("s0", 3),
+        ("s1", 1),
+        ("s2", 2),
+        ("s3", 4),
+        ("s4", 1),
+    ]
+    assert [e["id"] for e in entries] == [interleaved[e["prompt"]][0] for e in entries]
 
 
 def test_a_grouped_cursor_is_refused_by_the_ungrouped_list(client, interleaved):

@@ -79,6 +79,15 @@ def test_the_disclosure_fetches_the_other_variants_as_a_fragment(client, stacked
     assert "data-stack-close" in html and f"variantOf={key}" in html
 
 
+def test_oldest_first_a_stacks_card_is_its_oldest_and_the_fragment_follows_on(client, stacked):
+    grid = client.get("/?stack=variants&sort=oldest")
+
+    fragment = client.get(f"/stacks/{_key(client)}?stack=variants&sort=oldest", headers=HTMX)
+
+    assert card_ids(grid) == [stacked["stack"][0], stacked["single"]]
+    assert card_ids(fragment) == stacked["stack"][1:]
+
+
 def test_the_fragment_keeps_the_grids_filters(client, stacked):
     client.patch(f"/api/media/{stacked['stack'][0]}", json={"favorite": True})
 

@@ -332,3 +332,25 @@ def test_another_owners_collection_answers_404(app, client):
     response = client.get(f"/api/media/zip?collection={theirs}")
 
     assert response.status_code == 404
+
+
+def test_the_zip_is_sent_as_it_is_never_compressed_cached_or_buffered_by_a_proxy(client):
+    record = upload(client, png_bytes())
+
+    response = client.post(
+        "/api/media/zip", json={"ids": [record["id"]]}, headers={"Accept-Encoding": "gzip, br"}
+    )
+
+    assert "Content-Encoding" not in response.headers
+    assert response.headers["X-Accel-Buffering"] == "no"
+    assert "no-store" in response.headers["Cache-Control"]
+
+
+def test_a_trashed_item_in_a_selection_is_left_out(client):
+    kept, trashed = upload(client, png_bytes()), upload(client, png_bytes((5, 5, 5)))
+    client.delete(f"/api/media/{trashed['id']}")
+
+    response = client.post("/api/media/zip", json={"ids": [kept["id"], trashed["id"]]})
+
+    manifest = manifest_of(response)
+    assert len(manifest["items"]) == 1 and manifest["missing"] == [trashed["id"]]

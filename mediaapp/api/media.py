@@ -100,10 +100,8 @@ UPLOAD_BODY = {
     "required": ["file", "metadata"],
     "properties": {
         "file": {"type": "string", "format": "binary", "description": "The image or video."},
-        "metadata": {
-            "type": "string",
-            "description": "The save fields as JSON (SaveMedia; `url` optional here).",
-        },
+        # A JSON part (see the encoding below), so generated clients send a typed object.
+        "metadata": UploadMetadataSchema,
     },
 }
 
@@ -114,6 +112,7 @@ UPLOAD_BODY = {
     scope=WRITE,
     body=UPLOAD_BODY,
     body_type="multipart/form-data",
+    body_encoding={"metadata": {"contentType": "application/json"}},
     responses={
         201: ("Created, the file already stored.", MediaEnvelope),
         200: ("Already saved with this requestId; unchanged.", MediaEnvelope),
@@ -172,7 +171,8 @@ def upload_media():
     "`collection` keeps the items of one collection (a smart one: those its saved search "
     "matches); it combines with every other filter and with the cursor. "
     "`stack=variants` answers one entry per variant stack (items sharing prompt, model, type "
-    "and settings but the seed): its newest item matching the other filters, with `stackKey` "
+    "and settings but the seed): its first item in the list's order (the newest, or the "
+    "oldest with sort=oldest) matching the other filters, with `stackKey` "
     "and `stackCount` (how many of its items match; trashed ones never count), paged by the "
     "same cursor. `variantOf=<stackKey or item id>` lists one stack's items.",
 )

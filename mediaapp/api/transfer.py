@@ -97,15 +97,15 @@ def zip_history():
 @operation(
     "A selection of up to 500 records as a zip of their files and a manifest.",
     scope=READ,
-    description=ZIP_DESCRIPTION + " Ids that are not the caller's are left out like unknown "
-    "ones (the manifest lists them as `missing`).",
+    description=ZIP_DESCRIPTION + " Ids that are not the caller's live records (another "
+    "owner's, unknown, trashed) are left out (the manifest lists them as `missing`).",
     body=ZipSelectionSchema,
     responses={200: ZIP_ANSWER},
     response_types=("application/zip",),
     errors=(
         400,
         403,
-        (404, "None of the ids is one of the caller's records (code not_found)."),
+        (404, "None of the ids is one of the caller's live records (code not_found)."),
         *BODY_ERRORS,
         *MEDIA_ERRORS,
     ),

@@ -207,6 +207,12 @@ class ShareFormSchema(BaseSchema):
         return CreateShareSchema().load(options)
 
 
+class SharesPageArgsSchema(BaseSchema):
+    """The shares page's query: the collection to offer first in its "Share a collection" box."""
+
+    collection = fields.UUID(load_default=None)
+
+
 class ShareCollectionFormSchema(ShareFormSchema):
     """The shares page's form for a collection's link: which collection, and the options."""
 

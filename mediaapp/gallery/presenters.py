@@ -181,10 +181,9 @@ STACK_PANEL_MAX = 48
 
 
 def stack_members(owner: Owner, members: GalleryView) -> dict[str, Any]:
-    """A stack's variants under its card: its members within the grid's filters (`members`
-    names the stack in variantOf), newest first, but the newest, which is the card itself."""
-    newest_first = members.filters.replace(sort="newest")
-    page = media_service.list_media(owner, newest_first, limit=STACK_PANEL_MAX + 1)
+    """A stack's variants under its card: its members within the grid's filters and order
+    (`members` names the stack in variantOf), but the first, which is the card itself."""
+    page = media_service.list_media(owner, members.filters, limit=STACK_PANEL_MAX + 1)
     return {
         "stack_key": members.filters.variant,
         "members": page.items[1:],

@@ -203,27 +203,28 @@ def stacks_statement(
     offset: int = 0,
     after: tuple[datetime, uuid.UUID] | None = None,
 ) -> sa.Select:
-    """One page of variant stacks: each stack's newest member
-    among those matching filters, with variant_key and stack_count (the matching members),
-    ordered and paged like list_statement by that member's (created_at, id).
+    """One page of variant stacks: each stack's first member in the list's order among those
+    matching filters (its newest; its oldest with sort=oldest), with variant_key and
+    stack_count (the matching members), ordered and paged like list_statement by that
+    member's (created_at, id).
 
     A stack has exactly one such member, so keyset pages over them never skip or repeat a
     stack. Each candidate row costs one probe of the (owner, variant_key, created_at, id)
-    index ("is there a newer matching member?"), and each of the page's stacks one range of
-    it for the count.
+    index ("does a matching member come before it?"), and each of the page's stacks one range
+    of it for the count. (Were the newest member shown oldest-first too, that scan would
+    pass over every item of every stack that goes on later before reaching a first entry.)
     """
+    ascending = filters.sort == "oldest"
     members = filtered(
         owner.scope(sa.select(GM.variant_key, GM.created_at, GM.id)), filters, owner
     ).subquery("members")
-    newer = (
+    pair, here = sa.tuple_(members.c.created_at, members.c.id), sa.tuple_(GM.created_at, GM.id)
+    before = (
         sa.select(members.c.id)
-        .where(
-            members.c.variant_key == GM.variant_key,
-            sa.tuple_(members.c.created_at, members.c.id) > sa.tuple_(GM.created_at, GM.id),
-        )
+        .where(members.c.variant_key == GM.variant_key, pair < here if ascending else pair > here)
         .exists()
     )
-    base = owner.scope(sa.select(*COLUMNS, GM.variant_key)).where(~newer)
+    base = owner.scope(sa.select(*COLUMNS, GM.variant_key)).where(~before)
     heads = list_statement(
         owner, filters, limit=limit, offset=offset, after=after, base=base
     ).subquery("heads")
@@ -232,7 +233,6 @@ def stacks_statement(
         .where(GM.variant_key == heads.c.variant_key)
         .scalar_subquery()
     )
-    ascending = filters.sort == "oldest"
     order = (
         (heads.c.created_at.asc(), heads.c.id.asc())
         if ascending

@@ -37,8 +37,8 @@ from ..processing import ACCEPTED, sniff
 from ..schemas import JsonProblem, MediaFilters, decode_json, iso_utc
 from ..storage import BlobStore
 from . import archive, collections, transfer
+from .media import LIVE, fetch_rows, list_media
 from .media import _records as records_of
-from .media import fetch_rows, list_media
 
 MANIFEST = "manifest.json"
 FORMAT = "mediaapp-zip"
@@ -185,12 +185,14 @@ def build_zip(rows: Sequence[Any], *, filename: str, extra: dict[str, Any] | Non
 
 
 def zip_selection(owner: Owner, ids: Sequence[uuid.UUID]) -> ZipDownload:
-    """A zip of the owner's records among ids (live or trashed), newest first. Ids that are
-    not the owner's are left out, exactly like missing ones, and listed in the manifest as
-    `missing`; NotFound when none is the owner's. Reads only."""
+    """A zip of the owner's live records among ids, newest first. Ids that are not the
+    owner's (or are in the trash) are left out, exactly like missing ones, and listed in the
+    manifest as `missing`; NotFound when none is left. Reads only."""
     wanted = list(dict.fromkeys(ids))
     rows = fetch_rows(
-        records_of(owner).where(GM.id.in_(wanted)).order_by(GM.created_at.desc(), GM.id.desc())
+        records_of(owner)
+        .where(GM.id.in_(wanted), LIVE)
+        .order_by(GM.created_at.desc(), GM.id.desc())
     )
     if not rows:
         raise NotFound("None of those items is in your history.")

@@ -113,6 +113,8 @@ def site(browser, live_server) -> Site:
                 )
                 for n in range(3):
                     post_ok(api, f"{live_server}/api/media/save", image_payload(20 + n))
+                # A provider callback endpoint, listed on the account page.
+                post_ok(api, f"{live_server}/api/ingest-endpoints", {"label": "Replicate flux"})
             elif who == "broken":
                 gone = f"http://127.0.0.1:{closed_port()}"
                 post_ok(
@@ -160,6 +162,12 @@ def register_badly(page) -> None:
     page.get_by_label("Email").fill("not an email")
     page.locator("form.form").get_by_role("button", name="Create account").click()
     page.wait_for_selector("[aria-invalid=true]")
+
+
+def create_an_endpoint(page) -> None:
+    page.get_by_label("Endpoint name").fill("Another endpoint")
+    page.get_by_role("button", name="Create endpoint").click()
+    page.wait_for_selector(".ingest-created")
 
 
 def open_the_share_box(page) -> None:
@@ -265,6 +273,7 @@ PAGES = {
     "prune": ("guest", "/prune", None),
     "account": ("user", "/account", None),
     "account-key-made": ("user", "/account", make_an_api_key),
+    "account-endpoint-created": ("user", "/account", create_an_endpoint),
     "login": (None, "/login", None),
     "login-refused": (None, "/login", log_in_wrongly),
     "register": (None, "/register", None),
