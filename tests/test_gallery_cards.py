@@ -120,7 +120,7 @@ def test_the_link_comes_before_the_cards_controls(client):
 
     controls = r'class="(media-card__link|media-card__checkbox|icon-button[^"]*)"'
     order = [found[1] for found in re.finditer(controls, card)]
-    assert order[0] == "media-card__link" and len(order) == 4
+    assert order[0] == "media-card__link" and len(order) == 5  # + Add to a collection
 
 
 def test_a_gallery_with_cards_offers_skip_to_results_first(client):
