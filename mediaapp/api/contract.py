@@ -98,6 +98,8 @@ class Operation:
     query: tuple[SchemaLike, ...] = ()
     description: str | None = None
     body_type: str = "application/json"
+    # How the parts of a multipart body are encoded (OpenAPI `encoding`), by part name.
+    body_encoding: Mapping[str, dict] = dataclasses.field(default_factory=dict)
     # Other media types the body may come in, each with its schema (an import takes a zip).
     other_bodies: Mapping[str, SchemaLike] = dataclasses.field(default_factory=dict)
     # The media types of the success answers (a file route answers images and videos).
@@ -118,6 +120,7 @@ def operation(
     query: SchemaLike | tuple[SchemaLike, ...] = (),
     description: str | None = None,
     body_type: str = "application/json",
+    body_encoding: Mapping[str, dict] | None = None,
     other_bodies: Mapping[str, SchemaLike] | None = None,
     response_types: tuple[str, ...] = ("application/json",),
     links: Mapping[int, Mapping[str, dict]] | None = None,
@@ -145,6 +148,7 @@ def operation(
         query=query if isinstance(query, tuple) else (query,),
         description=description,
         body_type=body_type,
+        body_encoding=dict(body_encoding or {}),
         other_bodies=dict(other_bodies or {}),
         response_types=response_types,
         links=dict(links or {}),
@@ -247,6 +251,15 @@ class MeSchema(Schema):
         required=True,
         allow_none=True,
         metadata={"description": "The account, or null for a guest."},
+    )
+    cache_key = fields.String(
+        required=True,
+        data_key="cacheKey",
+        metadata={
+            "description": "This browser's owner as the localStorage cache names it "
+            "(media-cache.mjs connect()): public, stable, empty for a visitor who has not "
+            "saved yet."
+        },
     )
 
 

@@ -6,6 +6,7 @@ from flask import flash, redirect, render_template, request, url_for
 
 from ..htmx import fragment_or_redirect, go_to
 from ..identity import current_owner
+from ..services import collections as collections_service
 from ..services import media as media_service
 from ..services import shares as share_service
 from . import bp
@@ -64,6 +65,7 @@ def detail(media_id: uuid.UUID):
         next_item=next_item,
         after_delete=after_delete,
         new_share=share_service.find_share(owner, media_id, shared) if shared else None,
+        holding=collections_service.collections_of(owner, media_id),
         share_url=share_url,
     )
 
