@@ -786,7 +786,7 @@ def _validate_collection_name(name: str) -> None:
         raise ValidationError("Use a shorter name.")
 
 
-def _collection_name(**kwargs) -> CleanString:
+def collection_name_field(**kwargs) -> CleanString:
     return CleanString(
         validate=[
             validate.Length(
@@ -822,7 +822,7 @@ def _saved_search(**kwargs) -> fields.Nested:
 class CreateCollectionSchema(BaseSchema):
     """A new collection: manual, or smart when it carries a search."""
 
-    name = _collection_name(required=True)
+    name = collection_name_field(required=True)
     description = _collection_description(load_default="")
     search = _saved_search(load_default=None, allow_none=True)
 
@@ -830,7 +830,7 @@ class CreateCollectionSchema(BaseSchema):
 class UpdateCollectionSchema(BaseSchema):
     """What may change of a collection; at least one field. `coverId` null: the newest item."""
 
-    name = _collection_name()
+    name = collection_name_field()
     description = _collection_description()
     cover_id = fields.UUID(
         data_key="coverId",
