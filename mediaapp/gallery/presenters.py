@@ -442,6 +442,22 @@ def references(media) -> list[tuple[str, str]]:
     return [(label, value) for label, value in labelled if value]
 
 
+def generation_facts(media) -> list[tuple[str, str]]:
+    """What the generation cost and took, as the generator said (each only when sent)."""
+    from .charts import credits_text, money  # the stats page words amounts the same way
+
+    facts = []
+    if media.provider:
+        facts.append(("Provider", media.provider))
+    if media.cost_usd is not None:
+        facts.append(("Cost", money(float(media.cost_usd))))
+    if media.credits is not None:
+        facts.append(("Credits", credits_text(float(media.credits))))
+    if media.duration_ms is not None:
+        facts.append(("Ran for", f"{media.duration_ms / 1000:,.1f} s"))
+    return facts
+
+
 def neighbour_links(newer, older, filters: MediaFilters) -> tuple[dict, dict]:
     """The detail view's previous and next items, in the order of the list it came from."""
     if filters.sort == "oldest":
