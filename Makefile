@@ -25,8 +25,15 @@ $(AXE): tests/browser/package.json tests/browser/package-lock.json
 	  npm ci --prefix tests/browser --no-audit --no-fund && touch $(AXE); \
 	else echo "npm not found: the accessibility scans will be skipped"; fi
 
+# openapi-typescript and typescript for tests/test_clients.py, from the lockfile (as above).
+TSC := tests/clients/node_modules/.bin/tsc
+$(TSC): tests/clients/package.json tests/clients/package-lock.json
+	@if command -v npm >/dev/null 2>&1; then \
+	  npm ci --prefix tests/clients --no-audit --no-fund && touch $(TSC); \
+	else echo "npm not found: the TypeScript client tests will be skipped"; fi
+
 # Every test, on SQLite and on PostgreSQL (MEDIAAPP_TEST_DATABASE_URL), plus the browser tests.
-test: $(STAMP) $(AXE)
+test: $(STAMP) $(AXE) $(TSC)
 	$(BIN)/pytest
 
 lint: $(STAMP)

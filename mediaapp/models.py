@@ -503,6 +503,42 @@ class ApiKey(db.Model):
     revoked_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
 
+class IngestEndpoint(db.Model):
+    """Where a provider posts completion callbacks for one account (POST /api/ingest/<name>):
+    its public name and the webhook secret that signs them, sealed (sealing.py).
+
+    The name is made by the server, a label plus 96 random bits, so it is unique and
+    unguessable without any constraint across owners; IngestName maps it to its owner.
+    """
+
+    __tablename__ = "ingest_endpoints"
+    __table_args__ = (
+        sa.PrimaryKeyConstraint("owner_id", "id", name="pk_ingest_endpoints"),
+        sa.UniqueConstraint("owner_id", "name", name="uq_ingest_endpoints_owner_name"),
+    )
+
+    owner_id: Mapped[uuid.UUID] = mapped_column(
+        sa.Uuid, sa.ForeignKey("users.id", ondelete="CASCADE")
+    )
+    id: Mapped[uuid.UUID] = mapped_column(sa.Uuid, default=uuid.uuid4)
+    name: Mapped[str] = mapped_column(sa.String(96))
+    label: Mapped[str] = mapped_column(sa.String(64))
+    provider: Mapped[str] = mapped_column(sa.String(32))
+    secret_sealed: Mapped[str] = mapped_column(sa.Text)
+    created_at: Mapped[datetime] = _created_at()
+    last_used_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+
+class IngestName(db.Model):
+    """Which owner an ingest endpoint's public name belongs to (like ShareToken): a callback
+    carries only the name, so it is looked up here first, then the owner's rows are read."""
+
+    __tablename__ = "ingest_names"
+
+    name: Mapped[str] = mapped_column(sa.String(96), primary_key=True)
+    owner_id: Mapped[uuid.UUID] = mapped_column(sa.Uuid)
+
+
 # The tables whose every statement must name an owner (tests/test_owner_scoping.py checks it).
 OWNER_SCOPED_TABLES = (
     GeneratedMedia.__tablename__,
@@ -513,4 +549,5 @@ OWNER_SCOPED_TABLES = (
     StatsByModel.__tablename__,
     Collection.__tablename__,
     CollectionItem.__tablename__,
+    IngestEndpoint.__tablename__,
 )

@@ -1,5 +1,6 @@
 """Marshmallow schemas for the API's input and output, and the envelope helpers."""
 
+import base64
 import dataclasses
 import functools
 import hashlib
@@ -802,7 +803,7 @@ def _validate_collection_name(name: str) -> None:
         raise ValidationError("Use a shorter name.")
 
 
-def _collection_name(**kwargs) -> CleanString:
+def collection_name_field(**kwargs) -> CleanString:
     return CleanString(
         validate=[
             validate.Length(
@@ -838,7 +839,7 @@ def _saved_search(**kwargs) -> fields.Nested:
 class CreateCollectionSchema(BaseSchema):
     """A new collection: manual, or smart when it carries a search."""
 
-    name = _collection_name(required=True)
+    name = collection_name_field(required=True)
     description = _collection_description(load_default="")
     search = _saved_search(load_default=None, allow_none=True)
 
@@ -846,7 +847,7 @@ class CreateCollectionSchema(BaseSchema):
 class UpdateCollectionSchema(BaseSchema):
     """What may change of a collection; at least one field. `coverId` null: the newest item."""
 
-    name = _collection_name()
+    name = collection_name_field()
     description = _collection_description()
     cover_id = fields.UUID(
         data_key="coverId",
@@ -946,6 +947,39 @@ class ImportSchema(BaseSchema):
         required=True,
         validate=validate.Length(min=1, max=1000),
     )
+
+
+def webhook_secret_problem(secret: str) -> str | None:
+    """Why a pasted Standard Webhooks secret cannot verify anything, or None."""
+    if not secret.startswith("whsec_"):
+        return "Must start with whsec_ (a Standard Webhooks secret, as Replicate gives it)."
+    try:
+        raw = base64.b64decode(secret[len("whsec_") :], validate=True)
+    except ValueError:
+        return "Must be whsec_ followed by base64."
+    if len(raw) < 16:
+        return "Must hold at least 16 bytes of key."
+    return None
+
+
+class CreateIngestEndpointSchema(BaseSchema):
+    """A new ingest endpoint: a label for people, and the provider's signing secret when it
+    has one (Replicate's: GET https://api.replicate.com/v1/webhooks/default/secret)."""
+
+    label = CleanString(required=True, validate=validate.Length(min=1, max=64))
+    provider = fields.String(load_default="replicate", validate=validate.OneOf(("replicate",)))
+    secret = CleanString(
+        load_default=None,
+        allow_none=True,
+        validate=validate.Length(max=200),
+        metadata={"description": "whsec_…; when absent mediaapp makes one."},
+    )
+
+    @validates_schema
+    def usable_secret(self, data: dict, **kwargs) -> None:
+        problem = data.get("secret") and webhook_secret_problem(data["secret"])
+        if problem:
+            raise ValidationError({"secret": [problem]})
 
 
 # The account rules, shared with the HTML forms (auth/forms.py).

@@ -136,6 +136,8 @@ TABLES = (
     "guests",
     "sessions",
     "api_keys",
+    "ingest_names",
+    "ingest_endpoints",
     "users",
     "stats_by_day",
     "stats_by_model",

@@ -14,6 +14,7 @@ from mediaapp.schemas import MediaFilters
 from mediaapp.services.media import list_statement
 from tests.conftest import image_payload, save, video_payload
 from tests.helpers import listed_ids, record, saved_id
+from tests.zip_helpers import import_zip, manifest_of
 
 
 def _rate(client, media_id: str, rating):
@@ -367,3 +368,41 @@ def test_a_min_rating_page_reads_the_rated_rows_index_in_order(app):
 
     assert "ix_generated_media_rated_recent" in plan, plan
     assert "Sort" not in plan, plan
+
+
+def test_a_zip_carries_the_ratings_into_another_owner(app, client):
+    ids = _rated(client, [4, 0])
+    response = client.post("/api/media/zip", json={"ids": ids})
+    other = app.test_client()
+
+    imported = import_zip(other, response.data)
+
+    assert imported.status_code == 200
+    in_zip = {i["prompt"]: i["rating"] for i in manifest_of(response)["items"]}
+    assert in_zip == {"item 0": 4, "item 1": 0}
+    listed = other.get("/api/media/list").get_json()["data"]
+    assert sorted((m["prompt"], m["rating"]) for m in listed) == [("item 0", 4), ("item 1", 0)]
+
+
+def test_min_rating_combines_with_a_collection(client):
+    ids = _rated(client, [5, 5, 1])  # newest first: 1, 5, 5
+    collection = client.post("/api/collections", json={"name": "Keepers"}).get_json()["data"]
+    client.post(f"/api/collections/{collection['id']}/items", json={"ids": ids[:2]})
+
+    listed = listed_ids(client, f"/api/media/list?collection={collection['id']}&minRating=3")
+
+    assert listed == [ids[1]]
+
+
+def test_min_rating_combines_with_variant_stacks(client):
+    same = image_payload(prompt="one prompt")
+    seeded = [
+        {**same, "requestId": f"r{n}", "settings": {**same["settings"], "seed": n}} for n in (1, 2)
+    ]
+    first, second = (saved_id(save(client, payload)) for payload in seeded)
+    _rate(client, first, 4)
+
+    listed = listed_ids(client, "/api/media/list?stack=variants&minRating=4")
+
+    assert listed == [first] != [second]
+    assert listed_ids(client, "/api/media/list?stack=variants") == [second]

@@ -30,7 +30,7 @@ WIRE_FIELDS = {
     "costUsd",
     "credits",
     "durationMs",
-    "rating",  # 0-5, 0 while unrated (issue 9)
+    "rating",  # 0-5 stars from culling (issue 9), 0 when unrated
 }
 
 

@@ -17,6 +17,7 @@ from mediaapp import create_app
 from mediaapp.api import transfer
 from mediaapp.api.openapi import build_spec
 from mediaapp.extensions import limiter
+from mediaapp.services import ingest
 from mediaapp.services import shares as share_service
 from tests.conftest import BASE_CONFIG, image_payload
 from tests.helpers import delete_account_meanwhile
@@ -52,6 +53,7 @@ def _url(path: str) -> str:
         .replace("{share_id}", some_id)
         .replace("{key_id}", some_id)
         .replace("{collection_id}", some_id)
+        .replace("{endpoint_id}", some_id)
         .replace("{token}", "t")
     )
 
@@ -120,6 +122,11 @@ VALID = {
         "json": {"ids": [str(uuid.uuid4())]}
     },
     ("get", "/api/media/{media_id}/collections"): {},
+    ("post", "/api/ingest-endpoints"): {"json": {"label": "statuses"}},
+    ("get", "/api/ingest-endpoints"): {},
+    ("delete", "/api/ingest-endpoints/{endpoint_id}"): {},
+    # No endpoint has this name: the callback's 404 (nothing is verified or written).
+    ("post", "/api/ingest/{name}"): {"url": "/api/ingest/no-such-endpoint", "json": {}},
 }
 
 # Input each operation that documents 400 refuses.
@@ -156,6 +163,8 @@ INVALID = {
     ("post", "/api/collections/{collection_id}/items/remove"): {
         "json": {"ids": [str(uuid.uuid4())] * 501}
     },
+    ("post", "/api/ingest-endpoints"): {"json": {"label": ""}},
+    ("post", "/api/ingest/{name}"): {"url": "/api/ingest/Not_A_Name", "json": {}},
 }
 # Operations an API key may call (x-scope one of the key scopes), and those that refuse keys.
 KEYED = {
@@ -380,6 +389,22 @@ _ADD = ("post", "/api/collections/{collection_id}/items")
 _REMOVE = ("post", "/api/collections/{collection_id}/items/remove")
 _SOME_IDS = {"json": {"ids": [str(uuid.uuid4())]}}
 
+STATUSES_ENDPOINT = "statuses-" + "0" * 24
+
+
+def _endpoints_full(app, client, monkeypatch) -> None:
+    _signed_in(app, client, monkeypatch)
+    for n in range(ingest.MAX_ENDPOINTS):
+        client.post("/api/ingest-endpoints", json={"label": f"e{n}"})
+
+
+def _endpoint_named_statuses(app, client, monkeypatch) -> None:
+    """An endpoint whose name is known; the request then carries no signature."""
+    _signed_in(app, client, monkeypatch)
+    monkeypatch.setattr(ingest.secrets, "token_hex", lambda n: "0" * 2 * n)
+    client.post("/api/ingest-endpoints", json={"label": "statuses"})
+
+
 # (operation, status): (the state that makes it happen, the request, the code it answers)
 STATEFUL_ERRORS = {
     (("post", "/api/media/save"), 401): (_account_deleted_meanwhile, VALID, "unauthorized"),
@@ -407,6 +432,13 @@ STATEFUL_ERRORS = {
         "email_taken",
     ),
     (("post", "/api/auth/start-over"), 409): (_signed_in, VALID, "signed_in"),
+    (("post", "/api/ingest-endpoints"), 401): (None, VALID, "not_signed_in"),
+    (("post", "/api/ingest-endpoints"), 409): (_endpoints_full, VALID, "too_many_endpoints"),
+    (("post", "/api/ingest/{name}"), 401): (
+        _endpoint_named_statuses,
+        {("post", "/api/ingest/{name}"): {"url": f"/api/ingest/{STATUSES_ENDPOINT}", "json": {}}},
+        "invalid_signature",
+    ),
     (("post", "/api/keys"), 401): (None, VALID, "not_signed_in"),
     (("get", "/api/keys"), 401): (None, VALID, "not_signed_in"),
     (("delete", "/api/keys/{key_id}"), 401): (None, VALID, "not_signed_in"),

@@ -1,5 +1,7 @@
 """Accounts over JSON: register, login, logout, me, adopting the guest's media, rate limits."""
 
+import re
+
 import pytest
 import sqlalchemy as sa
 
@@ -32,9 +34,10 @@ def test_every_auth_answer_has_the_same_shape(client):
     assert {name: set(body) for name, body in bodies.items()} == dict.fromkeys(
         answers, {"success", "data"}
     )
-    assert {name: list(body["data"]) for name, body in bodies.items()} == dict.fromkeys(
-        answers, ["user"]
-    )
+    # me also names this browser's cache (media-cache.mjs connect() reads it).
+    assert {name: set(body["data"]) for name, body in bodies.items()} == {
+        name: {"user", "cacheKey"} if name.startswith("me") else {"user"} for name in answers
+    }
     account = bodies["register"]["data"]["user"]
     assert set(account) == {"id", "email"}
     assert bodies["me"]["data"]["user"] == bodies["login"]["data"]["user"] == account
@@ -236,3 +239,18 @@ def test_the_page_header_shows_the_email_after_an_api_login(client):
     page = client.get("/").get_data(as_text=True)
 
     assert "person@example.com" in page
+
+
+def test_me_names_the_cache_the_gallery_uses_and_a_new_one_after_login(client):
+    assert client.get("/api/auth/me").get_json()["data"]["cacheKey"] == ""  # nobody yet
+    save(client, image_payload())
+
+    def rendered_key() -> str:
+        page = client.get("/").get_data(as_text=True)
+        return re.search(r'data-owner-key="([^"]*)"', page).group(1)
+
+    as_guest = client.get("/api/auth/me").get_json()["data"]["cacheKey"]
+    assert as_guest and as_guest == rendered_key()
+    client.post("/api/auth/register", json=CREDS)
+    as_account = client.get("/api/auth/me").get_json()["data"]["cacheKey"]
+    assert as_account not in ("", as_guest) and as_account == rendered_key()

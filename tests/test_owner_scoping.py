@@ -7,11 +7,14 @@ statement to one owner's shard needs. The exceptions are named below.
 """
 
 import io
+import json
 import re
 from contextlib import contextmanager
+from datetime import UTC, datetime
 
 import pytest
 import sqlalchemy as sa
+from standardwebhooks.webhooks import Webhook
 
 from mediaapp import jobs
 from mediaapp.extensions import db
@@ -125,6 +128,81 @@ def collection_tour(app, guest, ids: list[str]) -> None:
     spare = ok(guest.post("/api/collections", json={"name": "Spare"}), 201).get_json()["data"]
     ok(guest.delete(f"/api/collections/{spare['id']}"))
 
+    # The gallery's collection pages and forms.
+    ok(guest.get("/collections"))
+    ok(guest.get(f"/?collection={cid}&q=owl"))
+    ok(guest.get(f"/collections/{cid}/edit"))
+    ok(guest.get(f"/media/{ids[0]}?collection={cid}"))
+    ok(guest.post("/collections/add", data={"into": cid, "ids": ids[:2]}, headers=HTMX))
+    ok(
+        guest.post(
+            "/collections/add",
+            data={"into": cid, "ids": ids[1], "place": "detail"},
+            headers=HTMX,
+        )
+    )
+    ok(
+        guest.post(
+            "/collections/remove",
+            data={"out_of": cid, "ids": ids[1], "collection": cid},
+            headers=HTMX,
+        )
+    )
+    ok(guest.post(f"/collections/{cid}/cover", data={"media": ids[0]}, headers=HTMX))
+    ok(guest.post(f"/collections/{cid}", data={"name": "Tour", "description": "d"}), 303)
+    ok(guest.post("/collections", data={"name": "Owl search", "smart": "true", "q": "owl"}), 303)
+    ok(guest.post("/collections", data={"name": "Doomed"}), 303)
+    doomed = [c for c in guest.get("/api/collections").get_json()["data"] if c["name"] == "Doomed"]
+    ok(guest.post(f"/collections/{doomed[0]['id']}/delete"), 303)
+
+
+def ingest_tour(account) -> None:
+    """An account's provider callbacks: endpoints by API and page, a signed callback, replays."""
+    made = ok(account.post("/api/ingest-endpoints", json={"label": "tour"}), 201).get_json()
+    endpoint = made["data"]
+    body = json.dumps(
+        {
+            "id": "tour-prediction",
+            "status": "succeeded",
+            "model": "owner/model",
+            "input": {"prompt": "A tour", "width": 64, "height": 64},
+            "output": ["https://replicate.delivery/tour/0.png"],
+            "metrics": {"predict_time": 1.5},
+        }
+    )
+    at = datetime.now(UTC)
+    headers = {
+        "webhook-id": "msg_tour",
+        "webhook-timestamp": str(int(at.timestamp())),
+        "webhook-signature": Webhook(endpoint["secret"]).sign("msg_tour", at, body),
+    }
+    callback = app_client(account)
+    for _ in range(2):  # the replay finds the saves made
+        ok(
+            callback.post(
+                f"/api/ingest/{endpoint['name']}",
+                data=body,
+                headers=headers,
+                content_type="application/json",
+            )
+        )
+    ok(
+        callback.post(
+            f"/api/ingest/{endpoint['name']}", data=body, content_type="application/json"
+        ),
+        401,
+    )
+    ok(account.get("/api/ingest-endpoints"))
+    ok(account.post("/account/ingest", data={"ingest-label": "page"}), 201)
+    listed = ok(account.get("/api/ingest-endpoints")).get_json()["data"]
+    ok(account.post(f"/account/ingest/{listed[0]['id']}/delete"), 303)
+    ok(account.delete(f"/api/ingest-endpoints/{endpoint['id']}"))
+
+
+def app_client(client):
+    """A fresh client of the same app: the provider, who carries no cookie."""
+    return client.application.test_client()
+
 
 def tour(app, runner) -> None:
     """Everything a person or a generator does, as a guest, then in accounts."""
@@ -195,6 +273,9 @@ def tour(app, runner) -> None:
             f"/media/{first['id']}/favorite", data={"star": "1", "place": "detail"}, headers=HTMX
         )
     )
+    ok(guest.post(f"/media/{first['id']}/rating", data={"rating": "3"}, headers=HTMX))
+    ok(guest.post("/media/bulk", data={"action": "rate", "rating": "2", "ids": ids}, headers=HTMX))
+    ok(guest.get("/?minRating=2"))
     ok(guest.post(f"/media/{first['id']}/share", data={"expires": "7"}, headers=HTMX))
     ok(guest.post(f"/media/{ids[0]}/delete", headers=HTMX))
     ok(guest.post(f"/media/{ids[0]}/restore", headers=HTMX))
@@ -243,8 +324,9 @@ def tour(app, runner) -> None:
     ok(other.get("/api/auth/me"))
     ok(other.delete(f"/api/media/{saved['id']}?permanent=true"))
 
-    # The account page and its API: email, password, sessions.
+    # The account page and its API: email, password, sessions, provider callbacks.
     ok(other.get("/account"))
+    ingest_tour(other)
     ok(other.post("/api/auth/email", json={"email": "b@example.com", "password": PASSWORD}))
     email_form = {"email-email": "a@example.com", "email-password": PASSWORD}
     ok(other.post("/account/email", data=email_form), 303)
@@ -291,6 +373,7 @@ def tour(app, runner) -> None:
         item = ok(doomed.post("/api/media/save", json=image_payload()), 201).get_json()["data"]
         ok(doomed.post(f"/api/media/{item['id']}/share", json={}), 201)
         ok(doomed.post("/api/keys", json={"name": "doomed", "scopes": ["read"]}), 201)
+        ok(doomed.post("/api/ingest-endpoints", json={"label": "doomed"}), 201)
         if how == "api":
             ok(doomed.delete("/api/auth/account", json={"password": PASSWORD}))
         else:

@@ -175,5 +175,6 @@ def test_the_account_recipes_answer_data_user(ran):
     register, me, logout, login = ran["answers"][5:]
 
     assert register["data"]["user"]["email"] == "me@example.com"
-    assert me["data"] == login["data"] == register["data"]
+    assert me["data"]["user"] == login["data"]["user"] == register["data"]["user"]
+    assert login["data"] == register["data"] == {"user": register["data"]["user"]}
     assert logout["data"] == {"user": None}

@@ -320,3 +320,13 @@ def test_another_owners_collection_cannot_be_shared_from_the_gallery(app, client
     response = app.test_client().post("/shares/collection", data={"collection": target})
 
     assert response.status_code == 404
+
+
+def test_the_shares_page_can_open_on_one_collection_to_share(client):
+    collection(client, "Alpha")
+    beta = collection(client, "Beta")
+
+    html = client.get(f"/shares?collection={beta}").get_data(as_text=True)
+
+    assert '<details class="panel share-box collection-share" id="share-collection" open>' in html
+    assert f'<option value="{beta}" selected>Beta</option>' in html

@@ -139,11 +139,14 @@ def logout_everywhere():
     errors=(503,),
 )
 def me():
-    key = acting_key()
-    if key is not None:  # a backend checking whose key it holds
-        return envelope(_answer(key.owner_id, key.email))
+    api_key = acting_key()
+    if api_key is not None:  # a backend checking whose key it holds
+        answer = _answer(api_key.owner_id, api_key.email)
+        return envelope({**answer, "cacheKey": identity.cache_key(api_key.owner_id, None)})
     account = identity.signed_in()
-    return envelope(_answer(account and account.user_id, account and account.email))
+    key = identity.cache_key(account.user_id if account else None, identity.guest_digest())
+    answer = _answer(account and account.user_id, account and account.email)
+    return envelope({**answer, "cacheKey": key})
 
 
 @bp.post("/auth/email")

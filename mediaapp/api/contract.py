@@ -38,7 +38,12 @@ ERROR_DESCRIPTIONS = {
 RETRY_AFTER = frozenset({429, 503})
 
 # Every path variable of the API, so a new one cannot go undocumented.
+# An ingest endpoint's public name (services/ingest.py makes it: a label's slug, 24 hex).
+INGEST_NAME_PATTERN = "^[a-z0-9-]{1,96}$"
+
 PATH_PARAMETERS = {
+    "endpoint_id": {"type": "string", "format": "uuid"},
+    "name": {"type": "string", "pattern": INGEST_NAME_PATTERN},
     "media_id": {"type": "string", "format": "uuid"},
     "share_id": {"type": "string", "format": "uuid"},
     "collection_id": {"type": "string", "format": "uuid"},
@@ -93,6 +98,8 @@ class Operation:
     query: tuple[SchemaLike, ...] = ()
     description: str | None = None
     body_type: str = "application/json"
+    # How the parts of a multipart body are encoded (OpenAPI `encoding`), by part name.
+    body_encoding: Mapping[str, dict] = dataclasses.field(default_factory=dict)
     # Other media types the body may come in, each with its schema (an import takes a zip).
     other_bodies: Mapping[str, SchemaLike] = dataclasses.field(default_factory=dict)
     # The media types of the success answers (a file route answers images and videos).
@@ -113,6 +120,7 @@ def operation(
     query: SchemaLike | tuple[SchemaLike, ...] = (),
     description: str | None = None,
     body_type: str = "application/json",
+    body_encoding: Mapping[str, dict] | None = None,
     other_bodies: Mapping[str, SchemaLike] | None = None,
     response_types: tuple[str, ...] = ("application/json",),
     links: Mapping[int, Mapping[str, dict]] | None = None,
@@ -140,6 +148,7 @@ def operation(
         query=query if isinstance(query, tuple) else (query,),
         description=description,
         body_type=body_type,
+        body_encoding=dict(body_encoding or {}),
         other_bodies=dict(other_bodies or {}),
         response_types=response_types,
         links=dict(links or {}),
@@ -242,6 +251,15 @@ class MeSchema(Schema):
         required=True,
         allow_none=True,
         metadata={"description": "The account, or null for a guest."},
+    )
+    cache_key = fields.String(
+        required=True,
+        data_key="cacheKey",
+        metadata={
+            "description": "This browser's owner as the localStorage cache names it "
+            "(media-cache.mjs connect()): public, stable, empty for a visitor who has not "
+            "saved yet."
+        },
     )
 
 
@@ -484,6 +502,72 @@ class SharedCollectionSchema(Schema):
     smart = fields.Boolean(required=True, metadata={"description": "A saved search, kept live."})
 
 
+class IngestEndpointSchema(Schema):
+    id = fields.UUID(required=True)
+    name = fields.String(required=True, metadata={"description": "The URL's last segment."})
+    label = fields.String(required=True)
+    provider = fields.String(required=True)
+    url = fields.String(
+        required=True,
+        metadata={"format": "uri", "description": "Where the provider posts (its webhook)."},
+    )
+    created_at = fields.DateTime(required=True, data_key="createdAt")
+    last_used_at = fields.DateTime(
+        required=True,
+        data_key="lastUsedAt",
+        allow_none=True,
+        metadata={"description": "The last callback that verified and was recorded."},
+    )
+
+
+class CreatedIngestEndpointSchema(IngestEndpointSchema):
+    secret = fields.String(
+        required=True,
+        metadata={"description": "The whsec_ signing secret: in this answer only, never again."},
+    )
+
+
+class IngestResultSchema(Schema):
+    status = fields.String(
+        required=True,
+        allow_none=True,
+        metadata={"description": "The prediction's status; only succeeded is recorded."},
+    )
+    prediction = fields.String(
+        required=True, allow_none=True, metadata={"description": "The prediction's id."}
+    )
+    saved = _count("Outputs saved now.")
+    duplicate = _count("Outputs this prediction had saved before (a replay), unchanged.")
+    ids = fields.List(
+        fields.UUID(), required=True, metadata={"description": "The records, one per output."}
+    )
+
+
+class PredictionDocSchema(Schema):
+    """What mediaapp reads of a Replicate prediction (other keys are ignored)."""
+
+    class Meta:
+        unknown = "include"
+
+    id = fields.String(required=True)
+    status = fields.String(
+        required=True,
+        metadata={"description": "starting, processing, succeeded, failed or canceled."},
+    )
+    output = fields.Raw(metadata={"description": "A URL, or a list of URLs: one saved item each."})
+    input = fields.Dict(
+        metadata={
+            "description": "prompt becomes the prompt; width/height the resolution; seed, "
+            "num_inference_steps and the other scalars are kept in the settings."
+        }
+    )
+    model = fields.String(metadata={"description": "owner/name; else version names it."})
+    version = fields.String()
+    metrics = fields.Dict(metadata={"description": "predict_time (s) becomes durationMs."})
+    created_at = fields.String()
+    completed_at = fields.String(metadata={"description": "Becomes the item's createdAt."})
+
+
 IMPORT_STATUSES = ("imported", "duplicate", "rejected")
 
 
@@ -676,6 +760,16 @@ CreatedApiKeyEnvelope = envelope_schema(
     "CreatedApiKeyEnvelope", fields.Nested(CreatedApiKeySchema, required=True)
 )
 ApiKeyList = envelope_schema("ApiKeyList", _list_of(ApiKeySchema))
+IngestEndpointEnvelope = envelope_schema(
+    "IngestEndpointEnvelope", fields.Nested(IngestEndpointSchema, required=True)
+)
+CreatedIngestEndpointEnvelope = envelope_schema(
+    "CreatedIngestEndpointEnvelope", fields.Nested(CreatedIngestEndpointSchema, required=True)
+)
+IngestEndpointList = envelope_schema("IngestEndpointList", _list_of(IngestEndpointSchema))
+IngestResultEnvelope = envelope_schema(
+    "IngestResultEnvelope", fields.Nested(IngestResultSchema, required=True)
+)
 RemovedEnvelope = envelope_schema("RemovedEnvelope", fields.Nested(RemovedSchema, required=True))
 
 

@@ -101,10 +101,8 @@ UPLOAD_BODY = {
     "required": ["file", "metadata"],
     "properties": {
         "file": {"type": "string", "format": "binary", "description": "The image or video."},
-        "metadata": {
-            "type": "string",
-            "description": "The save fields as JSON (SaveMedia; `url` optional here).",
-        },
+        # A JSON part (see the encoding below), so generated clients send a typed object.
+        "metadata": UploadMetadataSchema,
     },
 }
 
@@ -115,6 +113,7 @@ UPLOAD_BODY = {
     scope=WRITE,
     body=UPLOAD_BODY,
     body_type="multipart/form-data",
+    body_encoding={"metadata": {"contentType": "application/json"}},
     responses={
         201: ("Created, the file already stored.", MediaEnvelope),
         200: ("Already saved with this requestId; unchanged.", MediaEnvelope),

@@ -69,6 +69,10 @@ def documented_as(self, field, ret, **kwargs) -> dict:
     if not isinstance(schemas, tuple):
         schemas = (schemas,)
     refs = [self.resolve_nested_schema(schema) for schema in schemas]
+    # The named schemas say it all: a sibling `type: object, additionalProperties: {}` reads
+    # to openapi-typescript as one more choice, "any object", and types nothing.
+    ret.pop("type", None)
+    ret.pop("additionalProperties", None)
     return {"anyOf": refs} if len(refs) > 1 else {"allOf": refs}
 
 
@@ -130,10 +134,13 @@ def _operation_dict(rule: Rule, method: str, declared: Operation) -> dict:
     if parameters:
         result["parameters"] = parameters
     if declared.body is not None:
+        content = {"schema": declared.body}
+        if declared.body_encoding:
+            content["encoding"] = dict(declared.body_encoding)
         result["requestBody"] = {
             "required": declared.body_required,
             "content": {
-                declared.body_type: {"schema": declared.body},
+                declared.body_type: content,
                 **{kind: {"schema": schema} for kind, schema in declared.other_bodies.items()},
             },
         }
@@ -180,8 +187,42 @@ def build_spec(blueprint: str = "api") -> dict:
         }
         spec.path(path=openapi_path(rule.rule), operations=operations)
     document = spec.to_dict()
+    for item in document["paths"].values():
+        for declared_op in item.values():
+            for parameter in declared_op.get("parameters", []):
+                if parameter["in"] == "query":
+                    without_null(parameter["schema"])
+    for schema in document["components"]["schemas"].values():
+        for field in schema.get("properties", {}).values():
+            # An optional filter in a body (prune's type: absent is null), as above; an answer's
+            # nullable enum (no default) stays as it is.
+            optional = "default" in field and field["default"] is None
+            if optional and None in field.get("enum", ()) and len(field["enum"]) > 1:
+                without_null(field)
+    drop_null_defaults(document)
     check_links(document)
     return document
+
+
+def without_null(schema: dict) -> None:
+    """A query string cannot carry null: an absent parameter is what a null default meant.
+    (A nullable enum there makes openapi-python-client write three copies of the enum.)"""
+    schema.pop("nullable", None)
+    if "enum" in schema:
+        schema["enum"] = [value for value in schema["enum"] if value is not None]
+
+
+def drop_null_defaults(node) -> None:
+    """`default: null` says no more than leaving the field out, but openapi-typescript makes
+    every field with a default required, so a client would have to send each null itself."""
+    if isinstance(node, dict):
+        if "default" in node and node["default"] is None:
+            del node["default"]
+        for value in node.values():
+            drop_null_defaults(value)
+    elif isinstance(node, list):
+        for value in node:
+            drop_null_defaults(value)
 
 
 def check_links(document: dict) -> None:

@@ -16,7 +16,14 @@ from wtforms import (
 from wtforms.validators import DataRequired, InputRequired, Length, Optional, ValidationError
 
 from ..credentials import normalize_email, password_problem
-from ..schemas import EMAIL_MAX, PASSWORD_MAX, PASSWORD_MIN, text_problem, validate_rate_limit
+from ..schemas import (
+    EMAIL_MAX,
+    PASSWORD_MAX,
+    PASSWORD_MIN,
+    text_problem,
+    validate_rate_limit,
+    webhook_secret_problem,
+)
 
 _is_email = validate.Email()
 
@@ -206,4 +213,32 @@ class CreateApiKeyForm(FlaskForm):
 
 
 class RevokeApiKeyForm(FlaskForm):
+    """Nothing to fill in: the CSRF token is the whole form."""
+
+
+def webhook_secret(form, field) -> None:
+    """A pasted secret must be a Standard Webhooks one (whsec_ + base64), or nothing."""
+    if field.data:
+        problem = webhook_secret_problem(field.data)
+        if problem:
+            raise ValidationError(problem)
+
+
+class IngestEndpointForm(FlaskForm):
+    label = StringField(
+        "Endpoint name",
+        description="For you, e.g. “Replicate flux”; it also starts the endpoint's URL.",
+        filters=[_strip],
+        validators=[InputRequired("Name the endpoint."), Length(max=64), storable],
+    )
+    secret = StringField(
+        "Signing secret (optional)",
+        description="Replicate's webhook signing secret (whsec_…), from "
+        "api.replicate.com/v1/webhooks/default/secret. Leave empty and mediaapp makes one.",
+        filters=[_strip],
+        validators=[Optional(), Length(max=200), storable, webhook_secret],
+    )
+
+
+class DeleteIngestEndpointForm(FlaskForm):
     """Nothing to fill in: the CSRF token is the whole form."""

@@ -6,15 +6,17 @@ import uuid
 from flask import flash, redirect, render_template, url_for
 
 from .. import identity
-from ..errors import Conflict, Unauthorized
+from ..errors import Conflict, NotFound, Unauthorized
 from ..limits import auth_limit
-from ..services import accounts, keys, sessions
+from ..services import accounts, ingest, keys, sessions
 from . import bp
 from .forms import (
     ChangeEmailForm,
     ChangePasswordForm,
     CreateApiKeyForm,
     DeleteAccountForm,
+    DeleteIngestEndpointForm,
+    IngestEndpointForm,
     LoginForm,
     RegisterForm,
     RevokeApiKeyForm,
@@ -105,6 +107,9 @@ def _account_page(status: int = 200, new_key: tuple | None = None, **forms):
         )
         forms.setdefault("everywhere_form", SignOutEverywhereForm(prefix="everywhere"))
         forms.setdefault("delete_form", DeleteAccountForm(prefix="delete", formdata=None))
+        forms.setdefault("ingest_form", IngestEndpointForm(prefix="ingest", formdata=None))
+        forms.setdefault("ingest_delete_form", DeleteIngestEndpointForm(prefix="ingest-delete"))
+        forms.setdefault("endpoints", ingest.list_endpoints(owner))
         summary = accounts.account_summary(owner)
     else:
         forms.setdefault("start_over_form", StartOverForm(prefix="start", formdata=None))
@@ -258,3 +263,41 @@ def start_over():
     identity.forget()
     flash("You are starting over: this browser's guest history is deleted.", "info")
     return _signed_out_redirect("gallery.index")
+
+
+@bp.post("/account/ingest")
+def create_ingest_endpoint():
+    """Create a provider callback endpoint; the page that answers shows its secret this once
+    (it is never stored where it could be shown again), so it is rendered, not redirected."""
+    account = _require_account()
+    if account is None:
+        return redirect(url_for("auth.login"), 303)
+    form = IngestEndpointForm(prefix="ingest")
+    if not form.validate_on_submit():
+        return _account_page(422, ingest_form=form)
+    created = ingest.create_endpoint(
+        identity.current_owner(), label=form.label.data, secret=form.secret.data or None
+    )
+    return _account_page(
+        201,
+        ingest_form=IngestEndpointForm(prefix="ingest", formdata=None),
+        created_endpoint=created.endpoint,
+        created_secret=created.secret,
+    )
+
+
+@bp.post("/account/ingest/<uuid:endpoint_id>/delete")
+def delete_ingest_endpoint(endpoint_id):
+    account = _require_account()
+    if account is None:
+        return redirect(url_for("auth.login"), 303)
+    form = DeleteIngestEndpointForm(prefix="ingest-delete")
+    if not form.validate_on_submit():
+        return _account_page(422, ingest_delete_form=form)
+    try:
+        endpoint = ingest.delete_endpoint(identity.current_owner(), endpoint_id)
+    except NotFound:
+        flash("That endpoint was already deleted.", "info")
+    else:
+        flash(f"The endpoint “{endpoint.label}” is deleted; its callbacks are refused.", "info")
+    return redirect(url_for("auth.account"), 303)

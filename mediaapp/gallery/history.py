@@ -9,6 +9,7 @@ from ..services import media as media_service
 from ..services.demo import seed_demo_history
 from ..sql import reads_outside_a_transaction
 from . import bp
+from .collections import current_collection
 from .forms import (
     ConfirmPruneSchema,
     GalleryArgsSchema,
@@ -51,6 +52,7 @@ def index():
         context.update(summary(owner, view))
     if not partial:
         context["models"] = model_choices(media_service.list_model_names(owner), view.filters.model)
+        context["collection"] = current_collection(owner, view)
     response = render_page_or_partial(
         "gallery/index.html",
         "partials/media_page.html" if cursor else "partials/gallery_results.html",

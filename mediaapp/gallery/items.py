@@ -2,10 +2,11 @@
 
 import uuid
 
-from flask import flash, make_response, redirect, render_template, request, url_for
+from flask import flash, redirect, render_template, request, url_for
 
-from ..htmx import fragment_or_redirect, is_partial_request
+from ..htmx import fragment_or_redirect, go_to
 from ..identity import current_owner
+from ..services import collections as collections_service
 from ..services import media as media_service
 from ..services import shares as share_service
 from . import bp
@@ -23,6 +24,7 @@ from .presenters import (
     GalleryView,
     cards_page,
     gallery_url,
+    generation_facts,
     neighbour_links,
     ordered_settings,
     rated_notice,
@@ -58,12 +60,14 @@ def detail(media_id: uuid.UUID):
         settings=settings,
         settings_json=settings_json(settings),
         references=references(media),
+        generation=generation_facts(media),
         view=view,
         nav=view.params,
         previous_item=previous_item,
         next_item=next_item,
         after_delete=after_delete,
         new_share=share_service.find_share(owner, media_id, shared) if shared else None,
+        holding=collections_service.collections_of(owner, media_id),
         share_url=share_url,
     )
 
@@ -148,12 +152,7 @@ def restore_card(media_id: uuid.UUID):
     done = restored_notice([media_id], [], [media.prompt])
     if form["place"] == "detail":
         flash(done, "success")
-        to = detail_url(media_id, view)
-        if is_partial_request():
-            response = make_response("", 200)
-            response.headers["HX-Redirect"] = to
-            return response
-        return redirect(to, 303)
+        return go_to(detail_url(media_id, view))
     return fragment_or_redirect(
         "partials/restored.html",
         lambda: {

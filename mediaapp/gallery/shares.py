@@ -9,17 +9,26 @@ from ..identity import current_owner
 from ..services import collections as collection_service
 from ..services import shares as share_service
 from . import bp
-from .forms import RevokeSharesFormSchema, ShareCollectionFormSchema, load_args
+from .forms import (
+    RevokeSharesFormSchema,
+    ShareCollectionFormSchema,
+    SharesPageArgsSchema,
+    load_args,
+)
 from .presenters import bulk_revoked_notice, revoked_notice, share_restored_notice, share_url
 
 
 @bp.get("/shares")
 def shares():
+    """The owner's links; `?collection=<id>` opens the "Share a collection" box on that one
+    (what a collection's page links to)."""
+    chosen = load_args(SharesPageArgsSchema.once(), request.args)["collection"]
     owner = current_owner(mint=False)
     return render_template(
         "gallery/shares.html",
         links=share_service.list_shares(owner),
         collections=collection_service.collection_names(owner),
+        chosen=chosen,
         share_url=share_url,
     )
 

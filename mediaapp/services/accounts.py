@@ -26,7 +26,7 @@ from ..models import (
 )
 from ..models import GeneratedMedia as GM
 from ..schemas import COLLECTION_NAME_MAX, collection_name_key
-from . import archive, keys, sessions
+from . import archive, ingest, keys, sessions
 
 # Verified against when the email is unknown, so both failures take as long.
 _DUMMY_HASH = generate_password_hash("not-a-real-password")
@@ -175,7 +175,8 @@ def account_summary(owner: Owner) -> Summary:
 
 def _remove_owned(owner_id: uuid.UUID) -> tuple[int, int, list[str]]:
     """Delete every row the owner has (the caller commits): its media (with their share
-    links), its share tokens, jobs and API keys; (media, links, the blobs they held)."""
+    links), its share tokens, jobs, API keys, collections and ingest endpoints; (media,
+    links, the blobs they held)."""
     links = db.session.execute(
         sa.select(sa.func.count()).select_from(ShareLink).where(ShareLink.owner_id == owner_id)
     ).scalar_one()
@@ -191,6 +192,7 @@ def _remove_owned(owner_id: uuid.UUID) -> tuple[int, int, list[str]]:
     # Memberships went with the media (ON DELETE CASCADE); the collections themselves go here.
     db.session.execute(sa.delete(CollectionItem).where(CollectionItem.owner_id == owner_id))
     db.session.execute(sa.delete(Collection).where(Collection.owner_id == owner_id))
+    ingest.remove_owned(owner_id)  # an account's provider callbacks stop with it
     return len(rows), links, archive.held_digests(rows)
 
 

@@ -18,6 +18,10 @@
 (function () {
   "use strict";
 
+  if (window.MediaCache) {
+    return; // already running: a page may load this file and media-cache.mjs (which imports it)
+  }
+
   const PREFIX = "mediaapp:v1:";
   const TYPES = ["image", "video"];
   const RESERVED = ["image", "video", "queue"];
@@ -671,6 +675,32 @@
     });
   }
 
+  /**
+   * For a page that does not render <body data-owner-key> (a frontend of its own on this
+   * origin; media-cache.mjs's connect() calls it with GET /api/auth/me's cacheKey): name the
+   * owner whose cache to use and, optionally, the API base. As on start, other owners' keys
+   * are purged and waiting saves are sent. Returns the owner key in force.
+   * @param {{ownerKey?: string, apiBase?: string}} options
+   * @returns {string}
+   */
+  function configure(options) {
+    const given = isObject(options) ? options : {};
+    const before = readConfig();
+    const owner = typeof given.ownerKey === "string" ? given.ownerKey.trim() : before.ownerKey;
+    config = Object.assign({}, before, {
+      ownerKey: owner.includes(":") ? before.ownerKey : owner,
+      apiBase: typeof given.apiBase === "string"
+        ? given.apiBase.replace(/\/+$/, "") : before.apiBase,
+    });
+    if (config.ownerKey && config.ownerKey !== before.ownerKey) {
+      purgeOtherOwners();
+      if (readQueue().length > 0) {
+        flush();
+      }
+    }
+    return config.ownerKey;
+  }
+
   function start() {
     const cfg = readConfig();
     adoptFromSignIn(); // before the purge removes the guest's keys
@@ -687,7 +717,7 @@
   }
 
   const api = { cached, load, save, flush, remove, clear, beforeSignIn, request, queued,
-    dequeue, ready };
+    dequeue, ready, configure };
   /**
    * ready: {Promise<({items: Array, offline: boolean}|null)>} the outcome of the gallery's
    * own first load() (offline: the API could not be reached); null on other pages, or when

@@ -167,3 +167,32 @@ def test_an_api_key_is_made_copied_used_and_revoked_on_the_account_page(
         assert refused.status == 401
     finally:
         backend.close()
+
+
+def test_an_endpoint_is_created_with_its_secret_shown_once_and_deleted(sized, live_server):
+    page, width = sized
+    register(page, f"ingest-{uuid.uuid4().hex[:8]}@example.com")
+    page.goto("/account")
+
+    page.get_by_label("Endpoint name").fill("Replicate flux")
+    page.get_by_role("button", name="Create endpoint").click()
+
+    created = page.get_by_role("status").filter(has_text="Copy its secret now")
+    expect(created).to_be_visible()
+    secret = page.get_by_label("Signing secret", exact=True).input_value()
+    url = page.get_by_label("Webhook URL").input_value()
+    assert secret.startswith("whsec_") and "/api/ingest/replicate-flux-" in url
+    row = page.locator(".ingest-row")
+    expect(row).to_have_count(1)
+    expect(row.locator(".ingest-row__url")).to_have_text(url)
+    no_sideways_scroll(page, width)
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(SCREENSHOTS / f"account-ingest-{width}.png"), full_page=True)
+
+    page.goto("/account")
+    assert secret not in page.content()
+    expect(page.locator(".ingest-row__meta")).to_contain_text("no callback yet")
+    page.get_by_role("button", name="Delete the endpoint Replicate flux").click()
+
+    expect(page.locator(".flash")).to_contain_text("Replicate flux")
+    expect(page.locator(".ingest-row")).to_have_count(0)

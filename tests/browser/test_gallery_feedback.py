@@ -336,7 +336,7 @@ def test_without_javascript_delete_forever_asks_and_a_revoke_can_be_undone(brows
         page.wait_for_url("**/trash")
         expect(page.locator("#flash-area")).to_contain_text("Deleted “Heron” forever.")
         page.goto("/shares")
-        page.get_by_role("button", name="Revoke").click()
+        page.get_by_role("button", name="Revoke", exact=True).click()
         page.wait_for_url("**/shares")
         expect(page.locator(".share-row")).to_have_count(0)
         page.get_by_role("button", name=re.compile("^Undo revoking")).click()
