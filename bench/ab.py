@@ -3,9 +3,10 @@
 Serves checkout A (--base, e.g. a `git worktree` of main) over database --base-database and
 this checkout over --database, both loaded by bench/run.py, under gunicorn (2 workers each)
 on 127.0.0.1, logs in as the big owner on both, then alternates single requests to one and
-the other (save, stats, list) and prints each side's median. Since both sides see the same
-moments of the machine's load, the ratio between them holds still where two separate runs of
-bench/run.py minutes apart do not. Bounded in time; stops the servers it started. Usage:
+the other (save, stats, list, the gallery's first page) and prints each side's median. Since
+both sides see the same moments of the machine's load, the ratio between them holds still
+where two separate runs of bench/run.py minutes apart do not. Bounded in time; stops the
+servers it started. Usage:
 
     .venv/bin/python bench/ab.py --base ../main --base-database mediaapp_bench_main \\
         --database mediaapp_bench [--n 300]
@@ -29,7 +30,10 @@ PATHS = {
     "save": ("POST", "/api/media/save"),
     "stats": ("GET", "/api/media/stats"),
     "list": ("GET", "/api/media/list"),
+    "gallery": ("GET", "/"),
 }
+# Requests per side for the slower paths, as a fraction of --n.
+SHARE = {"stats": 10, "gallery": 3}
 
 
 def serve(root: Path, database: str, port: int) -> subprocess.Popen:
@@ -78,7 +82,7 @@ def main() -> None:
             cookies[name] = response.getheader("Set-Cookie").split(";")[0]
         run = uuid.uuid4().hex[:8]
         for path_name, (method, path) in PATHS.items():
-            n = args.n if path_name != "stats" else max(args.n // 10, 10)
+            n = max(args.n // SHARE.get(path_name, 1), 10)
             for i in range(n):
                 order = ("A", "B") if i % 2 == 0 else ("B", "A")
                 for name in order:
@@ -103,7 +107,7 @@ def main() -> None:
         b = statistics.median(times[(path_name, "B")])
         count = len(times[(path_name, "A")])
         print(
-            f"{path_name:<6} p50  A {a:7.2f} ms   B {b:7.2f} ms   B/A {b / a:5.2f}   ({count} each)"
+            f"{path_name:<7} p50  A {a:7.2f} ms   B {b:7.2f} ms   B/A {b / a:5.2f}   ({count} each)"
         )
 
 
