@@ -20,11 +20,13 @@ from .dates import register_tolerant_dates
 from .errors import register_error_handlers
 from .extensions import cors, csrf, db, limiter, migrate
 from .filters import register_template_helpers
+from .json_provider import OrjsonProvider
 from .limits import check_limit_storage, raise_body_limits, worker_count
 from .observability import configure_logging, register_request_observation
 from .pool_pings import ping_idle_connections
 from .routing import register_converters
 from .security import register_security_headers
+from .sql import keep_transactions_on_checkin
 
 
 def create_app(overrides: Mapping[str, Any] | None = None) -> Flask:
@@ -34,6 +36,7 @@ def create_app(overrides: Mapping[str, Any] | None = None) -> Flask:
         template_folder="../templates",
         static_folder="../static",
     )
+    app.json = OrjsonProvider(app)
     app.config.from_object(Config)
     app.config.update(overrides or {})
     configure_logging(app)
@@ -174,6 +177,7 @@ def init_extensions(app: Flask) -> None:
         elif db.engine.dialect.driver == "psycopg2":
             # One stored row with a date past year 9999 must not break its owner's views.
             sa.event.listen(db.engine, "connect", _tolerate_dates_out_of_range)
+            keep_transactions_on_checkin(db.engine)
 
 
 def init_storage(app: Flask) -> None:

@@ -41,3 +41,13 @@ def fragment_or_redirect(
         return make_response(render_template(partial, **context()))
     flash(message, category)
     return redirect(to, 303)
+
+
+def go_to(url: str) -> Response:
+    """Send the browser to another page after a form: a 303 for a plain form, and for htmx
+    an empty answer whose HX-Redirect has it load that page whole."""
+    if not is_partial_request():
+        return redirect(url, 303)
+    response = make_response("", 200)
+    response.headers["HX-Redirect"] = url
+    return response

@@ -429,3 +429,13 @@ def test_deleting_the_account_removes_its_collections(app, client, items):
         left = db.session.execute(db.text("SELECT count(*) FROM collections")).scalar_one()
         members = db.session.execute(db.text("SELECT count(*) FROM collection_items")).scalar_one()
     assert (left, members) == (0, 0)
+
+
+def test_a_smart_collection_keeps_the_rating_filter_too(client, items):
+    client.patch(f"/api/media/{items[0]}", json={"rating": 4})
+    client.patch(f"/api/media/{items[1]}", json={"rating": 2})
+
+    cid = _create(client, "Keepers", search={"minRating": 3})["id"]
+
+    assert _collection(client, cid)["search"] == {"minRating": "3"}
+    assert listed_ids(client, f"/api/media/list?collection={cid}") == [items[0]]

@@ -30,6 +30,7 @@ WIRE_FIELDS = {
     "costUsd",
     "credits",
     "durationMs",
+    "rating",  # 0-5 stars from culling (issue 9), 0 when unrated
 }
 
 

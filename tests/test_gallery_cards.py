@@ -120,7 +120,7 @@ def test_the_link_comes_before_the_cards_controls(client):
 
     controls = r'class="(media-card__link|media-card__checkbox|icon-button[^"]*)"'
     order = [found[1] for found in re.finditer(controls, card)]
-    assert order[0] == "media-card__link" and len(order) == 4
+    assert order[0] == "media-card__link" and len(order) == 5  # + Add to a collection
 
 
 def test_a_gallery_with_cards_offers_skip_to_results_first(client):
@@ -149,7 +149,7 @@ def test_the_grid_documents_its_keyboard(client):
     help_text = re.search(r'<p class="grid-keys needs-js" id="grid-keys">(.*?)</p>', html)[1]
     assert "Arrow keys move between cards" in help_text
     assert "Home and End" in help_text and "Enter opens" in help_text
-    assert "Tab reaches the card’s Select, Favorite and Delete" in help_text
+    assert "Tab reaches the card’s Select, Favorite, Add to collection and Delete" in help_text
 
 
 def test_a_history_that_fits_on_one_page_ends_with_thats_everything(small_pages):

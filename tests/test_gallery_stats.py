@@ -162,12 +162,12 @@ def test_the_stats_page_shows_the_spend_in_total_by_model_and_by_day(client):
 
     html = client.get("/stats").get_data(as_text=True)
 
-    assert re.search(r'id="spend-total">\$2\.50 and 3 credits<', html)
+    assert re.search(r'id="spend-total">\$2\.5023 and 3 credits<', html)
     assert re.findall(r'class="spend-model-value">([^<]+)<', html) == [
         "$2.00 and 3 credits",
-        "$0.50",
+        "$0.5023",
     ]
-    assert f"$2.50 and 3 credits on {charts.day_label(now.date())}" in html
+    assert f"$2.5023 and 3 credits on {charts.day_label(now.date())}" in html
 
 
 def test_the_stats_page_says_how_to_record_costs_when_there_are_none(client):
@@ -176,3 +176,24 @@ def test_the_stats_page_says_how_to_record_costs_when_there_are_none(client):
     html = client.get("/stats").get_data(as_text=True)
 
     assert "No costs yet" in html and "spend-days" not in html
+
+
+def test_the_detail_page_says_what_the_generation_cost_and_took(client):
+    item = save(
+        client,
+        image_payload(provider="replicate", costUsd=0.0023, credits=1.5, durationMs=3210),
+    ).get_json()["data"]
+
+    html = client.get(f"/media/{item['id']}").get_data(as_text=True)
+
+    facts = dict(re.findall(r"<dt>([^<]+)</dt><dd>([^<]+)</dd>", html))
+    assert facts["Provider"] == "replicate" and facts["Cost"] == "$0.0023"
+    assert facts["Credits"] == "1.5 credits" and facts["Ran for"] == "3.2 s"
+
+
+def test_the_detail_page_leaves_out_costs_never_sent(client):
+    item = save(client).get_json()["data"]
+
+    html = client.get(f"/media/{item['id']}").get_data(as_text=True)
+
+    assert "<dt>Cost</dt>" not in html and "<dt>Provider</dt>" not in html

@@ -3,6 +3,8 @@ summary a person can read (imported, already there, refused with the reason)."""
 
 import io
 import json
+import re
+import uuid
 import zipfile
 
 from tests.conftest import count_rows, image_payload, save
@@ -111,3 +113,23 @@ def test_with_csrf_on_a_zip_download_without_the_token_is_refused(make_app, app)
     response = client.post("/media/zip", data={"ids": [saved]})
 
     assert response.status_code == 400 and response.mimetype != "application/zip"
+
+
+def test_a_collections_view_offers_the_zip_of_that_collection(app, client):
+    from mediaapp.services import collections
+    from tests.conftest import guest_owner
+
+    fox = save(client, image_payload(prompt="fox")).get_json()["data"]["id"]
+    save(client, image_payload(prompt="owl"))
+    owner = guest_owner(app, client)
+    with app.app_context():
+        made = collections.create_collection(owner, "Foxes")
+        collections.add_items(owner, made.id, [uuid.UUID(fox)])
+        collection = str(made.id)
+
+    html = client.get(f"/?collection={collection}").get_data(as_text=True)
+
+    link = re.search(r'id="zip-history-link" href="([^"]+)"', html).group(1)
+    manifest = json.loads(zipfile.ZipFile(io.BytesIO(client.get(link).data)).read("manifest.json"))
+    assert f"collection={collection}" in link
+    assert [item["prompt"] for item in manifest["items"]] == ["fox"]

@@ -128,6 +128,33 @@ def collection_tour(app, guest, ids: list[str]) -> None:
     spare = ok(guest.post("/api/collections", json={"name": "Spare"}), 201).get_json()["data"]
     ok(guest.delete(f"/api/collections/{spare['id']}"))
 
+    # The gallery's collection pages and forms.
+    ok(guest.get("/collections"))
+    ok(guest.get(f"/?collection={cid}&q=owl"))
+    ok(guest.get(f"/collections/{cid}/edit"))
+    ok(guest.get(f"/media/{ids[0]}?collection={cid}"))
+    ok(guest.post("/collections/add", data={"into": cid, "ids": ids[:2]}, headers=HTMX))
+    ok(
+        guest.post(
+            "/collections/add",
+            data={"into": cid, "ids": ids[1], "place": "detail"},
+            headers=HTMX,
+        )
+    )
+    ok(
+        guest.post(
+            "/collections/remove",
+            data={"out_of": cid, "ids": ids[1], "collection": cid},
+            headers=HTMX,
+        )
+    )
+    ok(guest.post(f"/collections/{cid}/cover", data={"media": ids[0]}, headers=HTMX))
+    ok(guest.post(f"/collections/{cid}", data={"name": "Tour", "description": "d"}), 303)
+    ok(guest.post("/collections", data={"name": "Owl search", "smart": "true", "q": "owl"}), 303)
+    ok(guest.post("/collections", data={"name": "Doomed"}), 303)
+    doomed = [c for c in guest.get("/api/collections").get_json()["data"] if c["name"] == "Doomed"]
+    ok(guest.post(f"/collections/{doomed[0]['id']}/delete"), 303)
+
 
 def ingest_tour(account) -> None:
     """An account's provider callbacks: endpoints by API and page, a signed callback, replays."""

@@ -119,3 +119,19 @@ def test_changing_an_imported_module_renames_the_module_that_imports_it(folder):
     body = after.by_path["js/main.js"].body.decode()
     dep = after.url_name("lib/dep.js")
     assert f'from "../{dep}"' in body and 'import "./missing.js"' in body
+
+
+def test_the_stylesheet_closes_every_rule_it_opens():
+    """One lost `}` (a merge dropped one) turns every later rule into a nested, dead one."""
+    from pathlib import Path
+
+    css = (Path(__file__).resolve().parents[1] / "static" / "css" / "app.css").read_text()
+    depth, line = 0, 1
+    for char in css:
+        line += char == "\n"
+        depth += {"{": 1, "}": -1}.get(char, 0)
+        assert depth >= 0, f"app.css closes a rule it never opened, line {line}"
+        # Rules nest only inside at-rules (@media, @supports), two levels at most here.
+        assert depth <= 2, f"app.css nests a rule inside a rule, line {line}"
+
+    assert depth == 0

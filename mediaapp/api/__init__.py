@@ -27,8 +27,7 @@ def authenticate_api_key() -> None:
     """A request with `Authorization: Bearer <key>` acts for the key's account within its
     scopes, and for nothing else: the cookie is not read (nor set: cookies.py gives it a null
     session, so no guest is minted and no Set-Cookie answers), and a SESSION operation
-    refuses it.
-    PUBLIC operations ignore the header. The key is never logged or echoed."""
+    refuses it. PUBLIC operations ignore the header. The key is never logged or echoed."""
     key = bearer_key(request)
     view = current_app.view_functions.get(request.endpoint or "")
     declared = declaration(view) if view is not None else None

@@ -74,7 +74,7 @@ def _account() -> sessions.SignedIn:
 )
 @auth_limit
 def register():
-    creds = RegisterSchema().load(json_object())
+    creds = RegisterSchema.once().load(json_object())
     user = accounts.register(**creds, guest_digest=identity.guest_digest())
     identity.log_in(user.id, user.email)
     return envelope(_answer(user.id, user.email), status=201)
@@ -98,7 +98,7 @@ def register():
 )
 @auth_limit
 def login():
-    creds = CredentialsSchema().load(json_object())
+    creds = CredentialsSchema.once().load(json_object())
     user = accounts.authenticate(**creds, guest_digest=identity.guest_digest())
     identity.log_in(user.id, user.email)
     return envelope(_answer(user.id, user.email))
@@ -168,7 +168,7 @@ def me():
 )
 @auth_limit
 def change_email():
-    change = ChangeEmailSchema().load(json_object())
+    change = ChangeEmailSchema.once().load(json_object())
     account = _account()
     user = accounts.change_email(account.user_id, change["password"], change["email"])
     identity.remember_email(user.email)
@@ -209,7 +209,7 @@ def change_password():
 )
 @auth_limit
 def delete_account():
-    confirm = DeleteAccountSchema().load(json_object())
+    confirm = DeleteAccountSchema.once().load(json_object())
     account = _account()
     removed = accounts.delete_account(account.user_id, confirm["password"])
     identity.forget()

@@ -99,7 +99,7 @@ def list_collections():
 )
 @api_limit
 def create_collection():
-    args = CreateCollectionSchema().load(json_object())
+    args = CreateCollectionSchema.once().load(json_object())
     owner = current_owner()
     created = collections.create_collection(
         owner, args["name"], description=args["description"], search=args["search"]
@@ -144,7 +144,7 @@ def get_collection(collection_id: uuid.UUID):
 )
 @api_limit
 def update_collection(collection_id: uuid.UUID):
-    changes = UpdateCollectionSchema().load(json_object())
+    changes = UpdateCollectionSchema.once().load(json_object())
     owner = current_owner()
     updated = collections.update_collection(owner, collection_id, **changes)
     return envelope(collection_to_wire(collections.summarize(owner, updated)))
@@ -185,7 +185,7 @@ def _change_to_wire(owner, collection_id: uuid.UUID, change: collections.Change)
 )
 @api_limit
 def add_collection_items(collection_id: uuid.UUID):
-    ids = CollectionItemsSchema().load(json_object())["ids"]
+    ids = CollectionItemsSchema.once().load(json_object())["ids"]
     owner = current_owner()
     change = collections.add_items(owner, collection_id, ids)
     return envelope(_change_to_wire(owner, collection_id, change))
@@ -202,7 +202,7 @@ def add_collection_items(collection_id: uuid.UUID):
 )
 @api_limit
 def remove_collection_items(collection_id: uuid.UUID):
-    ids = CollectionItemsSchema().load(json_object())["ids"]
+    ids = CollectionItemsSchema.once().load(json_object())["ids"]
     owner = current_owner()
     change = collections.remove_items(owner, collection_id, ids)
     return envelope(_change_to_wire(owner, collection_id, change))

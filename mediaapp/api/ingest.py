@@ -69,7 +69,7 @@ def endpoint_to_wire(endpoint) -> dict:
 )
 @api_limit
 def create_ingest_endpoint():
-    options = CreateIngestEndpointSchema().load(json_object())
+    options = CreateIngestEndpointSchema.once().load(json_object())
     created = ingest.create_endpoint(current_owner(), **options)
     return envelope({**endpoint_to_wire(created.endpoint), "secret": created.secret}, status=201)
 

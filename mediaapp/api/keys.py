@@ -59,7 +59,7 @@ def _account_id() -> uuid.UUID:
 )
 @api_limit
 def create_key():
-    options = CreateApiKeySchema().load(json_object())
+    options = CreateApiKeySchema.once().load(json_object())
     row, key = keys.create_key(_account_id(), **options)
     return envelope({**key_to_wire(row), "key": key}, status=201)
 

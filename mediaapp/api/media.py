@@ -25,6 +25,7 @@ from ..schemas import (
 from ..services import archive
 from ..services import media as media_service
 from ..services.media import MediaFilters
+from ..sql import reads_outside_a_transaction
 from . import BODY_ERRORS, MEDIA_ERRORS, NOT_FOUND_OR_TRASHED, api_limit, bp
 from .contract import (
     DELETE,
@@ -90,7 +91,7 @@ REQUEST_ID_IN_TRASH = (
 )
 @api_limit
 def save_media():
-    payload = SaveMediaSchema().load(json_object())
+    payload = SaveMediaSchema.once().load(json_object())
     row, created = media_service.save_media(current_owner(), payload)
     return envelope(media_to_wire(row), status=201 if created else 200)
 
@@ -151,7 +152,7 @@ def upload_media():
             "Send the file in a part named 'file'.", details={"file": ["Missing."]}
         )
     raw = request.form.get("metadata", "")
-    payload = UploadMetadataSchema().load(loads_object(raw, part="metadata"))
+    payload = UploadMetadataSchema.once().load(loads_object(raw, part="metadata"))
     row, created = archive.save_upload(current_owner(), payload, upload.stream)
     return envelope(media_to_wire(row), status=201 if created else 200)
 
@@ -177,8 +178,9 @@ def upload_media():
     "same cursor. `variantOf=<stackKey or item id>` lists one stack's items.",
 )
 @api_limit
+@reads_outside_a_transaction
 def list_media():
-    args = ListMediaArgsSchema().load(request.args)
+    args = ListMediaArgsSchema.once().load(request.args)
     filters = args.pop("filters")
     page = media_service.list_media(current_owner(), filters, **args)
     return page_envelope(page, to_wire=stack_to_wire if filters.stack else media_to_wire)
@@ -192,6 +194,7 @@ def list_media():
     errors=MEDIA_ERRORS,
 )
 @api_limit
+@reads_outside_a_transaction
 def list_models():
     return envelope(media_service.list_models(current_owner()))
 
@@ -212,8 +215,8 @@ def list_models():
 def delete_media_by_body():
     """The seed's delete: the id comes in the JSON body or the query string."""
     args = {**request.args.to_dict(), **json_object(required=False)}
-    media_id = MediaIdSchema().load(args)["id"]
-    permanent = DeleteArgsSchema().load(args)["permanent"]
+    media_id = MediaIdSchema.once().load(args)["id"]
+    permanent = DeleteArgsSchema.once().load(args)["permanent"]
     row = media_service.delete_media(current_owner(), media_id, permanent=permanent)
     return envelope(media_to_wire(row))
 
@@ -227,6 +230,7 @@ def delete_media_by_body():
     links={200: RECORD_LINKS},
 )
 @api_limit
+@reads_outside_a_transaction
 def get_media(media_id: uuid.UUID):
     return envelope(media_to_wire(media_service.get_media(current_owner(), media_id)))
 
@@ -244,7 +248,7 @@ def get_media(media_id: uuid.UUID):
 )
 @api_limit
 def update_media(media_id: uuid.UUID):
-    changes = UpdateMediaSchema().load(json_object())
+    changes = UpdateMediaSchema.once().load(json_object())
     row = media_service.update_media(current_owner(), media_id, changes)
     return envelope(media_to_wire(row))
 
@@ -260,7 +264,7 @@ def update_media(media_id: uuid.UUID):
 )
 @api_limit
 def delete_media(media_id: uuid.UUID):
-    permanent = DeleteArgsSchema().load(request.args)["permanent"]
+    permanent = DeleteArgsSchema.once().load(request.args)["permanent"]
     row = media_service.delete_media(current_owner(), media_id, permanent=permanent)
     return envelope(media_to_wire(row))
 
@@ -287,8 +291,9 @@ def restore_media(media_id: uuid.UUID):
     errors=(400, *MEDIA_ERRORS),
 )
 @api_limit
+@reads_outside_a_transaction
 def list_trash():
-    paging = PageArgsSchema().load(request.args)
+    paging = PageArgsSchema.once().load(request.args)
     page = media_service.list_media(current_owner(), MediaFilters(trashed=True), **paging)
     return page_envelope(page)
 
@@ -316,7 +321,7 @@ def empty_trash():
 )
 @api_limit
 def bulk_action():
-    args = BulkActionSchema().load(json_object())
+    args = BulkActionSchema.once().load(json_object())
     changed, missing = media_service.bulk_action(
         current_owner(), args["action"], args["ids"], rating=args.get("rating")
     )
@@ -340,6 +345,6 @@ def bulk_action():
 @api_limit
 def prune():
     """Trash everything except favorites (optionally one type, or a date range)."""
-    scope = PruneSchema().load(json_object())["filters"]
+    scope = PruneSchema.once().load(json_object())["filters"]
     trashed = media_service.trash_all_except_favorites(current_owner(), scope)
     return envelope({"trashed": trashed})

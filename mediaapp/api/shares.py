@@ -76,7 +76,7 @@ def share_to_wire(link) -> dict:
 )
 @api_limit
 def create_share(media_id: uuid.UUID):
-    options = CreateShareSchema().load(json_object(required=False))
+    options = CreateShareSchema.once().load(json_object(required=False))
     link = shares.create_share(current_owner(), media_id, **options)
     return envelope(share_to_wire(link), status=201)
 
@@ -128,7 +128,7 @@ def revoke_share(share_id: uuid.UUID):
 )
 @api_limit
 def revoke_shares():
-    args = RevokeSharesSchema().load(json_object())
+    args = RevokeSharesSchema.once().load(json_object())
     revoked, missing = shares.revoke_shares(current_owner(), args["ids"])
     return envelope({"revoked": [str(i) for i in revoked], "notFound": [str(i) for i in missing]})
 
@@ -175,7 +175,7 @@ def shared(token: str):
 )
 @api_limit
 def create_collection_share(collection_id: uuid.UUID):
-    options = CreateShareSchema().load(json_object(required=False))
+    options = CreateShareSchema.once().load(json_object(required=False))
     link = shares.create_collection_share(current_owner(), collection_id, **options)
     return envelope(share_to_wire(link), status=201)
 
@@ -196,7 +196,7 @@ def create_collection_share(collection_id: uuid.UUID):
 )
 @api_limit
 def shared_items(token: str):
-    args = SharedItemsArgsSchema().load(request.args)
+    args = SharedItemsArgsSchema.once().load(request.args)
     link = shares.get_shared(token)
     require_access(link)
     page = shares.shared_collection_page(link, limit=args["limit"], cursor=args["cursor"])
@@ -252,7 +252,7 @@ def shared_item(token: str, media_id: uuid.UUID):
 @share_password_limit
 @api_limit
 def unlock_shared(token: str):
-    password = SharePasswordSchema().load(json_object())["password"]
+    password = SharePasswordSchema.once().load(json_object())["password"]
     shares.check_share_password(token, password)
     grant_access(token)
     return envelope({"unlocked": True})

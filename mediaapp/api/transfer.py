@@ -17,6 +17,7 @@ from ..schemas import (
     json_object,
 )
 from ..services import stats, transfer, zips
+from ..sql import reads_outside_a_transaction
 from . import BODY_ERRORS, MEDIA_ERRORS, api_limit, bp
 from .contract import BINARY, READ, WRITE, ImportEnvelope, MediaList, StatsEnvelope, operation
 
@@ -89,7 +90,7 @@ ZIP_UPLOAD_BODY = {
 )
 @api_limit
 def zip_history():
-    args = ZipArgsSchema().load(request.args)
+    args = ZipArgsSchema.once().load(request.args)
     return zip_response(zips.zip_history(current_owner(), args["filters"], part=args["part"]))
 
 
@@ -112,7 +113,7 @@ def zip_history():
 )
 @api_limit
 def zip_selection():
-    ids = ZipSelectionSchema().load(json_object())["ids"]
+    ids = ZipSelectionSchema.once().load(json_object())["ids"]
     return zip_response(zips.zip_selection(current_owner(), ids))
 
 
@@ -157,7 +158,7 @@ def import_media():
     if request.mimetype == "multipart/form-data":
         return envelope(zips.import_zip(current_owner(), zip_upload().stream))
     request.max_content_length = IMPORT_MAX_BYTES  # 1,000 items with their settings
-    items = ImportSchema().load(json_object())["items"]
+    items = ImportSchema.once().load(json_object())["items"]
     return envelope(transfer.import_history(current_owner(), items, bounded=True))
 
 
@@ -169,6 +170,7 @@ def import_media():
     errors=MEDIA_ERRORS,
 )
 @api_limit
+@reads_outside_a_transaction
 def media_stats():
     return envelope(stats.media_stats(current_owner()))
 

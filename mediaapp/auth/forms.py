@@ -226,7 +226,7 @@ def webhook_secret(form, field) -> None:
 
 class IngestEndpointForm(FlaskForm):
     label = StringField(
-        "Name",
+        "Endpoint name",
         description="For you, e.g. “Replicate flux”; it also starts the endpoint's URL.",
         filters=[_strip],
         validators=[InputRequired("Name the endpoint."), Length(max=64), storable],

@@ -6,4 +6,4 @@ from flask import Blueprint
 
 bp = Blueprint("gallery", __name__)
 
-from . import downloads, history, items, shares, stacks, stats, transfer, trash  # noqa: E402,F401  (routes register on bp)
+from . import collections, downloads, history, items, shares, stacks, stats, transfer, trash  # noqa: E402,F401  (routes register on bp)

@@ -217,11 +217,11 @@ COLUMN_HEIGHT = 120
 
 
 def money(value: float | int) -> str:
-    """US dollars as people read them: "$2.50", "$1,234.00"; under a cent with its digits
-    ("$0.0023"), so a cheap generation does not read as free."""
-    if value and value < 0.01:
-        return f"${value:.6f}".rstrip("0")
-    return f"${value:,.2f}"
+    """US dollars as people read them, to the digit the amount has (up to a millionth):
+    "$2.50", "$1,234.00", "$0.0023", so a cheap generation does not read as free."""
+    whole, _, cents = f"{value:,.6f}".partition(".")
+    cents = cents.rstrip("0").ljust(2, "0")
+    return f"${whole}.{cents}"
 
 
 def credits_text(value: float | int) -> str:

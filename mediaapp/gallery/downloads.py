@@ -14,12 +14,12 @@ from .forms import GalleryZipArgsSchema, GalleryZipSchema, load_args
 @bp.post("/media/zip")
 def download_selection():
     """The ticked cards as one zip (their files and a manifest)."""
-    ids = load_args(GalleryZipSchema(), request.form)["ids"]
+    ids = load_args(GalleryZipSchema.once(), request.form)["ids"]
     return zip_response(zips.zip_selection(current_owner(), ids))
 
 
 @bp.get("/download.zip")
 def download_zip():
     """The history with the view's filters as a zip, in parts of 1,000 items."""
-    args = load_args(GalleryZipArgsSchema(), request.args)
+    args = load_args(GalleryZipArgsSchema.once(), request.args)
     return zip_response(zips.zip_history(current_owner(), args["filters"], part=args["part"]))

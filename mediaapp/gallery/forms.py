@@ -8,6 +8,7 @@ from marshmallow import Schema, ValidationError, fields, post_load, pre_load, va
 
 from ..errors import ValidationFailed
 from ..schemas import (
+    COLLECTION_SELECTION_MAX,
     RATING_MAX,
     BaseSchema,
     BulkActionSchema,
@@ -15,6 +16,7 @@ from ..schemas import (
     CreateShareSchema,
     MediaFiltersSchema,
     ZipArgsSchema,
+    collection_name_field,
     field_labels,
 )
 
@@ -202,7 +204,7 @@ class ShareFormSchema(BaseSchema):
             options["expiresAt"] = _local_moment(data["expires_at"], data["tz_offset"])
         else:
             options["expiresInDays"] = EXPIRY_DAYS[data["expires"]]
-        return CreateShareSchema().load(options)
+        return CreateShareSchema.once().load(options)
 
 
 class SharesPageArgsSchema(BaseSchema):
@@ -258,6 +260,62 @@ class RevokeSharesFormSchema(BaseSchema):
     def every_ticked_box(self, data, **kwargs):
         ids = data.getlist("ids") if hasattr(data, "getlist") else data.get("ids")
         return {"ids": ids or []}
+
+
+class CollectionFormSchema(GalleryFiltersSchema):
+    """The create, rename and describe forms (with the view they were sent from). A smart
+    collection is made from the filters that come with `smart`: the view being saved."""
+
+    name = collection_name_field(
+        required=True, error_messages={"required": "Give the collection a name."}
+    )
+    description = CleanString(
+        load_default="", validate=validate.Length(max=2000, error="Use at most {max} characters.")
+    )
+    smart = fields.Boolean(load_default=False)
+
+
+class CollectFormSchema(GalleryFiltersSchema):
+    """Add items to a collection, or take them out: from a card, the detail view (one id) or
+    the bulk toolbar (the ticked cards: the view passes every `ids` as a list); `place` says
+    where to go back to."""
+
+    target = fields.UUID(
+        required=True,
+        data_key="into",
+        error_messages={"required": "Choose a collection.", "invalid": "Choose a collection."},
+    )
+    ids = fields.List(
+        fields.UUID(),
+        load_default=list,
+        validate=[
+            validate.Length(min=1, error="Select at least one item first."),
+            validate.Length(
+                max=COLLECTION_SELECTION_MAX,
+                error=f"Select at most {COLLECTION_SELECTION_MAX} items at a time.",
+            ),
+        ],
+    )
+    place = fields.String(
+        load_default="card", validate=validate.OneOf(("card", "detail", "toolbar"))
+    )
+
+
+class UncollectFormSchema(CollectFormSchema):
+    """Take items out of a collection: the one named `out_of` (apart from the toolbar's
+    `into` menu, which the same form carries)."""
+
+    target = fields.UUID(
+        required=True,
+        data_key="out_of",
+        error_messages={"required": "Choose a collection.", "invalid": "Choose a collection."},
+    )
+
+
+class CoverFormSchema(GalleryFiltersSchema):
+    """Choose an item as a collection's cover, or go back to the newest (no `media`)."""
+
+    media = fields.UUID(load_default=None)
 
 
 def confirmation(message: str) -> fields.String:

@@ -7,7 +7,9 @@ from ..identity import current_owner, logged_out_here
 from ..limits import route_limit
 from ..services import media as media_service
 from ..services.demo import seed_demo_history
+from ..sql import reads_outside_a_transaction
 from . import bp
+from .collections import current_collection
 from .forms import (
     ConfirmPruneSchema,
     GalleryArgsSchema,
@@ -31,13 +33,14 @@ from .presenters import (
 
 
 @bp.get("/")
+@reads_outside_a_transaction
 def index():
     """The owner's history as the view asks; htmx gets the results region or the next cards.
 
     The one page that gives a new visitor its guest identity: it is where the cache script
     keeps (and queues) that owner's items, under a key that must not change after first paint.
     """
-    args = load_args(GalleryArgsSchema(), request.args, problem="Those filters can’t be used.")
+    args = load_args(GalleryArgsSchema.once(), request.args, problem="Those filters can’t be used.")
     view = GalleryView(args["filters"])
     owner = current_owner()
     cursor = args["cursor"]
@@ -49,6 +52,7 @@ def index():
         context.update(summary(owner, view))
     if not partial:
         context["models"] = model_choices(media_service.list_model_names(owner), view.filters.model)
+        context["collection"] = current_collection(owner, view)
     response = render_page_or_partial(
         "gallery/index.html",
         "partials/media_page.html" if cursor else "partials/gallery_results.html",
@@ -68,8 +72,8 @@ def index():
 @bp.post("/media/bulk")
 def bulk_action():
     """One action on every ticked card, in one request; htmx changes the cards in place."""
-    args = load_args(GalleryBulkSchema(), request.form)
-    view = GalleryView(load_args(GalleryFiltersSchema(), request.form))
+    args = load_args(GalleryBulkSchema.once(), request.form)
+    view = GalleryView(load_args(GalleryFiltersSchema.once(), request.form))
     owner = current_owner()
     action = args["action"]
     rating = args.get("rating")
@@ -117,7 +121,7 @@ def bulk_action():
 @bp.get("/prune")
 def confirm_prune():
     """How many items "delete everything except favorites" would trash, before it does."""
-    scope = load_args(PruneScopeSchema(), request.args, problem="Those limits can’t be used.")
+    scope = load_args(PruneScopeSchema.once(), request.args, problem="Those limits can’t be used.")
     owner = current_owner(mint=False)
     return render_template(
         "gallery/prune.html",
@@ -130,7 +134,7 @@ def confirm_prune():
 @bp.post("/prune")
 def prune():
     """Move every non-favorite (of a type, within dates) to the trash, then back to the grid."""
-    scope = load_args(ConfirmPruneSchema(), request.form)["filters"]
+    scope = load_args(ConfirmPruneSchema.once(), request.form)["filters"]
     trashed = media_service.trash_all_except_favorites(current_owner(), scope)
     text = f"Moved {items_phrase(trashed)} to the trash; your favorites stayed."
     if trashed:

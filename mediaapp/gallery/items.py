@@ -2,10 +2,11 @@
 
 import uuid
 
-from flask import flash, make_response, redirect, render_template, request, url_for
+from flask import flash, redirect, render_template, request, url_for
 
-from ..htmx import fragment_or_redirect, is_partial_request
+from ..htmx import fragment_or_redirect, go_to
 from ..identity import current_owner
+from ..services import collections as collections_service
 from ..services import media as media_service
 from ..services import shares as share_service
 from . import bp
@@ -23,6 +24,7 @@ from .presenters import (
     GalleryView,
     cards_page,
     gallery_url,
+    generation_facts,
     neighbour_links,
     ordered_settings,
     rated_notice,
@@ -42,7 +44,7 @@ def detail_url(media_id: uuid.UUID, view: GalleryView, **extra) -> str:
 @bp.get("/media/<uuid:media_id>")
 def detail(media_id: uuid.UUID):
     """One item, with previous/next within the filters of the gallery it was opened from."""
-    args = load_args(DetailArgsSchema(), request.args)
+    args = load_args(DetailArgsSchema.once(), request.args)
     view = GalleryView(args["filters"])
     owner = current_owner(mint=False)
     media = media_service.get_media(owner, media_id)
@@ -58,12 +60,14 @@ def detail(media_id: uuid.UUID):
         settings=settings,
         settings_json=settings_json(settings),
         references=references(media),
+        generation=generation_facts(media),
         view=view,
         nav=view.params,
         previous_item=previous_item,
         next_item=next_item,
         after_delete=after_delete,
         new_share=share_service.find_share(owner, media_id, shared) if shared else None,
+        holding=collections_service.collections_of(owner, media_id),
         share_url=share_url,
     )
 
@@ -72,7 +76,7 @@ def detail(media_id: uuid.UUID):
 def favorite_card(media_id: uuid.UUID):
     """Star or unstar, from a card or the detail view: htmx gets that star back in its new
     state; a plain form, a 303 back to where it was pressed."""
-    form = load_args(FavoriteFormSchema(), request.form)
+    form = load_args(FavoriteFormSchema.once(), request.form)
     view, star, place = GalleryView(form["filters"]), form["star"], form["place"]
     media = media_service.set_favorite(current_owner(), media_id, star)
     back = (
@@ -92,7 +96,7 @@ def favorite_card(media_id: uuid.UUID):
 def rate_media(media_id: uuid.UUID):
     """Rate from the detail view (0 clears): htmx gets the rating buttons back in their new
     state; a plain form, a 303 back to the item in the same filters."""
-    form = load_args(RateFormSchema(), request.form)
+    form = load_args(RateFormSchema.once(), request.form)
     view = GalleryView(form["filters"])
     media = media_service.set_rating(current_owner(), media_id, form["rating"])
     return fragment_or_redirect(
@@ -113,7 +117,7 @@ def delete_card(media_id: uuid.UUID):
     """Move a card to the trash: htmx empties the card's place and shows Undo; a plain form,
     a 303 whose flash carries the Undo form. From the detail view (`then`), the 303 goes on
     to the next item instead, and the Undo comes back to this one."""
-    form = load_args(DeleteFormSchema(), request.form)
+    form = load_args(DeleteFormSchema.once(), request.form)
     view = GalleryView(form["filters"])
     owner = current_owner()
     media = media_service.delete_media(owner, media_id)
@@ -141,19 +145,14 @@ def delete_card(media_id: uuid.UUID):
 def restore_card(media_id: uuid.UUID):
     """Undo a delete: bring the item back from the trash (place=detail: back to the item's
     own page, for htmx too, which is told to go there)."""
-    form = load_args(RestoreFormSchema(), request.form)
+    form = load_args(RestoreFormSchema.once(), request.form)
     view = GalleryView(form["filters"])
     owner = current_owner()
     media = media_service.restore_media(owner, media_id)
     done = restored_notice([media_id], [], [media.prompt])
     if form["place"] == "detail":
         flash(done, "success")
-        to = detail_url(media_id, view)
-        if is_partial_request():
-            response = make_response("", 200)
-            response.headers["HX-Redirect"] = to
-            return response
-        return redirect(to, 303)
+        return go_to(detail_url(media_id, view))
     return fragment_or_redirect(
         "partials/restored.html",
         lambda: {
@@ -172,8 +171,8 @@ def restore_card(media_id: uuid.UUID):
 @bp.post("/media/<uuid:media_id>/share")
 def share_media(media_id: uuid.UUID):
     """htmx gets the new link to show (and copy); a plain form, a 303 to the item showing it."""
-    options = load_args(ShareFormSchema(), request.form)
-    view = GalleryView(load_args(GalleryFiltersSchema(), request.args))
+    options = load_args(ShareFormSchema.once(), request.form)
+    view = GalleryView(load_args(GalleryFiltersSchema.once(), request.args))
     link = share_service.create_share(current_owner(), media_id, **options)
     return fragment_or_redirect(
         "partials/share_created.html",

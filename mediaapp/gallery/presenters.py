@@ -15,6 +15,7 @@ from flask import current_app, request, url_for
 from ..filters import current_viewer, media_sources, media_src
 from ..identity import Owner
 from ..schemas import MediaFilters
+from ..services import collections as collections_service
 from ..services import media as media_service
 from ..services import zips
 from .forms import describe_problems
@@ -75,14 +76,64 @@ class GalleryView:
         return self.filters.replace(type=media_type).params
 
     def cleared(self) -> dict[str, str]:
-        """The same tab and order with every filter removed."""
-        return MediaFilters(type=self.filters.type, sort=self.filters.sort).params
+        """The same tab, order and collection with every other filter removed."""
+        f = self.filters
+        return MediaFilters(type=f.type, sort=f.sort, collection=f.collection).params
 
     @property
     def prune_scope(self) -> dict[str, str]:
         """What "Delete everything except favorites" offers from here: the tab and dates."""
         f = self.filters
         return MediaFilters(type=f.type, date_from=f.date_from, date_to=f.date_to).params
+
+
+def collection_url(collection) -> str:
+    """A collection's page: the grid of its items (a smart one in its saved order)."""
+    extra = collections_service.view_settings(collection)
+    return url_for("gallery.index", collection=collection.id, **extra)
+
+
+@dataclass(frozen=True)
+class CollectionTile:
+    """A collection as its tile, its page's heading and its edit page show it."""
+
+    id: uuid.UUID
+    name: str
+    description: str
+    count: int
+    smart: bool
+    url: str
+    edit_url: str
+    cover: Any  # the item to paint, or None
+    search_chips: list[str]  # a smart collection's saved search, in words
+    cover_chosen: bool
+
+
+def collection_tile(s: collections_service.Summary) -> CollectionTile:
+    c = s.collection
+    chips = []
+    if c.search is not None:
+        saved = collections_service.saved_filters(c.search)
+        chips = [chip["label"] for chip in saved.chips]
+        chips += [label for label in _view_words(saved) if label]
+    return CollectionTile(
+        id=c.id,
+        name=c.name,
+        description=c.description,
+        count=s.count,
+        smart=c.search is not None,
+        url=collection_url(c),
+        edit_url=url_for("gallery.edit_collection", collection_id=c.id),
+        cover=s.cover,
+        search_chips=chips,
+        cover_chosen=bool(c.cover_id and s.cover is not None and s.cover.id == c.cover_id),
+    )
+
+
+def _view_words(filters: MediaFilters) -> list[str]:
+    """What a saved search keeps that chips do not say: its type, its order."""
+    words = {"image": "Images", "video": "Videos"}
+    return [words.get(filters.type, ""), "Oldest first" if filters.sort == "oldest" else ""]
 
 
 def gallery_url(view: GalleryView, anchor: str | None = None) -> str:
@@ -389,6 +440,22 @@ def references(media) -> list[tuple[str, str]]:
         ("File", media.file_id),
     )
     return [(label, value) for label, value in labelled if value]
+
+
+def generation_facts(media) -> list[tuple[str, str]]:
+    """What the generation cost and took, as the generator said (each only when sent)."""
+    from .charts import credits_text, money  # the stats page words amounts the same way
+
+    facts = []
+    if media.provider:
+        facts.append(("Provider", media.provider))
+    if media.cost_usd is not None:
+        facts.append(("Cost", money(float(media.cost_usd))))
+    if media.credits is not None:
+        facts.append(("Credits", credits_text(float(media.credits))))
+    if media.duration_ms is not None:
+        facts.append(("Ran for", f"{media.duration_ms / 1000:,.1f} s"))
+    return facts
 
 
 def neighbour_links(newer, older, filters: MediaFilters) -> tuple[dict, dict]:

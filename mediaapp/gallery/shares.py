@@ -22,7 +22,7 @@ from .presenters import bulk_revoked_notice, revoked_notice, share_restored_noti
 def shares():
     """The owner's links; `?collection=<id>` opens the "Share a collection" box on that one
     (what a collection's page links to)."""
-    chosen = load_args(SharesPageArgsSchema(), request.args)["collection"]
+    chosen = load_args(SharesPageArgsSchema.once(), request.args)["collection"]
     owner = current_owner(mint=False)
     return render_template(
         "gallery/shares.html",
@@ -37,7 +37,7 @@ def shares():
 def share_collection():
     """A link to one of the owner's collections: htmx gets the link to show (and copy); a
     plain form, a 303 to its row in the list."""
-    collection_id, options = load_args(ShareCollectionFormSchema(), request.form)
+    collection_id, options = load_args(ShareCollectionFormSchema.once(), request.form)
     link = share_service.create_collection_share(current_owner(), collection_id, **options)
     return fragment_or_redirect(
         "partials/share_created.html",
@@ -79,7 +79,7 @@ def restore_share(share_id: uuid.UUID):
 def revoke_shares():
     """The ticked links (a plain form, no JavaScript needed): a 303 back to the list with a
     notice of how many stopped working."""
-    ids = load_args(RevokeSharesFormSchema(), request.form)["ids"]
+    ids = load_args(RevokeSharesFormSchema.once(), request.form)["ids"]
     revoked, _ = share_service.revoke_shares(current_owner(), ids)
     flash(bulk_revoked_notice(len(revoked)), "success")
     return redirect(url_for("gallery.shares"), 303)

@@ -22,7 +22,7 @@ def stack_variants(stack_key: str):
     if not STACK_KEY.fullmatch(stack_key):
         raise NotFound("No such stack.")
     view = GalleryView(
-        load_args(GalleryFiltersSchema(), request.args, problem="Those filters can’t be used.")
+        load_args(GalleryFiltersSchema.once(), request.args, problem="Those filters can’t be used.")
     )
     members = GalleryView(view.filters.replace(stack=None, variant=stack_key))
     if not is_partial_request():

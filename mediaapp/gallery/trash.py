@@ -26,7 +26,7 @@ IN_TRASH = MediaFilters(trashed=True)
 @bp.get("/trash")
 def trash():
     """The owner's trash, most recently trashed first; htmx's scroll sentinel gets more."""
-    cursor = load_args(TrashArgsSchema(), request.args)["cursor"]
+    cursor = load_args(TrashArgsSchema.once(), request.args)["cursor"]
     owner = current_owner(mint=False)
     page = media_service.list_media(owner, IN_TRASH, limit=page_size(), cursor=cursor)
     # The count only appears on the full page; the scroll fragment skips the extra query.
@@ -63,7 +63,7 @@ def restore_from_trash(media_id: uuid.UUID):
 @bp.post("/trash/<uuid:media_id>/delete")
 def delete_forever(media_id: uuid.UUID):
     """Destroy one trashed item; the form must carry its confirmation (it cannot be undone)."""
-    load_args(DeleteForeverSchema(), request.form)
+    load_args(DeleteForeverSchema.once(), request.form)
     owner = current_owner()
     media = media_service.delete_media(owner, media_id, permanent=True, only_trashed=True)
     return removed_from_trash(owner, destroyed_notice(media))
@@ -72,7 +72,7 @@ def delete_forever(media_id: uuid.UUID):
 @bp.post("/trash/empty")
 def empty_trash():
     """Destroy everything in the trash; the form must carry its confirmation."""
-    load_args(EmptyTrashSchema(), request.form)
+    load_args(EmptyTrashSchema.once(), request.form)
     removed = media_service.empty_trash(current_owner())
     flash(notice(f"Deleted {items_phrase(removed)} forever; the trash is empty."), "success")
     return redirect(url_for("gallery.trash"), 303)

@@ -68,7 +68,7 @@ def unlock(token: str):
 def _collection(link):
     """A shared collection's grid, a page at a time by cursor (a plain link to the next);
     its first page counts as a view."""
-    args = load_args(SharedItemsArgsSchema(), request.args)
+    args = load_args(SharedItemsArgsSchema.once(), request.args)
     page = shares.shared_collection_page(link, limit=page_size(), cursor=args["cursor"])
     if not args["cursor"]:
         shares.count_view(link)

@@ -3,6 +3,7 @@
 Every statement names the owner; another owner's collection is NotFound like a missing one.
 """
 
+import dataclasses
 import uuid
 from dataclasses import dataclass
 from typing import Any
@@ -65,6 +66,21 @@ def saved_filters(search: dict[str, Any] | None) -> MediaFilters:
     return MediaFilters()
 
 
+# Saved with a search but not filters: how its items are shown (order, variant stacks).
+VIEW_SETTINGS = ("sort", "stack")
+
+
+def without_view_settings(filters: MediaFilters) -> MediaFilters:
+    defaults = {f.name: f.default for f in dataclasses.fields(MediaFilters)}
+    return filters.replace(**{name: defaults[name] for name in VIEW_SETTINGS if name in defaults})
+
+
+def view_settings(collection: Collection) -> dict[str, str]:
+    """The URL arguments a smart collection opens with (its order, its stacking)."""
+    saved = (collection.search or {}) if collection.search is not None else {}
+    return {name: str(saved[name]) for name in VIEW_SETTINGS if name in saved}
+
+
 def restrict(owner: Owner, stmt, collection_id: uuid.UUID, *, trashed: bool = False, depth=0):
     """Narrow a statement on generated_media to the items of one of the owner's collections:
     the members of a manual one, the matches of a smart one's saved search (its sort aside).
@@ -91,7 +107,7 @@ def restrict(owner: Owner, stmt, collection_id: uuid.UUID, *, trashed: bool = Fa
             CollectionItem.owner_id == owner.id, CollectionItem.collection_id == collection_id
         )
         return stmt.where(GM.id.in_(members))
-    saved = saved_filters(search).replace(sort="newest", trashed=trashed)
+    saved = without_view_settings(saved_filters(search)).replace(trashed=trashed)
     return filtered(stmt, saved, owner, depth=depth + 1)
 
 
@@ -418,3 +434,8 @@ def collections_of(owner: Owner, media_id: uuid.UUID) -> list[Collection]:
         if db.session.execute(probe.limit(1)).first() is not None:
             held.append(collection)
     return held
+
+
+def manual_collections(owner: Owner) -> list[Collection]:
+    """The owner's manual collections by name: where items can be added. Reads only."""
+    return [c for c in collection_names(owner) if c.search is None]

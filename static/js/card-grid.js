@@ -23,7 +23,7 @@
   const GRID = ".media-grid";
   const CARD = ".media-card";
   const LINK = ".media-card__link";
-  const CONTROLS = "a[href], button, input, select, textarea";
+  const CONTROLS = "a[href], button, input, select, textarea, summary";
   const HELP_ID = "grid-keys";
   const MOVES = ["ArrowLeft", "ArrowRight", "ArrowUp", "ArrowDown", "Home", "End"];
 

@@ -45,6 +45,8 @@ class Site:
     still_url: str  # a link that allows no downloads
     collection_url: str  # a link to a collection
     collection_item_url: str  # one item's page through it
+    collection_id: str = ""  # the guest's manual collection, with items
+    smart_id: str = ""  # the guest's smart collection
 
 
 def post_ok(request, url: str, data: dict | None = None, status: int = 201) -> dict:
@@ -99,6 +101,9 @@ def site(browser, live_server) -> Site:
                 ]
                 found["collection_url"] = shelf_url
                 found["collection_item_url"] = f"{shelf_url}/m/{records[3]['id']}"
+                found["collection_id"] = shelf["id"]
+                smart = {"name": "Every video", "search": {"type": "video"}}
+                found["smart_id"] = post_ok(api, f"{live_server}/api/collections", smart)["id"]
             elif who == "user":
                 email = f"axe-{uuid.uuid4().hex[:12]}@example.com"
                 post_ok(
@@ -160,7 +165,7 @@ def register_badly(page) -> None:
 
 
 def create_an_endpoint(page) -> None:
-    page.get_by_label("Name", exact=True).fill("Another endpoint")
+    page.get_by_label("Endpoint name").fill("Another endpoint")
     page.get_by_role("button", name="Create endpoint").click()
     page.wait_for_selector(".ingest-created")
 
@@ -219,6 +224,17 @@ def download_a_zip(page) -> None:
     page.wait_for_selector("#zip-progress.is-done")
 
 
+def open_a_menu(page) -> None:
+    page.locator(".media-card").first.hover()
+    page.locator(".collect-menu__summary").first.click()
+    page.wait_for_selector(".collect-menu[open]")
+
+
+def open_save_search(page) -> None:
+    page.get_by_text("Save this search").click()
+    page.wait_for_selector(".save-search[open]")
+
+
 def import_a_file(page) -> None:
     items = [image_payload(40), {"type": "image", "prompt": "no url"}]
     page.get_by_label(
@@ -273,6 +289,13 @@ PAGES = {
     "broken-media": ("broken", "/", None),
     "gallery-stacks": ("stacked", "/?stack=variants", None),
     "gallery-stack-open": ("stacked", "/?stack=variants", open_a_stack),
+    "collections": ("guest", "/collections", None),
+    "collections-empty": ("newcomer", "/collections", None),
+    "collection": ("guest", lambda s: f"/?collection={s.collection_id}", None),
+    "collection-card-menu": ("guest", lambda s: f"/?collection={s.collection_id}", open_a_menu),
+    "collection-smart": ("guest", lambda s: f"/?collection={s.smart_id}", None),
+    "collection-edit": ("guest", lambda s: f"/collections/{s.collection_id}/edit", None),
+    "save-search": ("guest", "/?type=image", open_save_search),
 }
 
 

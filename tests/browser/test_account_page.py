@@ -174,7 +174,7 @@ def test_an_endpoint_is_created_with_its_secret_shown_once_and_deleted(sized, li
     register(page, f"ingest-{uuid.uuid4().hex[:8]}@example.com")
     page.goto("/account")
 
-    page.get_by_label("Name", exact=True).fill("Replicate flux")
+    page.get_by_label("Endpoint name").fill("Replicate flux")
     page.get_by_role("button", name="Create endpoint").click()
 
     created = page.get_by_role("status").filter(has_text="Copy its secret now")

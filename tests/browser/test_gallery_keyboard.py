@@ -102,16 +102,21 @@ def test_tab_from_the_top_reaches_load_more_past_one_card_of_a_full_page(page, l
     assert seen[0]["name"] == "Skip to results"
     in_grid = [stop for stop in seen if stop["card"]]
     first = ids(page)[0]
-    assert [stop["card"] for stop in in_grid] == [first] * 4
-    assert seen[-5:-1] == in_grid  # Load more comes straight after the current card
+    assert [stop["card"] for stop in in_grid] == [first] * 5
+    assert seen[-6:-1] == in_grid  # Load more comes straight after the current card
     assert [stop["cls"].split()[0] for stop in in_grid[:2]] == [
         "media-card__link",
         "media-card__checkbox",
     ]
-    assert [stop["name"] for stop in in_grid[2:]] == ["Add to favorites", "Delete"]
+    assert [stop["name"] for stop in in_grid[2:]] == [
+        "Add to favorites",
+        "Add to a collection",
+        "Delete",
+    ]
     # Was 126: four stops on each of the 24 cards, and the dates open. 26 before the filters
-    # gained the Rating menu and the variants toggle, and the results bar Download zip.
-    assert presses <= 29
+    # gained the Rating menu and the variants toggle, and the results bar Download zip; 29
+    # before the header gained Collections and the current card "Add to a collection".
+    assert presses <= 31
 
 
 def test_the_grid_costs_the_same_tab_presses_with_twice_the_cards(page, live_server):
@@ -189,11 +194,11 @@ def test_the_grid_remembers_its_card_when_the_keyboard_leaves_and_comes_back(pag
     page.keyboard.press("Tab")
     page.keyboard.press("Enter")
     page.keyboard.press("End")
-    for _ in range(4):  # its box, star and delete, then out of the grid
+    for _ in range(5):  # its box, star, collection menu and delete, then out of the grid
         page.keyboard.press("Tab")
     assert page.evaluate("() => !document.activeElement.closest('#media-grid')")
 
-    for _ in range(4):
+    for _ in range(5):
         page.keyboard.press("Shift+Tab")
 
     assert focused_card(page) == order[-1]
@@ -219,6 +224,8 @@ def test_the_current_cards_controls_are_reachable_by_tab_and_work(page, live_ser
     page.keyboard.press("Enter")
     expect(card.locator(".card-star__button")).to_have_attribute("aria-pressed", "true")
     expect(card.locator(".card-star__button")).to_be_focused()
+    page.keyboard.press("Tab")
+    expect(card.locator(".collect-menu__summary")).to_be_focused()
     page.keyboard.press("Tab")
     expect(card.get_by_role("button", name="Delete")).to_be_focused()
     page.keyboard.press("Enter")
@@ -333,7 +340,7 @@ def test_without_javascript_every_card_control_is_tabbable(browser, live_server)
 
         page.keyboard.press("Tab")
         expect(page.locator(f"#media-{order[0]} .media-card__link")).to_be_focused()
-        for _ in range(3):  # box, star, delete of the first card
+        for _ in range(4):  # box, star, add to collection, delete of the first card
             page.keyboard.press("Tab")
         page.keyboard.press("Tab")
 

@@ -139,3 +139,26 @@ def test_the_zip_imports_into_another_history_with_its_files(page, live_server, 
         "src", re.compile(r"^/api/media/.*/thumbnail$")
     )
     other.context.close()
+
+
+def test_a_collection_page_downloads_that_collection(page, live_server):
+    records = kept_history(page, live_server, 3)
+    made = page.request.post(f"{live_server}/api/collections", data={"name": "Best foxes"})
+    collection = made.json()["data"]["id"]
+    added = page.request.post(
+        f"{live_server}/api/collections/{collection}/items",
+        data={"ids": [records[0]["id"], records[2]["id"]]},
+    )
+    assert added.ok, added.text()
+    page.goto(f"/?collection={collection}")
+
+    with page.expect_download() as download:
+        page.locator("#zip-history-link").click()
+
+    expect(page.locator("#zip-progress")).to_contain_text("Downloaded mediaapp-best-foxes-")
+    page.screenshot(path=str(SCREENSHOTS / "zip-collection-desktop.png"))
+    manifest = json.loads(zipfile.ZipFile(download.value.path()).read("manifest.json"))
+    assert {item["prompt"] for item in manifest["items"]} == {
+        records[0]["prompt"],
+        records[2]["prompt"],
+    }
