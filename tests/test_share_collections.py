@@ -330,3 +330,11 @@ def test_the_shares_page_can_open_on_one_collection_to_share(client):
 
     assert '<details class="panel share-box collection-share" id="share-collection" open>' in html
     assert f'<option value="{beta}" selected>Beta</option>' in html
+
+
+def test_a_collections_page_links_to_sharing_it(client):
+    target = collection(client, "Linked")
+
+    html = client.get(f"/?collection={target}").get_data(as_text=True)
+
+    assert f'href="/shares?collection={target}#share-collection">Share collection</a>' in html

@@ -435,3 +435,18 @@ def test_the_share_form_refuses_bad_options_with_a_message(client, form):
 
     assert response.status_code == 400
     assert client.get("/api/shares").get_json()["data"] == []
+
+
+def test_a_protected_links_pages_are_never_kept_by_a_shared_cache(app, client):
+    link = share(client, saved_id(save(client)), password=PASSWORD)
+    visitor = app.test_client()
+    form = visitor.get(f"/s/{link['token']}")
+    visitor.post(f"/s/{link['token']}", data={"password": PASSWORD})
+
+    unlocked = visitor.get(f"/s/{link['token']}")
+
+    assert form.headers["Cache-Control"] == "private, no-store"
+    assert unlocked.headers["Cache-Control"] == "private, no-store"
+    assert (
+        visitor.get(f"/api/shared/{link['token']}").headers["Cache-Control"].startswith("private")
+    )
