@@ -25,18 +25,27 @@ def reads_outside_a_transaction(view):
 
     The driver's own flag is set, not SQLAlchemy's isolation_level option, which costs two
     round trips; every connection gets the flag cleared as it goes back to the pool
-    (keep_transactions_on_checkin), so no other request ever runs in autocommit.
+    (keep_transactions_on_checkin), so no other request ever runs in autocommit. A request
+    that has already opened a transaction before the view (an API key's lookup) runs in it.
     """
 
     @functools.wraps(view)
     def run(*args, **kwargs):
         if db.engine.dialect.driver == "psycopg2":
             dbapi_connection = db.session.connection().connection.dbapi_connection
-            if dbapi_connection is not None:
+            # Only outside a transaction: one the request already opened (an API key's lookup
+            # before the view) keeps its statements, and ends as it would have.
+            if dbapi_connection is not None and not _in_transaction(dbapi_connection):
                 dbapi_connection.autocommit = True
         return view(*args, **kwargs)
 
     return run
+
+
+def _in_transaction(dbapi_connection) -> bool:
+    from psycopg2.extensions import TRANSACTION_STATUS_IDLE
+
+    return dbapi_connection.info.transaction_status != TRANSACTION_STATUS_IDLE
 
 
 def keep_transactions_on_checkin(engine) -> None:

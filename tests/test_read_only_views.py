@@ -53,3 +53,17 @@ def test_a_save_after_a_read_still_runs_in_one_transaction(app, client, monkeypa
     assert seen == [False]
     listed = client.get("/api/media/list").get_json()["data"]
     assert [item["prompt"] for item in listed] == ["after a read"]
+
+
+def test_a_key_that_opened_a_transaction_before_the_view_still_lists(app, client):
+    """An API key's lookup runs before the view, in a transaction of its own (its last use is
+    written at most once a minute, so a second request only reads): the view keeps it."""
+    from tests.test_api_keys import bearer, create_key, sign_up
+
+    sign_up(client)
+    assert save(client, image_payload(prompt="by key")).status_code == 201
+    key = create_key(client, ["read"])["key"]
+    machine = app.test_client()
+    answers = [machine.get("/api/media/list", headers=bearer(key)) for _ in range(3)]
+    assert [a.status_code for a in answers] == [200, 200, 200]
+    assert [m["prompt"] for m in answers[-1].get_json()["data"]] == ["by key"]
