@@ -20,7 +20,7 @@ import pytest
 from PIL import Image
 
 from mediaapp import create_app
-from tests.browser.conftest import fail_or_skip, free_port, stop, wait_until_up
+from tests.browser.conftest import fail_or_skip, flask_run
 from tests.conftest import empty_database_url
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -92,27 +92,8 @@ def server(database_url, tmp_path_factory):
         "FLASK_DEBUG": "0",
     }
     env.pop("MEDIAAPP_API_RATE_LIMIT", None)
-    flask = [sys.executable, "-m", "flask", "--app", "app"]
-    upgrade = subprocess.run(
-        [*flask, "db", "upgrade"], cwd=ROOT, env=env, capture_output=True, text=True, timeout=120
-    )
-    assert upgrade.returncode == 0, upgrade.stderr
-    port = free_port()
-    log = home / "server.log"
-    with log.open("w") as out:
-        proc = subprocess.Popen(
-            [*flask, "run", "--host", "127.0.0.1", "--port", str(port), "--no-reload"],
-            cwd=ROOT,
-            env=env,
-            stdout=out,
-            stderr=subprocess.STDOUT,
-        )
-    base = f"http://127.0.0.1:{port}"
-    try:
-        wait_until_up(f"{base}/api/auth/me", proc, log)
+    with flask_run(env, home / "server.log", "/api/auth/me") as base:
         yield base
-    finally:
-        stop(proc)
 
 
 @pytest.fixture

@@ -6,12 +6,11 @@ import os
 import re
 import shutil
 import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 
-from tests.browser.conftest import fail_or_skip, free_port, stop, wait_until_up
+from tests.browser.conftest import fail_or_skip, flask_run
 
 ROOT = Path(__file__).resolve().parents[1]
 MARK = "<!-- tests/test_readme.py runs the sh block below -->"
@@ -40,27 +39,8 @@ def server(tmp_path_factory):
         "FLASK_DEBUG": "0",
     }
     env.pop("MEDIAAPP_API_RATE_LIMIT", None)
-    flask = [sys.executable, "-m", "flask", "--app", "app"]
-    upgrade = subprocess.run(
-        [*flask, "db", "upgrade"], cwd=ROOT, env=env, capture_output=True, text=True, timeout=60
-    )
-    assert upgrade.returncode == 0, upgrade.stderr
-    port = free_port()
-    log = home / "server.log"
-    with log.open("w") as out:
-        proc = subprocess.Popen(
-            [*flask, "run", "--host", "127.0.0.1", "--port", str(port), "--no-reload"],
-            cwd=ROOT,
-            env=env,
-            stdout=out,
-            stderr=subprocess.STDOUT,
-        )
-    base = f"http://127.0.0.1:{port}"
-    try:
-        wait_until_up(f"{base}/api/openapi.json", proc, log)
+    with flask_run(env, home / "server.log", "/api/openapi.json") as base:
         yield base
-    finally:
-        stop(proc)
 
 
 def parse_output(stdout: str) -> tuple[list[dict], list[str]]:

@@ -124,6 +124,35 @@ def stop(proc: subprocess.Popen) -> None:
         proc.wait(timeout=5)
 
 
+@contextlib.contextmanager
+def flask_run(env: dict[str, str], log: Path, ready_path: str) -> Iterator[str]:
+    """mediaapp started as `make run` starts it: `flask db upgrade`, then `flask run` on a free
+    127.0.0.1 port, with env; yields the base URL once ready_path answers, and stops it after.
+    The server's output goes to log."""
+    flask = [sys.executable, "-m", "flask", "--app", "app"]
+    upgrade = subprocess.run(
+        [*flask, "db", "upgrade"], cwd=ROOT, env=env, capture_output=True, text=True, timeout=120
+    )
+    if upgrade.returncode != 0:
+        pytest.fail(f"flask db upgrade failed:\n{upgrade.stdout}\n{upgrade.stderr}")
+    port = free_port()
+    run = [*flask, "run", "--host", "127.0.0.1", "--port", str(port), "--no-reload"]
+    with log.open("w") as out:
+        proc = subprocess.Popen(
+            [*run, "--no-debugger", "--with-threads"],
+            cwd=ROOT,
+            env=env,
+            stdout=out,
+            stderr=subprocess.STDOUT,
+        )
+    base = f"http://127.0.0.1:{port}"
+    try:
+        wait_until_up(f"{base}{ready_path}", proc, log)
+        yield base
+    finally:
+        stop(proc)
+
+
 @pytest.fixture(scope="session")
 def chromium_path() -> str:
     if not Path(CHROMIUM).exists():
@@ -152,45 +181,9 @@ def live_server(chromium_path, tmp_path_factory) -> Iterator[str]:
         "MEDIAAPP_STORAGE_URL": f"file://{tempfile.mkdtemp(prefix='mediaapp-browser-blobs-')}",
     }
     env.pop("MEDIAAPP_API_RATE_LIMIT", None)
-    python = sys.executable
-    flask = [python, "-m", "flask", "--app", "app"]
-    upgrade = subprocess.run(
-        [*flask, "db", "upgrade"],
-        cwd=ROOT,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=60,
-    )
-    if upgrade.returncode != 0:
-        pytest.fail(f"flask db upgrade failed:\n{upgrade.stdout}\n{upgrade.stderr}")
-
-    port = free_port()
     log = tmp_path_factory.mktemp("server") / "server.log"
-    with log.open("w") as out:
-        proc = subprocess.Popen(
-            [
-                *flask,
-                "run",
-                "--host",
-                "127.0.0.1",
-                "--port",
-                str(port),
-                "--no-reload",
-                "--no-debugger",
-                "--with-threads",
-            ],
-            cwd=ROOT,
-            env=env,
-            stdout=out,
-            stderr=subprocess.STDOUT,
-        )
-    base = f"http://127.0.0.1:{port}"
-    try:
-        wait_until_up(f"{base}/static/js/media-cache.js", proc, log)
+    with flask_run(env, log, "/static/js/media-cache.js") as base:
         yield base
-    finally:
-        stop(proc)
 
 
 @pytest.fixture(scope="session")
