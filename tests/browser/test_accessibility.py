@@ -300,12 +300,15 @@ PAGES = {
 
 
 def settle(page) -> None:
-    """Wait until the page, its fonts and every image have loaded or failed, and no htmx
-    request is in flight (not for network silence: a file that cannot load may keep trying)."""
+    """Wait until the page, its fonts and every image it shows have loaded or failed, and no
+    htmx request is in flight (not for network silence: a file that cannot load may keep
+    trying). A lazy image below the fold is not waited for: the browser fetches it only when
+    it is scrolled to (at 390 px the shares page's fourth row sits there)."""
     page.wait_for_load_state("load")
     page.wait_for_function(
         """() => document.fonts.status === "loaded"
-            && Array.from(document.images).every(img => img.complete)
+            && Array.from(document.images).every(img => img.complete
+                || (img.loading === "lazy" && img.getBoundingClientRect().top > innerHeight))
             && !document.querySelector(".htmx-request")""",
         timeout=10_000,
     )
