@@ -134,6 +134,25 @@ class RestoreFormSchema(GalleryFiltersSchema):
     place = fields.String(load_default="card", validate=validate.OneOf(("card", "detail")))
 
 
+def ticked_ids(noun: str, verb: str) -> fields.List:
+    """Checkboxes named `ids`, one per ticked card or row: 1 to BULK_MAX UUIDs."""
+    return fields.List(
+        fields.UUID(),
+        load_default=list,
+        validate=[
+            validate.Length(min=1, error=f"{verb} at least one {noun} first."),
+            validate.Length(max=BULK_MAX, error=f"{verb} at most {BULK_MAX} {noun}s at a time."),
+        ],
+    )
+
+
+def ticked(data) -> list:
+    """Every `ids` a form sent: it repeats the name once per ticked box, and a plain mapping
+    would keep only one."""
+    ids = data.getlist("ids") if hasattr(data, "getlist") else data.get("ids")
+    return ids or []
+
+
 class GalleryBulkSchema(BulkActionSchema):
     """The bulk toolbar's form: the button pressed and every ticked card."""
 
@@ -142,14 +161,7 @@ class GalleryBulkSchema(BulkActionSchema):
         validate=validate.OneOf(GALLERY_BULK_ACTIONS),
         error_messages={"required": "Choose an action."},
     )
-    ids = fields.List(
-        fields.UUID(),
-        load_default=list,
-        validate=[
-            validate.Length(min=1, error="Select at least one item first."),
-            validate.Length(max=BULK_MAX, error=f"Select at most {BULK_MAX} items at a time."),
-        ],
-    )
+    ids = ticked_ids("item", "Select")
 
     rating = fields.Integer(
         validate=validate.Range(
@@ -160,9 +172,7 @@ class GalleryBulkSchema(BulkActionSchema):
 
     @pre_load
     def every_ticked_box(self, data, **kwargs):
-        # A form repeats `ids` once per ticked card; a plain mapping would keep only one.
-        ids = data.getlist("ids") if hasattr(data, "getlist") else data.get("ids")
-        loaded = {"ids": ids or []}
+        loaded = {"ids": ticked(data)}
         if data.get("action"):
             loaded["action"] = data["action"]
         # The toolbar's stars menu comes along with every button; only Rate reads it.
@@ -247,19 +257,11 @@ def _local_moment(value: str, offset_minutes: int) -> str:
 class RevokeSharesFormSchema(BaseSchema):
     """The shares page's checkboxes: the links to revoke at once."""
 
-    ids = fields.List(
-        fields.UUID(),
-        load_default=list,
-        validate=[
-            validate.Length(min=1, error="Tick at least one link first."),
-            validate.Length(max=BULK_MAX, error=f"Tick at most {BULK_MAX} links at a time."),
-        ],
-    )
+    ids = ticked_ids("link", "Tick")
 
     @pre_load
     def every_ticked_box(self, data, **kwargs):
-        ids = data.getlist("ids") if hasattr(data, "getlist") else data.get("ids")
-        return {"ids": ids or []}
+        return {"ids": ticked(data)}
 
 
 class CollectionFormSchema(GalleryFiltersSchema):
@@ -360,19 +362,11 @@ def describe_problems(details: Mapping[str, Any]) -> str:
 class GalleryZipSchema(BaseSchema):
     """The bulk toolbar's "Download zip": every ticked card (the filters ride along, unused)."""
 
-    ids = fields.List(
-        fields.UUID(),
-        load_default=list,
-        validate=[
-            validate.Length(min=1, error="Select at least one item first."),
-            validate.Length(max=BULK_MAX, error=f"Select at most {BULK_MAX} items at a time."),
-        ],
-    )
+    ids = ticked_ids("item", "Select")
 
     @pre_load
     def every_ticked_box(self, data, **kwargs):
-        ids = data.getlist("ids") if hasattr(data, "getlist") else data.get("ids")
-        return {"ids": ids or []}
+        return {"ids": ticked(data)}
 
 
 class GalleryZipArgsSchema(GalleryFiltersSchema, ZipArgsSchema):
